@@ -1,0 +1,122 @@
+"""MCMC samplers for 2D energies and a driver that records whole chains.
+
+``make_sampler(name, energy, ...)`` builds one of ``SAMPLERS``; ``run_chains`` runs it from
+given starting points and returns a ``Trace`` of numpy arrays ready for plotting,
+diagnostics and the ``.npz`` files of the command line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from ..energies import Energy2D
+from .base import Info, Sampler, State
+from .gibbs import Gibbs
+from .hmc import HMC
+from .langevin import MALA, ULA
+from .mh import IndependenceMH, RandomWalkMH
+
+SAMPLERS: dict[str, type[Sampler]] = {
+    "mh": RandomWalkMH,
+    "mh-independent": IndependenceMH,
+    "gibbs": Gibbs,
+    "ula": ULA,
+    "mala": MALA,
+    "hmc": HMC,
+}
+
+#: A step size that works on most registry targets at T = 1, per sampler.
+DEFAULT_STEP = {"mh": 0.8, "mh-independent": 2.5, "gibbs": 0.0, "ula": 0.05, "mala": 0.1, "hmc": 0.2}
+
+
+def make_sampler(name: str, energy: Energy2D, step_size: float | None = None, temperature: float = 1.0,
+                 n_leapfrog: int = 10, **kw) -> Sampler:
+    """Build a sampler by CLI name; ``step_size`` is σ for MH and ε for Langevin/HMC."""
+    if name not in SAMPLERS:
+        raise KeyError(f"unknown sampler {name!r}; choose one of: {', '.join(SAMPLERS)}")
+    eps = DEFAULT_STEP[name] if step_size is None else step_size
+    if name == "gibbs":
+        return Gibbs(energy, temperature, **kw)
+    if name == "hmc":
+        return HMC(energy, temperature, eps, n_leapfrog)
+    return SAMPLERS[name](energy, temperature, eps, **kw)
+
+
+def spread_starts(energy: Energy2D, n_chains: int, seed: int = 0) -> torch.Tensor:
+    """Over-dispersed starting points: corners and edges of the box, then random points.
+
+    Starting far apart is what lets a student see chains from different starts reach one
+    distribution, and what makes R-hat meaningful.
+    """
+    x0, x1, y0, y1 = energy.box
+    fx = lambda t: x0 + t * (x1 - x0)  # noqa: E731
+    fy = lambda t: y0 + t * (y1 - y0)  # noqa: E731
+    fixed = [(0.15, 0.85), (0.85, 0.15), (0.85, 0.85), (0.15, 0.15), (0.5, 0.9), (0.5, 0.1), (0.1, 0.5), (0.9, 0.5)]
+    pts = [(fx(a), fy(b)) for a, b in fixed[:n_chains]]
+    if n_chains > len(fixed):
+        g = torch.Generator().manual_seed(seed + 7919)
+        r = torch.rand(n_chains - len(fixed), 2, generator=g, dtype=torch.float64)
+        pts += [(fx(a), fy(b)) for a, b in r.tolist()]
+    return torch.tensor(pts, dtype=torch.float64)
+
+
+@dataclass
+class Trace:
+    """A whole run: index 0 of ``positions``/``energies`` is the start x₀."""
+
+    positions: np.ndarray  # (N+1, C, 2)
+    proposals: np.ndarray  # (N, C, 2)
+    accepted: np.ndarray  # (N, C) bool
+    log_alpha: np.ndarray  # (N, C)
+    energies: np.ndarray  # (N+1, C)
+    diverged: np.ndarray  # (N, C) bool: the transition diverged (or the chain had)
+    half: np.ndarray | None = None  # (N, C, 2) Gibbs: the point after updating x₁ only
+    sampler: str = ""
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def n_steps(self) -> int:
+        return self.accepted.shape[0]
+
+    @property
+    def n_chains(self) -> int:
+        return self.accepted.shape[1]
+
+
+def run_chains(sampler: Sampler, x0: torch.Tensor, n_steps: int, seed: int = 0,
+               progress=None) -> Trace:
+    """Run ``n_steps`` transitions of every chain from ``x0`` (C, 2) with a fixed seed.
+
+    ``progress(i, n)`` is called every few hundred steps (for a progress bar).
+    """
+    if n_steps < 1:
+        raise ValueError("steps must be at least 1")
+    gen = torch.Generator().manual_seed(int(seed))
+    c = x0.shape[0]
+    pos = torch.empty(n_steps + 1, c, 2, dtype=torch.float64)
+    prop = torch.empty(n_steps, c, 2, dtype=torch.float64)
+    acc = torch.empty(n_steps, c, dtype=torch.bool)
+    la = torch.empty(n_steps, c, dtype=torch.float64)
+    en = torch.empty(n_steps + 1, c, dtype=torch.float64)
+    div = torch.empty(n_steps, c, dtype=torch.bool)
+    half = torch.empty(n_steps, c, 2, dtype=torch.float64) if isinstance(sampler, Gibbs) else None
+    with torch.inference_mode():
+        state = sampler.init(x0)
+        pos[0], en[0] = state.position, state.energy
+        for i in range(n_steps):
+            state, info = sampler.step(state, gen)
+            pos[i + 1], en[i + 1] = state.position, state.energy
+            prop[i], acc[i], la[i], div[i] = info.proposal, info.accepted, info.log_alpha, info.diverged
+            if half is not None:
+                half[i] = info.extra["half"]
+            if progress is not None and (i % 250 == 0 or i == n_steps - 1):
+                progress(i + 1, n_steps)
+    return Trace(pos.numpy(), prop.numpy(), acc.numpy(), la.numpy(), en.numpy(), div.numpy(),
+                 None if half is None else half.numpy(), sampler.name)
+
+
+__all__ = ["SAMPLERS", "DEFAULT_STEP", "make_sampler", "spread_starts", "run_chains", "Trace",
+           "Sampler", "State", "Info", "RandomWalkMH", "IndependenceMH", "Gibbs", "ULA", "MALA", "HMC"]
