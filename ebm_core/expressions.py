@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Callable
 
@@ -168,7 +169,10 @@ def _parse(text: str) -> ast.expr:
     if not stripped:
         raise FormulaError("empty formula")
     try:
-        module = ast.parse(stripped, mode="exec")
+        with warnings.catch_warnings():
+            # e.g. "1if x else 2" warns "invalid decimal literal"; it is refused anyway.
+            warnings.simplefilter("ignore", SyntaxWarning)
+            module = ast.parse(stripped, mode="exec")
     except SyntaxError as err:
         col = None if err.offset is None else min(max(err.offset - 1 + shift, 0), len(text))
         snippet = text[col] if col is not None and col < len(text) else None

@@ -1,0 +1,1 @@
+"""Streamlit UI pieces for EBM Lab (custom components and widgets)."""
