@@ -41,13 +41,16 @@ def test_every_registry_density_is_contained_in_its_box(name):
 
 
 def test_temperature_concentrates_mass_in_the_deepest_well():
-    # Mixture weights 0.3/0.3/0.4: at low T the heaviest mode (at y = 2) takes nearly all the mass.
+    # Mixture weights 0.3/0.3/0.4: lowering T hands the heaviest mode (at y = 2) nearly all the mass.
     cold = grid.integrate(REGISTRY["mixture"], 0.1)
     hot = grid.integrate(REGISTRY["mixture"], 1.0)
     top = lambda g: g.expectation(lambda x, y: (y > 0.25).astype(float))  # noqa: E731
     phi = 0.5 * (1 + math.erf((1.75 / 0.6) / math.sqrt(2)))  # each mode is 1.75 from y = 0.25
     assert top(hot) == pytest.approx(0.4 * phi + 0.6 * (1 - phi), abs=1e-6)
-    assert top(cold) > 0.99
+    # At low T each well holds mass ∝ w_k^(1/T) (equal widths, negligible overlap).
+    w = np.array([0.3, 0.3, 0.4]) ** (1 / 0.1)
+    assert top(cold) == pytest.approx(w[2] / w.sum(), abs=1e-6)
+    assert top(grid.integrate(REGISTRY["mixture"], 0.05)) > 0.99
 
 
 def test_expectation_of_a_function():
