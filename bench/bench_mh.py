@@ -1,0 +1,245 @@
+"""Random-walk Metropolis–Hastings throughput on the "mixture" target, engine vs plain numpy.
+
+Measures chain-steps per second (chains × steps / wall seconds) for
+
+* ``engine_run_chains_t2`` / ``engine_run_chains_t1``: ``make_sampler("mh", mixture, 0.8)``
+  driven through ``run_chains`` (float64) with 2 and 1 torch threads.  Records per step:
+  positions and energies (N+1, C[, 2]), proposals (N, C, 2), accepted, log α and diverged (N, C).
+* ``engine_step_only_t2``: the same sampler's ``init``/``step`` loop with 2 torch threads,
+  keeping only the last ``State`` (no recording), to show what recording costs.
+* ``numpy``: the same algorithm written in plain numpy (float64, vectorised over chains):
+  Gaussian random-walk proposal σ = 0.8, α = min(1, exp(-(E(x') - E(x))/T)), accept when
+  u < α, mixture energy via a stable logsumexp.  Records positions only, into a
+  preallocated (N+1, C, 2) array.  It has none of the engine's guards (NaN energy → +inf,
+  runaway/divergence freeze), which the "mixture" target never triggers.
+
+Every variant gets a warm-up run first, then the best of ``--repeats`` timed runs of the
+same ``--steps``, all in one process so the ratios are side by side.  After the timed runs
+each variant is checked against the grid-exact mean of y (``ebm_core.grid.integrate``):
+the pooled mean of y over the last half of the steps, with a standard error from the
+spread of the per-chain means (chains are independent).  The check is printed, not asserted.
+
+Usage: python bench/bench_mh.py [--chains 10000] [--steps 300] [--repeats 3] [--out FILE.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from ebm_core import grid  # noqa: E402
+from ebm_core.energies import REGISTRY  # noqa: E402
+from ebm_core.samplers import make_sampler, run_chains, spread_starts  # noqa: E402
+
+TARGET = "mixture"
+SIGMA = 0.8
+TEMPERATURE = 1.0
+# The "mixture" target of ebm_core.energies, repeated here for the numpy version.
+MIX_MEANS = np.array([(-2.0, -1.5), (2.0, -1.5), (0.0, 2.0)])
+MIX_SIGMAS = np.array([0.6, 0.6, 0.6])
+MIX_WEIGHTS = np.array([0.3, 0.3, 0.4])
+
+
+# --------------------------------------------------------------------------- numpy version
+
+def _numpy_mixture_energy():
+    mx, my = MIX_MEANS[:, 0].copy(), MIX_MEANS[:, 1].copy()
+    s2 = MIX_SIGMAS**2
+    logc = np.log(MIX_WEIGHTS) - np.log(2 * math.pi * s2)
+    half_prec = 0.5 / s2
+
+    def energy(x: np.ndarray) -> np.ndarray:
+        """E(x) = -logsumexp_k(log c_k - |x - μ_k|² / (2 s_k²)) for x of shape (C, 2)."""
+        a = x[:, 0:1] - mx  # (C, 3)
+        b = x[:, 1:2] - my
+        z = logc - half_prec * (a * a + b * b)
+        m = z.max(axis=1)
+        return -(m + np.log(np.exp(z - m[:, None]).sum(axis=1)))
+
+    return energy
+
+
+NUMPY_ENERGY = _numpy_mixture_energy()
+
+
+def numpy_rw_mh(x0: np.ndarray, n_steps: int, seed: int = 0, sigma: float = SIGMA,
+                temperature: float = TEMPERATURE) -> np.ndarray:
+    """Random-walk MH from x0 (C, 2); returns positions (N+1, C, 2), index 0 = x0."""
+    rng = np.random.default_rng(seed)
+    c = x0.shape[0]
+    pos = np.empty((n_steps + 1, c, 2))
+    x = np.array(x0, dtype=np.float64)
+    e = NUMPY_ENERGY(x)
+    pos[0] = x
+    inv_t = 1.0 / temperature
+    with np.errstate(over="ignore"):
+        for i in range(n_steps):
+            prop = x + sigma * rng.standard_normal((c, 2))
+            e_prop = NUMPY_ENERGY(prop)
+            alpha = np.minimum(1.0, np.exp((e - e_prop) * inv_t))
+            acc = rng.random(c) < alpha
+            x = np.where(acc[:, None], prop, x)
+            e = np.where(acc, e_prop, e)
+            pos[i + 1] = x
+    return pos
+
+
+# --------------------------------------------------------------------------- engine versions
+
+def engine_run_chains(sampler, x0: torch.Tensor, n_steps: int, seed: int = 0) -> np.ndarray:
+    return run_chains(sampler, x0, n_steps, seed=seed).positions
+
+
+def engine_step_only(sampler, x0: torch.Tensor, n_steps: int, seed: int = 0, tail_from: int | None = None):
+    """The bare step loop; keeps only the state (plus a running sum of y when ``tail_from`` is set)."""
+    gen = torch.Generator().manual_seed(int(seed))
+    y_sum = None
+    with torch.inference_mode():
+        state = sampler.init(x0)
+        for i in range(n_steps):
+            state, _ = sampler.step(state, gen)
+            if tail_from is not None and i + 1 >= tail_from:
+                y = state.position[:, 1]
+                y_sum = y.clone() if y_sum is None else y_sum + y
+    return state, y_sum
+
+
+# --------------------------------------------------------------------------- harness
+
+def machine_info() -> dict:
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpu_model": model,
+        "cpu_count": os.cpu_count(),
+        "affinity_cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "numpy": np.__version__,
+    }
+
+
+def best_time(fn, repeats: int):
+    """Best wall time over ``repeats`` calls and the result of the last call."""
+    best, out = math.inf, None
+    for _ in range(repeats):
+        t = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t)
+    return best, out
+
+
+def y_check(chain_tail_mean_y: np.ndarray, exact: float) -> dict:
+    """Pooled mean of y over the tail vs exact; SE from the spread of independent chain means."""
+    m = float(chain_tail_mean_y.mean())
+    c = chain_tail_mean_y.shape[0]
+    se = float(chain_tail_mean_y.std(ddof=1) / math.sqrt(c)) if c > 1 else float("nan")
+    z = (m - exact) / se if se > 0 else float("nan")
+    return {"mean_y": round(m, 5), "se": round(se, 5), "z": round(z, 2), "within_4se": bool(abs(z) <= 4)}
+
+
+def main(argv=None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--chains", type=int, default=10_000)
+    ap.add_argument("--steps", type=int, default=300)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--out", type=str, default=None, help="also write the JSON to this file")
+    args = ap.parse_args(argv)
+    if args.chains < 2 or args.steps < 2 or args.repeats < 1:
+        ap.error("need --chains >= 2, --steps >= 2, --repeats >= 1")
+
+    energy = REGISTRY[TARGET]
+    sampler = make_sampler("mh", energy, SIGMA, temperature=TEMPERATURE)
+    x0_t = spread_starts(energy, args.chains, seed=args.seed)
+    x0_np = x0_t.numpy().copy()
+    n, c, reps = args.steps, args.chains, args.repeats
+    tail = n + 1 - (n + 1) // 2  # first index of the last half of positions[0..n]
+    warm = min(n, 20)
+    exact_y = float(grid.integrate(energy, TEMPERATURE).mean[1])
+
+    threads_before = torch.get_num_threads()
+    variants: dict[str, dict] = {}
+
+    def record(name, secs, tail_mean_y, threads, records):
+        variants[name] = {
+            "seconds": round(secs, 4),
+            "chain_steps_per_second": round(c * n / secs, 1),
+            "torch_threads": threads,
+            "records": records,
+            "check": y_check(tail_mean_y, exact_y),
+        }
+
+    full_record = "positions+energies (N+1,C[,2]), proposals (N,C,2), accepted, log_alpha, diverged (N,C)"
+    try:
+        for threads in (2, 1):
+            torch.set_num_threads(threads)
+            engine_run_chains(sampler, x0_t, warm, args.seed)
+            secs, pos = best_time(lambda: engine_run_chains(sampler, x0_t, n, args.seed), reps)
+            record(f"engine_run_chains_t{threads}", secs, pos[tail:, :, 1].mean(axis=0), threads, full_record)
+            del pos
+
+        torch.set_num_threads(2)
+        engine_step_only(sampler, x0_t, warm, args.seed)
+        secs, _ = best_time(lambda: engine_step_only(sampler, x0_t, n, args.seed), reps)
+        # Check from a separate (untimed) run of the same seed that also sums y over the tail.
+        _, y_sum = engine_step_only(sampler, x0_t, n, args.seed, tail_from=tail)
+        record("engine_step_only_t2", secs, (y_sum / (n + 1 - tail)).numpy(), 2, "last State only")
+
+        numpy_rw_mh(x0_np, warm, args.seed)
+        secs, pos = best_time(lambda: numpy_rw_mh(x0_np, n, args.seed), reps)
+        record("numpy", secs, pos[tail:, :, 1].mean(axis=0), None, "positions (N+1,C,2)")
+        del pos
+    finally:
+        torch.set_num_threads(threads_before)
+
+    np_rate = variants["numpy"]["chain_steps_per_second"]
+    result = {
+        "bench": "rw-mh throughput",
+        "target": TARGET,
+        "sigma": SIGMA,
+        "temperature": TEMPERATURE,
+        "dtype": "float64",
+        "machine": {**machine_info(), "torch_threads_default": threads_before,
+                    "threads_tested": [2, 1], "numpy_threads": "single (elementwise ufuncs)"},
+        "chains": c,
+        "steps": n,
+        "repeats": reps,
+        "seed": args.seed,
+        "timing": "best of repeats after one warm-up run; chain_steps_per_second = chains*steps/seconds",
+        "exact_mean_y": round(exact_y, 5),
+        "check_window": f"positions {tail}..{n} (last half), SE from per-chain means",
+        "variants": variants,
+        "ratios_engine_over_numpy": {k: round(v["chain_steps_per_second"] / np_rate, 3)
+                                     for k, v in variants.items() if k != "numpy"},
+        "goal_chain_steps_per_second": 5_000_000,
+        "engine_meets_goal": variants["engine_run_chains_t2"]["chain_steps_per_second"] >= 5_000_000,
+    }
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.out:
+        Path(args.out).write_text(text + "\n")
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Pure functions from results to figures (Plotly/Altair/PIL); no Streamlit here."""

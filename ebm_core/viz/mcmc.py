@@ -1,0 +1,89 @@
+"""Plotly figures under the MCMC picture: traces, autocorrelation, marginals, f_mn.
+
+Labels arrive as arguments (the caller translates them).  Long chains are thinned for
+drawing only (at most ``MAX_POINTS`` per line): a 1,000-pixel chart cannot show more, and
+SVG cost grows with points.  Every statistic is computed on the full chains.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .. import diagnostics
+
+MAX_POINTS = 600
+#: Colour-blind-safe palette (Okabe–Ito), shared with the chain canvas.
+PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"]
+HEIGHT = 260
+
+
+def _thin(n: int) -> np.ndarray:
+    return np.unique(np.linspace(0, n - 1, min(n, MAX_POINTS)).round().astype(int))
+
+
+def _layout(fig: go.Figure, title: str, xlabel: str, ylabel: str, height: int = HEIGHT) -> go.Figure:
+    fig.update_layout(title=dict(text=title, font=dict(size=16)), height=height, margin=dict(l=50, r=10, t=40, b=40),
+                      xaxis_title=xlabel, yaxis_title=ylabel, uirevision="keep", showlegend=False,
+                      font=dict(size=14))
+    return fig
+
+
+def trace_figure(positions: np.ndarray, m: int, coord: int, labels: dict) -> go.Figure:
+    """x_i (or y_i) against i for every chain, burn-in shaded."""
+    n = positions.shape[0]
+    idx = _thin(n)
+    fig = go.Figure()
+    for c in range(positions.shape[1]):
+        fig.add_trace(go.Scatter(x=idx, y=positions[idx, c, coord].astype(np.float32), mode="lines",
+                                 line=dict(width=1.2, color=PALETTE[c % len(PALETTE)]), name=f"{c + 1}"))
+    if m > 0:
+        fig.add_vrect(x0=0, x1=m, fillcolor="grey", opacity=0.18, line_width=0,
+                      annotation_text=labels["burn_in"], annotation_position="top left")
+    return _layout(fig, labels["title"], labels["step"], labels["value"])
+
+
+def acf_figure(positions: np.ndarray, m: int, coord: int, labels: dict, max_lag: int = 100) -> go.Figure:
+    """Autocorrelation ρ(k) of each chain after burn-in."""
+    kept = diagnostics.after_burn_in(positions, m)
+    fig = go.Figure()
+    for c in range(kept.shape[1]):
+        ac = diagnostics.autocorrelation(kept[:, c, coord], max_lag)
+        fig.add_trace(go.Scatter(x=np.arange(ac.size), y=ac.astype(np.float32), mode="lines",
+                                 line=dict(width=1.5, color=PALETTE[c % len(PALETTE)])))
+    fig.add_hline(y=0, line_color="grey", line_width=1)
+    fig.update_yaxes(range=[-0.3, 1.02])
+    return _layout(fig, labels["title"], labels["lag"], "ρ(k)")
+
+
+def marginal_figure(positions: np.ndarray, m: int, coord: int, centres: np.ndarray, exact: np.ndarray,
+                    labels: dict) -> go.Figure:
+    """Histogram of the kept draws (all chains) with the exact grid marginal on top."""
+    kept = diagnostics.after_burn_in(positions, m)[..., coord].ravel()
+    kept = kept[np.isfinite(kept)]
+    lo, hi = float(centres[0]), float(centres[-1])
+    counts, edges = np.histogram(kept, bins=60, range=(lo, hi))
+    width = edges[1] - edges[0]
+    dens = counts / max(kept.size, 1) / width
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=(edges[:-1] + width / 2).astype(np.float32), y=dens.astype(np.float32), width=width,
+                         marker_color="#56B4E9", opacity=0.75, name=labels["samples"]))
+    fig.add_trace(go.Scatter(x=centres.astype(np.float32), y=exact.astype(np.float32), mode="lines",
+                             line=dict(color="#D55E00", width=2.5), name=labels["exact"]))
+    fig.update_layout(showlegend=True, legend=dict(orientation="h", y=1.02, x=1, xanchor="right"))
+    fig = _layout(fig, labels["title"], labels["axis"], labels["density"])
+    fig.update_layout(showlegend=True)
+    return fig
+
+
+def running_mean_figure(values: np.ndarray, m: int, exact: float, labels: dict) -> go.Figure:
+    """f_mn as n grows (pooled over chains), against the exact E_p[f]."""
+    est = diagnostics.running_estimate(values, m)
+    n = np.arange(m + 1, m + 1 + est.size)
+    idx = _thin(est.size)
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=n[idx], y=est[idx].astype(np.float32), mode="lines", line=dict(color="#0072B2", width=2),
+                             name="f_mn"))
+    fig.add_hline(y=exact, line_color="#D55E00", line_dash="dash", line_width=2,
+                  annotation_text=labels["exact"], annotation_position="bottom right")
+    return _layout(fig, labels["title"], "n", labels["value"])

@@ -1,0 +1,22 @@
+"""Home: the four topics of the lecture, in its order."""
+
+import streamlit as st
+
+from ui.i18n import t
+
+st.title(t("home_title"))
+st.write(t("home_intro"))
+st.caption(t("offline_note"))
+
+cols = st.columns(2)
+for i, (title, body, page) in enumerate([
+    ("topic_mcmc", "topic_mcmc_body", "pages/mcmc.py"),
+    ("topic_landscape", "topic_landscape_body", None),
+    ("topic_rbm", "topic_rbm_body", None),
+    ("topic_deep", "topic_deep_body", None),
+]):
+    with cols[i % 2].container(border=True):
+        st.subheader(t(title))
+        st.write(t(body))
+        if page:
+            st.page_link(page, label=t("open_page"), icon="➡️")

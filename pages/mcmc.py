@@ -1,0 +1,136 @@
+"""MCMC: Metropolis–Hastings, Gibbs, Langevin, MALA and HMC chains on a 2D landscape."""
+
+import math
+
+import numpy as np
+import streamlit as st
+
+from ebm_core import diagnostics
+from ebm_core.viz import mcmc as fig
+from ui import mcmc as M
+from ui import params as P
+from ui.chain_canvas import chain_canvas, pack_clip
+from ui.i18n import t
+
+st.title(t("mcmc_title"))
+notes = P.sanitize_url(M.ALL_SPECS)
+for n in notes:
+    st.warning(n, icon="⚠️")
+
+# --- controls (sidebar) --------------------------------------------------------------------
+with st.sidebar:
+    target = P.choice(M.SPECS["target"])
+    formula = M.DEFAULT_FORMULA
+    if target == "custom":
+        typed = P.text(M.SPECS["formula"], help=M.formula_help())
+        err, pointer = M.check_formula(typed)
+        if err:
+            st.error(t("formula_error", message=err))
+            st.code(pointer, language=None)
+            st.caption(t("formula_fallback"))
+            formula = st.session_state.get("_last_good_formula", M.DEFAULT_FORMULA)
+        else:
+            formula = st.session_state["_last_good_formula"] = typed
+    sampler = P.choice(M.SPECS["sampler"], format_func=M.SAMPLER_NAMES.get)
+    step = P.slider(M.STEP_SPECS[sampler]) if sampler in M.STEP_SPECS else None
+    T = P.slider(M.SPECS["T"])
+    L = P.slider(M.SPECS["L"]) if sampler == "hmc" else 10
+    chains = P.slider(M.SPECS["chains"])
+    steps = P.slider(M.SPECS["steps"], step=50)
+    m = P.slider(M.SPECS["m"], step=10)
+    m = min(m, steps - 10)  # keep at least a few draws after burn-in
+    seed = P.number(M.SPECS["seed"])
+    starts = P.choice(M.SPECS["starts"], format_func=lambda k: t(f"starts_{k}"))
+    clicked = tuple(st.session_state.get("clicked", ()))
+    if starts == "clicked":
+        st.caption(t("clicked_help", n=len(clicked)))
+        if st.button(t("clear_clicks")):
+            st.session_state["clicked"] = []
+            clicked = ()
+    show = P.choice(M.SPECS["show"], format_func=lambda k: t(f"show_{k}"))
+    f_key = P.choice(M.SPECS["f"])
+
+# --- compute (cached: moving burn-in m never reruns the chains) ----------------------------
+truth = M.exact_grid(target, formula, T, M.EXACT_GRID)
+picture = M.exact_grid(target, formula, T, M.DISPLAY_GRID)
+for w in truth.warnings():
+    st.warning(t(f"grid_{w}"), icon="⚠️")
+with st.spinner(t("running", chains=chains, steps=steps)):
+    trace = M.run(target, formula, sampler, step or 0.0, T, L, chains, steps, seed, starts,
+                  clicked if starts == "clicked" else ())
+
+# --- the picture ---------------------------------------------------------------------------
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    values = picture.density if show == "density" else np.where(np.isfinite(picture.energy), picture.energy, np.inf)
+    labels = {k: t(k) for k in ("play", "pause", "reset", "speed", "accepted", "rejected")}
+    labels.update(step=t("step_btn"), step_counter=t("step_counter", i="{i}", n="{n}"),
+                  burn_in_note=t("burn_in_note", m="{m}"))
+    clip = pack_clip(trace.positions, trace.proposals, trace.accepted, values, picture.box, m,
+                     half=trace.half, labels=labels, colors=fig.PALETTE)
+    result = chain_canvas(clip, key="mcmc_canvas", height=560)
+    if result is not None and getattr(result, "click", None):
+        pt = [float(v) for v in result.click]
+        if len(pt) == 2 and all(math.isfinite(v) for v in pt):
+            st.session_state["clicked"] = (list(st.session_state.get("clicked", [])) + [pt])[-16:]
+            st.rerun()
+
+with right:
+    s = diagnostics.summarise(trace.positions, trace.accepted, m)
+    fmt = lambda a: " / ".join("–" if not math.isfinite(v) else f"{v:,.0f}" for v in a)  # noqa: E731
+    c1, c2 = st.columns(2)
+    c1.metric(t("acceptance"), f"{s.acceptance:.1%}")
+    c2.metric(t("rhat"), " / ".join("–" if not math.isfinite(v) else f"{v:.3f}" for v in s.rhat), help=t("rhat_help"))
+    c1.metric(t("ess_bulk"), fmt(s.ess_bulk), help=t("ess_help"))
+    c2.metric(t("ess_tail"), fmt(s.ess_tail), help=t("ess_help"))
+    fv = M.f_values(trace.positions, f_key)
+    exact_f = M.exact_expectation(truth, f_key)
+    est = diagnostics.running_estimate(fv, m)[-1]
+    st.metric(t("estimate") + f"  (f = {f_key})", f"{est:.4f}", delta=f"{est - exact_f:+.4f} vs {exact_f:.4f}",
+              delta_color="off")
+    st.caption(t("grid_numbers", logz=truth.log_z, mx=truth.mean[0], my=truth.mean[1]))
+    n_div = int(trace.diverged[-1].sum())
+    if n_div:
+        st.error(t("diverged", k=n_div))
+        if st.button(t("reset_settings"), type="primary"):
+            for spec in M.ALL_SPECS:
+                st.session_state[spec.key] = spec.default
+            st.rerun()
+    st.subheader(t("formulas"))
+    for tex in M.LATEX[sampler]:
+        st.latex(tex)
+    st.latex(M.F_MN)
+
+# --- numbers under the picture -------------------------------------------------------------
+tabs = st.tabs([t("tab_traces"), t("tab_acf"), t("tab_hist"), t("tab_fmn")])
+coords = ("x", "y")
+with tabs[0]:
+    cols = st.columns(2)
+    for j in range(2):
+        lab = {"title": t("trace_title", coord=coords[j]), "step": t("step"), "value": coords[j],
+               "burn_in": t("burn_in_short")}
+        cols[j].plotly_chart(fig.trace_figure(trace.positions, m, j, lab), key=f"trace{j}")
+with tabs[1]:
+    cols = st.columns(2)
+    for j in range(2):
+        lab = {"title": t("acf_title", coord=coords[j]), "lag": t("lag")}
+        cols[j].plotly_chart(fig.acf_figure(trace.positions, m, j, lab), key=f"acf{j}")
+with tabs[2]:
+    cols = st.columns(2)
+    for j, (centres, marg) in enumerate([(truth.xs, truth.marginal_x), (truth.ys, truth.marginal_y)]):
+        lab = {"title": t("hist_title", coord=coords[j]), "axis": coords[j], "density": t("density"),
+               "samples": t("samples"), "exact": t("exact")}
+        cols[j].plotly_chart(fig.marginal_figure(trace.positions, m, j, centres, marg, lab), key=f"hist{j}")
+with tabs[3]:
+    lab = {"title": t("fmn_title"), "value": f"f_mn, f = {f_key}", "exact": t("exact") + f" = {exact_f:.4f}"}
+    st.plotly_chart(fig.running_mean_figure(fv, m, exact_f, lab), key="fmn")
+
+with st.expander(t("explain")):
+    M.explain_panel(trace, target, formula, sampler, step, T, L, seed)
+
+with st.expander(t("things_to_try")):
+    st.markdown("\n".join(f"- {t(f'try_{k}')}" for k in range(1, 6)))
+
+st.subheader(t("share"))
+st.caption(t("share_help"))
+st.code(st.context.url or "", language=None)

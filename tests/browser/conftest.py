@@ -1,0 +1,184 @@
+"""Browser-test scaffolding: a Streamlit server factory, a headless Chromium, idle waits.
+
+``streamlit_server(app_path)`` starts ``python -m streamlit run <app>`` once per app for the
+whole session (cwd = repo root, PYTHONPATH includes it) and returns its base URL.  The
+``browser`` fixture is Debian's Chromium through Playwright.  Without /usr/bin/chromium (or
+Playwright) the browser tests are skipped, unless EBM_REQUIRE_BROWSER=1, which makes them fail.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+APPS = Path(__file__).resolve().parent / "apps"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+HEALTH_TIMEOUT_S = 60.0
+
+
+def _require_browser() -> bool:
+    return os.environ.get("EBM_REQUIRE_BROWSER") == "1"
+
+
+def _no_browser(reason: str):
+    if _require_browser():
+        pytest.fail(f"{reason} (EBM_REQUIRE_BROWSER=1)", pytrace=False)
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class StreamlitServer:
+    """One ``streamlit run`` subprocess; ``url`` is its base URL."""
+
+    def __init__(self, app_path: Path, port: int | None = None):
+        self.app_path = Path(app_path)
+        if not self.app_path.is_absolute():
+            self.app_path = ROOT / self.app_path
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+        env.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+        cmd = [
+            sys.executable, "-m", "streamlit", "run", str(self.app_path),
+            "--server.headless", "true",
+            "--server.port", str(self.port),
+            "--server.address", "127.0.0.1",
+            "--server.fileWatcherType", "none",
+            "--browser.gatherUsageStats", "false",
+        ]
+        self.proc = subprocess.Popen(
+            cmd, cwd=str(ROOT), env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+        self.pid = self.proc.pid
+
+    def wait_healthy(self, timeout: float = HEALTH_TIMEOUT_S) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {self.proc.returncode}:\n{self.log_text()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.25)
+        self.stop()
+        raise RuntimeError(f"streamlit not healthy after {timeout:.0f} s:\n{self.log_text()}")
+
+    def log_text(self) -> str:
+        try:
+            return Path(self.log.name).read_text(errors="replace")[-4000:]
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)  # our own session: streamlit and its children
+            except ProcessLookupError:
+                pass
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+        self.log.close()
+        try:
+            os.unlink(self.log.name)
+        except OSError:
+            pass
+
+
+@pytest.fixture(scope="session")
+def streamlit_server():
+    """Factory: ``streamlit_server(app_path) -> base URL`` (one server per app per session)."""
+    servers: dict[Path, StreamlitServer] = {}
+
+    def start(app_path) -> str:
+        path = Path(app_path)
+        path = path if path.is_absolute() else ROOT / path
+        if path not in servers:
+            srv = StreamlitServer(path)
+            servers[path] = srv
+            srv.wait_healthy()
+        return servers[path].url
+
+    start.servers = servers  # for tests that need the pid (e.g. CPU accounting)
+    yield start
+    for srv in servers.values():
+        srv.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        _no_browser(f"{CHROMIUM} is missing (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _no_browser("playwright is not installed (pip install playwright)")
+    pw = sync_playwright().start()
+    try:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    except Exception:
+        pw.stop()
+        raise
+    yield b
+    b.close()
+    pw.stop()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
+    pg = ctx.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    ctx.close()
+
+
+def wait_for_app_idle(page, timeout_ms: float = 30_000) -> None:
+    """Wait until the script run is over: stApp carries data-test-script-state="notRunning"."""
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", state="attached", timeout=timeout_ms
+    )
+
+
+def wait_until(predicate, timeout: float = 15.0, interval: float = 0.05, message: str = "condition"):
+    """Poll ``predicate()`` until truthy; return its value or fail with ``message``."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = predicate()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout} s waiting for {message} (last: {last!r})")

@@ -1,0 +1,100 @@
+"""Widgets bound to the URL, with range checks: a shared link restores the exact picture.
+
+Each control is declared once (``Spec``): its URL key, default and allowed range.  Before
+any widget is drawn, ``sanitize_url`` reads the raw query string; a value outside the range
+is clamped (or replaced by the default when unreadable), written to session state, and a
+visible note says what happened.  Widgets then bind to the URL with ``bind="query-params"``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from .i18n import t
+
+LOG_STEPS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.08, 0.1, 0.15, 0.2, 0.3, 0.5, 0.8, 1.0, 1.5, 2.0,
+             2.5, 3.0, 4.0, 5.0, 8.0]
+TEMPERATURES = [0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 20.0]
+
+
+@dataclass(frozen=True)
+class Spec:
+    key: str  # URL and session-state key
+    label: str  # i18n key
+    default: object
+    lo: float | None = None
+    hi: float | None = None
+    options: tuple = field(default=())  # for choices and log-scale sliders
+    kind: str = "int"  # int | float | choice | text
+
+    def parse(self, raw: str):
+        """(value, note) for a raw URL string; note is None when the value was fine."""
+        if self.kind == "text":
+            return raw, None
+        if self.kind == "choice":
+            return (raw, None) if raw in self.options else (self.default, ("bad_value", raw, self.default))
+        try:
+            v = float(raw)
+        except ValueError:
+            return self.default, ("bad_value", raw, self.default)
+        if not math.isfinite(v):
+            return self.default, ("bad_value", raw, self.default)
+        if self.options:  # a log-scale slider: snap to the nearest allowed value
+            near = min(self.options, key=lambda o: abs(math.log(o) - math.log(max(v, 1e-12))))
+            if v < self.options[0] or v > self.options[-1]:
+                return near, ("clamped", raw, near)
+            return near, None
+        c = min(max(v, self.lo), self.hi)
+        c = int(round(c)) if self.kind == "int" else c
+        if c != v:
+            return c, ("clamped", raw, c)
+        return c, None
+
+
+def sanitize_url(specs: list[Spec]) -> list[str]:
+    """Clamp URL values into range before widgets exist; return the notes to show."""
+    notes = []
+    for s in specs:
+        if s.key not in st.query_params or s.key in st.session_state.get("_url_checked", set()):
+            continue
+        raw = st.query_params.get(s.key)
+        value, note = s.parse(raw)
+        st.session_state[s.key] = value
+        if note:
+            kind, raw_v, used = note
+            lo = s.options[0] if s.options else s.lo
+            hi = s.options[-1] if s.options else s.hi
+            notes.append(t(kind, name=t(s.label), value=raw_v, lo=lo, hi=hi, used=used))
+    st.session_state["_url_checked"] = st.session_state.get("_url_checked", set()) | {s.key for s in specs}
+    return notes
+
+
+def _init(s: Spec):
+    if s.key not in st.session_state:
+        st.session_state[s.key] = s.default
+
+
+def slider(s: Spec, **kw):
+    _init(s)
+    if s.options:
+        return st.select_slider(t(s.label), options=list(s.options), key=s.key, bind="query-params", **kw)
+    return st.slider(t(s.label), min_value=s.lo, max_value=s.hi, key=s.key, bind="query-params", **kw)
+
+
+def choice(s: Spec, format_func=str, **kw):
+    _init(s)
+    return st.selectbox(t(s.label), options=list(s.options), key=s.key, format_func=format_func,
+                        bind="query-params", **kw)
+
+
+def number(s: Spec, **kw):
+    _init(s)
+    return st.number_input(t(s.label), min_value=s.lo, max_value=s.hi, key=s.key, step=1, bind="query-params", **kw)
+
+
+def text(s: Spec, **kw):
+    _init(s)
+    return st.text_input(t(s.label), key=s.key, max_chars=500, bind="query-params", **kw)
