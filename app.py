@@ -3,6 +3,7 @@
 import streamlit as st
 import torch
 
+from ui import params as P
 from ui.i18n import LANGS, t
 from ui.layout import apply_style
 
@@ -11,17 +12,23 @@ torch.set_num_threads(1)
 
 st.set_page_config(page_title="EBM Lab", page_icon="⚡", layout="wide")
 
+LANG = P.Spec("lang", "language", "en", options=tuple(LANGS), kind="choice")
+PRESENT = P.Spec("present", "presentation", "false", options=("true", "false"), kind="choice")
+url_notes = P.sanitize_url([LANG, PRESENT])
 with st.sidebar:
-    if "lang" not in st.session_state:
+    if not st.session_state.get("lang"):  # first visit, or the segmented control was cleared
         st.session_state["lang"] = "en"
     st.segmented_control(t("language"), options=list(LANGS), format_func=LANGS.get, key="lang",
                          bind="query-params", persist_state="session")
-    if not st.session_state.get("lang"):  # a segmented control can be cleared: keep a language
-        st.session_state["lang"] = "en"
+    st.session_state.setdefault("present", False)
+    if isinstance(st.session_state["present"], str):  # came from the URL as text
+        st.session_state["present"] = st.session_state["present"] == "true"
     presenting = st.toggle(t("presentation"), key="present", bind="query-params", persist_state="session")
+    for n in url_notes:
+        st.warning(n)
 
 apply_style(presenting)
 
-home = st.Page("pages/home.py", title=t("page_home"), icon="🏠", default=True, url_path="home")
-mcmc = st.Page("pages/mcmc.py", title=t("page_mcmc"), icon="🎲", url_path="mcmc")
+home = st.Page("app_pages/home.py", title=t("page_home"), icon="🏠", default=True, url_path="home")
+mcmc = st.Page("app_pages/mcmc.py", title=t("page_mcmc"), icon="🎲", url_path="mcmc")
 st.navigation([home, mcmc]).run()

@@ -104,9 +104,9 @@ def engine_run_chains(sampler, x0: torch.Tensor, n_steps: int, seed: int = 0) ->
 
 
 def engine_step_only(sampler, x0: torch.Tensor, n_steps: int, seed: int = 0, tail_from: int | None = None):
-    """The bare step loop; keeps only the state (plus a running sum of y when ``tail_from`` is set)."""
+    """The bare step loop, keeping only the State; with ``tail_from`` also sums y and y² over the tail."""
     gen = torch.Generator().manual_seed(int(seed))
-    y_sum = None
+    y_sum = y2_sum = None
     with torch.inference_mode():
         state = sampler.init(x0)
         for i in range(n_steps):
@@ -114,7 +114,8 @@ def engine_step_only(sampler, x0: torch.Tensor, n_steps: int, seed: int = 0, tai
             if tail_from is not None and i + 1 >= tail_from:
                 y = state.position[:, 1]
                 y_sum = y.clone() if y_sum is None else y_sum + y
-    return state, y_sum
+                y2_sum = y * y if y2_sum is None else y2_sum + y * y
+    return state, y_sum, y2_sum
 
 
 # --------------------------------------------------------------------------- harness
@@ -138,23 +139,19 @@ def machine_info() -> dict:
     }
 
 
-def best_time(fn, repeats: int):
-    """Best wall time over ``repeats`` calls and the result of the last call."""
-    best, out = math.inf, None
-    for _ in range(repeats):
-        t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
+def tail_moments(y_tail) -> tuple[np.ndarray, np.ndarray]:
+    """Per-chain means of y and y² over the tail (T, C) of a run."""
+    y = np.asarray(y_tail)
+    return y.mean(axis=0), (y * y).mean(axis=0)
 
 
-def y_check(chain_tail_mean_y: np.ndarray, exact: float) -> dict:
-    """Pooled mean of y over the tail vs exact; SE from the spread of independent chain means."""
-    m = float(chain_tail_mean_y.mean())
-    c = chain_tail_mean_y.shape[0]
-    se = float(chain_tail_mean_y.std(ddof=1) / math.sqrt(c)) if c > 1 else float("nan")
+def z_check(chain_means: np.ndarray, exact: float) -> dict:
+    """Pooled mean vs exact; SE from the spread of the per-chain means (chains are independent)."""
+    m = float(chain_means.mean())
+    se = float(chain_means.std(ddof=1) / math.sqrt(chain_means.shape[0]))
     z = (m - exact) / se if se > 0 else float("nan")
-    return {"mean_y": round(m, 5), "se": round(se, 5), "z": round(z, 2), "within_4se": bool(abs(z) <= 4)}
+    return {"estimate": round(m, 5), "exact": round(exact, 5), "se": round(se, 5), "z": round(z, 2),
+            "within_4se": bool(abs(z) <= 4)}
 
 
 def main(argv=None) -> dict:
@@ -172,67 +169,87 @@ def main(argv=None) -> dict:
     sampler = make_sampler("mh", energy, SIGMA, temperature=TEMPERATURE)
     x0_t = spread_starts(energy, args.chains, seed=args.seed)
     x0_np = x0_t.numpy().copy()
-    n, c, reps = args.steps, args.chains, args.repeats
+    n, c, reps, seed = args.steps, args.chains, args.repeats, args.seed
     tail = n + 1 - (n + 1) // 2  # first index of the last half of positions[0..n]
-    warm = min(n, 20)
-    exact_y = float(grid.integrate(energy, TEMPERATURE).mean[1])
+    exact = grid.integrate(energy, TEMPERATURE)
+    exact_y, exact_y2 = float(exact.mean[1]), float(exact.cov[1, 1] + exact.mean[1] ** 2)
 
-    threads_before = torch.get_num_threads()
-    variants: dict[str, dict] = {}
+    def run_engine(steps):
+        pos = engine_run_chains(sampler, x0_t, steps, seed)
+        return tail_moments(pos[tail:, :, 1]) if steps == n else None
 
-    def record(name, secs, tail_mean_y, threads, records):
-        variants[name] = {
-            "seconds": round(secs, 4),
-            "chain_steps_per_second": round(c * n / secs, 1),
-            "torch_threads": threads,
-            "records": records,
-            "check": y_check(tail_mean_y, exact_y),
-        }
+    def run_step_only(steps):
+        engine_step_only(sampler, x0_t, steps, seed)  # its check comes from one untimed run below
+
+    def run_numpy(steps):
+        pos = numpy_rw_mh(x0_np, steps, seed)
+        return tail_moments(pos[tail:, :, 1]) if steps == n else None
 
     full_record = "positions+energies (N+1,C[,2]), proposals (N,C,2), accepted, log_alpha, diverged (N,C)"
+    # name -> (torch threads, run(steps), what it records)
+    variants = {
+        "engine_run_chains_t2": (2, run_engine, full_record),
+        "engine_run_chains_t1": (1, run_engine, full_record),
+        "engine_step_only_t2": (2, run_step_only, "last State only"),
+        "numpy": (None, run_numpy, "positions (N+1,C,2)"),
+    }
+    threads_before = torch.get_num_threads()
+    best = {k: math.inf for k in variants}
+    moments = {}
     try:
-        for threads in (2, 1):
-            torch.set_num_threads(threads)
-            engine_run_chains(sampler, x0_t, warm, args.seed)
-            secs, pos = best_time(lambda: engine_run_chains(sampler, x0_t, n, args.seed), reps)
-            record(f"engine_run_chains_t{threads}", secs, pos[tail:, :, 1].mean(axis=0), threads, full_record)
-            del pos
-
+        for name, (threads, run, _) in variants.items():  # warm-up
+            torch.set_num_threads(threads or 1)
+            run(min(n, 20))
+        # Round-robin repeats, so that every variant sees the same background load.
+        for _ in range(reps):
+            for name, (threads, run, _) in variants.items():
+                torch.set_num_threads(threads or 1)
+                t = time.perf_counter()
+                out = run(n)
+                best[name] = min(best[name], time.perf_counter() - t)
+                if out is not None:
+                    moments[name] = out
         torch.set_num_threads(2)
-        engine_step_only(sampler, x0_t, warm, args.seed)
-        secs, _ = best_time(lambda: engine_step_only(sampler, x0_t, n, args.seed), reps)
-        # Check from a separate (untimed) run of the same seed that also sums y over the tail.
-        _, y_sum = engine_step_only(sampler, x0_t, n, args.seed, tail_from=tail)
-        record("engine_step_only_t2", secs, (y_sum / (n + 1 - tail)).numpy(), 2, "last State only")
-
-        numpy_rw_mh(x0_np, warm, args.seed)
-        secs, pos = best_time(lambda: numpy_rw_mh(x0_np, n, args.seed), reps)
-        record("numpy", secs, pos[tail:, :, 1].mean(axis=0), None, "positions (N+1,C,2)")
-        del pos
+        _, y_sum, y2_sum = engine_step_only(sampler, x0_t, n, seed, tail_from=tail)
+        k = n + 1 - tail
+        moments["engine_step_only_t2"] = ((y_sum / k).numpy(), (y2_sum / k).numpy())
     finally:
         torch.set_num_threads(threads_before)
 
-    np_rate = variants["numpy"]["chain_steps_per_second"]
+    results = {}
+    for name, (threads, _, records) in variants.items():
+        my, my2 = moments[name]
+        results[name] = {
+            "seconds": round(best[name], 4),
+            "chain_steps_per_second": round(c * n / best[name], 1),
+            "torch_threads": threads,
+            "records": records,
+            "check_mean_y": z_check(my, exact_y),
+            "check_mean_y2": z_check(my2, exact_y2),
+        }
+    np_rate = results["numpy"]["chain_steps_per_second"]
+    engine_rate = results["engine_run_chains_t2"]["chain_steps_per_second"]
     result = {
-        "bench": "rw-mh throughput",
+        "bench": "random-walk MH throughput",
         "target": TARGET,
         "sigma": SIGMA,
         "temperature": TEMPERATURE,
         "dtype": "float64",
-        "machine": {**machine_info(), "torch_threads_default": threads_before,
-                    "threads_tested": [2, 1], "numpy_threads": "single (elementwise ufuncs)"},
+        "machine": {**machine_info(), "torch_threads_default": threads_before, "threads_tested": [2, 1],
+                    "numpy_threads": "1 (elementwise ufuncs are single-threaded)",
+                    "loadavg_1min_after": round(os.getloadavg()[0], 2)},
         "chains": c,
         "steps": n,
         "repeats": reps,
-        "seed": args.seed,
-        "timing": "best of repeats after one warm-up run; chain_steps_per_second = chains*steps/seconds",
-        "exact_mean_y": round(exact_y, 5),
-        "check_window": f"positions {tail}..{n} (last half), SE from per-chain means",
-        "variants": variants,
+        "seed": seed,
+        "timing": "one warm-up run of each variant, then round-robin repeats, best per variant; "
+                  "chain_steps_per_second = chains*steps/seconds",
+        "check_window": f"positions[{tail}..{n}] (last half of the run); SE from per-chain means",
+        "variants": results,
         "ratios_engine_over_numpy": {k: round(v["chain_steps_per_second"] / np_rate, 3)
-                                     for k, v in variants.items() if k != "numpy"},
+                                     for k, v in results.items() if k != "numpy"},
         "goal_chain_steps_per_second": 5_000_000,
-        "engine_meets_goal": variants["engine_run_chains_t2"]["chain_steps_per_second"] >= 5_000_000,
+        "engine_t2_meets_goal": engine_rate >= 5_000_000,
     }
     text = json.dumps(result, indent=2)
     print(text)

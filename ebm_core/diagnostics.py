@@ -8,6 +8,7 @@ discarded and f_mn = 1/(n − m) Σ_{i=m+1}^{n} f(x_i).
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,9 +43,11 @@ def ess(draws: np.ndarray, method: str = "bulk") -> float:
     arr = np.ascontiguousarray(draws.T, dtype=np.float64)  # (C, n): chains first
     if arr.shape[1] < 4 or not np.all(np.isfinite(arr)):
         return math.nan
-    if method == "tail":
-        return float(array_stats.ess(arr, chain_axis=0, draw_axis=1, method="tail", prob=(0.05, 0.95)))
-    return float(array_stats.ess(arr, chain_axis=0, draw_axis=1, method=method))
+    with warnings.catch_warnings():  # a stuck (constant) chain divides by zero: ESS is then nan
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if method == "tail":
+            return float(array_stats.ess(arr, chain_axis=0, draw_axis=1, method="tail", prob=(0.05, 0.95)))
+        return float(array_stats.ess(arr, chain_axis=0, draw_axis=1, method=method))
 
 
 def rhat(draws: np.ndarray) -> float:
@@ -52,7 +55,9 @@ def rhat(draws: np.ndarray) -> float:
     arr = np.ascontiguousarray(draws.T, dtype=np.float64)
     if arr.shape[1] < 4 or not np.all(np.isfinite(arr)):
         return math.nan
-    return float(array_stats.rhat(arr, chain_axis=0, draw_axis=1, method="rank"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return float(array_stats.rhat(arr, chain_axis=0, draw_axis=1, method="rank"))
 
 
 def autocorrelation(x: np.ndarray, max_lag: int = 100) -> np.ndarray:

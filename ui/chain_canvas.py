@@ -18,8 +18,9 @@ n_chains   C
 box        [x0, x1, y0, y1] (data coordinates of the heatmap)
 burn_in    m: transitions i < m are drawn faded
 pos        float32 (N+1, C, 2) base64
-prop       float32 (N, C, 2) base64: the proposals x'
-acc        uint8 (N, C) base64: 1 accepted, 0 rejected
+acc        uint8 (N, C) base64 flags: bit 0 = accepted, bit 1 = the proposal x' equals
+           the next draw x_{i+1} (so it is not sent again)
+prop       float32 (K, 2) base64: the proposals whose bit 1 is 0, in (step, chain) order
 half       float32 (N, C, 2) base64 or None: Gibbs half-steps
 grid       {nx, ny, q: uint8 (ny, nx) base64 with 0..254 = colour, 255 = empty,
            vmin, vmax (of the quantised values), log: bool (values are log10)}
@@ -134,17 +135,19 @@ def pack_clip(
         raise ValueError(f"positions must be (N+1, C, 2), got {pos.shape}")
     n_steps, n_chains = pos.shape[0] - 1, pos.shape[1]
 
-    prop = _as_array(proposals).astype(np.float64).reshape(-1, n_chains, 2) if n_steps else np.zeros((0, n_chains, 2))
-    if prop.shape != (n_steps, n_chains, 2):
-        raise ValueError(f"proposals must be {(n_steps, n_chains, 2)}, got {prop.shape}")
-    acc = _as_array(accepted).astype(bool).reshape(-1, n_chains) if n_steps else np.zeros((0, n_chains), bool)
-    if acc.shape != (n_steps, n_chains):
-        raise ValueError(f"accepted must be {(n_steps, n_chains)}, got {acc.shape}")
-    hf = None
-    if half is not None:
-        hf = _as_array(half).astype(np.float64).reshape(-1, n_chains, 2) if n_steps else np.zeros((0, n_chains, 2))
-        if hf.shape != (n_steps, n_chains, 2):
-            raise ValueError(f"half must be {(n_steps, n_chains, 2)}, got {hf.shape}")
+    def steps_array(a, name: str, tail: tuple[int, ...], dtype) -> np.ndarray:
+        arr = _as_array(a).astype(dtype)
+        if arr.size == 0 and n_steps == 0:
+            return np.zeros((0, n_chains, *tail), dtype)
+        if n_chains == 1 and arr.ndim == 1 + len(tail):  # one chain without its axis
+            arr = arr[:, None]
+        if arr.shape != (n_steps, n_chains, *tail):
+            raise ValueError(f"{name} must be {(n_steps, n_chains, *tail)}, got {arr.shape}")
+        return arr
+
+    prop = steps_array(proposals, "proposals", (2,), np.float64)
+    acc = steps_array(accepted, "accepted", (), bool)
+    hf = None if half is None else steps_array(half, "half", (2,), np.float64)
 
     x0, x1, y0, y1 = (float(b) for b in box)
     if not (x1 > x0 and y1 > y0):
@@ -159,9 +162,13 @@ def pack_clip(
         g = g[sy // 2 :: sy, sx // 2 :: sx]
     q, vmin, vmax = _quantise(g, log_scale)
 
-    pos_b64 = _b64(pos, "<f4")
-    prop_b64 = _b64(prop, "<f4")
-    acc_b64 = _b64(acc, "u1")
+    # An accepted proposal is (almost always) the next draw: send only the others.
+    pos32, prop32 = pos.astype("<f4"), prop.astype("<f4")
+    same = np.all(prop32 == pos32[1:], axis=-1)
+    flags = acc.astype(np.uint8) | (same.astype(np.uint8) << 1)
+    pos_b64 = _b64(pos32, "<f4")
+    prop_b64 = _b64(prop32[~same], "<f4")
+    acc_b64 = _b64(flags, "u1")
     half_b64 = None if hf is None else _b64(hf, "<f4")
     grid_b64 = _b64(q, "u1")
 
@@ -199,8 +206,8 @@ def pack_clip(
             "nx": int(q.shape[1]),
             "ny": int(q.shape[0]),
             "q": grid_b64,
-            "vmin": round(vmin, 6),
-            "vmax": round(vmax, 6),
+            "vmin": vmin,
+            "vmax": vmax,
             "log": bool(log_scale),
         },
         "levels": 10,
@@ -342,9 +349,21 @@ function decodeClip(d) {
   N = Math.max(0, Math.min(N, Math.floor(pos.length / (2 * C)) - 1));
   const g = d.grid || {};
   const colors = (d.colors && d.colors.length ? d.colors : PALETTE).slice();
+  // flags: bit 0 accepted, bit 1 "x' is the next draw" (then it was not sent)
+  const acc = b64Bytes(d.acc), rest = b64F32(d.prop);
+  let prop = null;
+  if (acc.length >= N * C) {
+    prop = new Float32Array(N * C * 2);
+    let k = 0;
+    for (let j = 0; j < N * C; j++) {
+      if (acc[j] & 2) { prop[2 * j] = pos[2 * j + 2 * C]; prop[2 * j + 1] = pos[2 * j + 1 + 2 * C]; }
+      else if (k + 1 < rest.length) { prop[2 * j] = rest[k++]; prop[2 * j + 1] = rest[k++]; }
+      else { prop[2 * j] = prop[2 * j + 1] = NaN; }
+    }
+  }
   return {
     id: d.id, N, C, box: d.box, m: Math.max(0, d.burn_in | 0),
-    pos, prop: d.prop ? b64F32(d.prop) : null, acc: d.acc ? b64Bytes(d.acc) : null,
+    pos, prop, acc: prop ? acc : null,
     half: d.half ? b64F32(d.half) : null,
     grid: { nx: g.nx | 0, ny: g.ny | 0, q: b64Bytes(g.q), vmin: +g.vmin || 0, vmax: +g.vmax || 0, log: !!g.log },
     levels: d.levels == null ? 10 : d.levels | 0,
@@ -772,7 +791,7 @@ function drawOverlay(st) {
       const alpha = 0.7 * (1 - (i - 1 - j) / fade);
       if (alpha <= 0.02) continue;
       for (let ch = 0; ch < C; ch++) {
-        if (acc[j * C + ch]) continue;
+        if (acc[j * C + ch] & 1) continue;
         const pts = proposalPath(st, j, ch);
         if (pts) arrow(c, pts, REJ_COLOR, alpha, 1.8);
       }
@@ -782,7 +801,7 @@ function drawOverlay(st) {
       const j = i - 1;
       for (let ch = 0; ch < C; ch++) {
         const pts = proposalPath(st, j, ch);
-        if (pts) arrow(c, pts, acc[j * C + ch] ? ACC_COLOR : REJ_COLOR, 1, 2.6);
+        if (pts) arrow(c, pts, acc[j * C + ch] & 1 ? ACC_COLOR : REJ_COLOR, 1, 2.6);
       }
     }
   }
@@ -804,10 +823,12 @@ function drawOverlay(st) {
 // Composite one frame; returns false when there is nothing to draw yet (no size).
 function draw(st) {
   if (!st.clip || !measure(st)) return false;
-  if (st.bgDirty) drawBackground(st);
+  if (st.bgDirty) { drawBackground(st); st.trailStep = -1; }
+  // The trail canvas is the background plus the paths so far: one blit per frame.
   if (st.step < st.trailStep || st.trailStep < 0) {
     st.trailCtx.setTransform(1, 0, 0, 1, 0, 0);
     st.trailCtx.clearRect(0, 0, st.trail.width, st.trail.height);
+    st.trailCtx.drawImage(st.bg, 0, 0);
     st.trailStep = 0;
   }
   if (st.step > st.trailStep) {
@@ -817,7 +838,6 @@ function draw(st) {
   const c = st.ctx;
   c.setTransform(1, 0, 0, 1, 0, 0);
   c.clearRect(0, 0, st.canvas.width, st.canvas.height);
-  c.drawImage(st.bg, 0, 0);
   c.drawImage(st.trail, 0, 0);
   drawOverlay(st);
   if (st.needRender) {

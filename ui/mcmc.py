@@ -15,8 +15,7 @@ from ebm_core.targets import resolve_target, target_names
 from .i18n import t
 from .params import LOG_STEPS, TEMPERATURES, Spec
 
-SAMPLER_NAMES = {"mh": "Metropolis–Hastings (random walk)", "mh-independent": "Metropolis–Hastings (independence)",
-                 "gibbs": "Gibbs", "ula": "Langevin (ULA)", "mala": "MALA", "hmc": "HMC"}
+SAMPLER_NAMES = ("mh", "mh-independent", "gibbs", "ula", "mala", "hmc")
 # One step-size control per sampler family, so switching sampler never inherits a bad value.
 STEP_SPECS = {
     "mh": Spec("sigma", "step_size_mh", 0.8, options=tuple(LOG_STEPS)),
@@ -43,6 +42,12 @@ SPECS = {
 ALL_SPECS = list(SPECS.values()) + list({s.key: s for s in STEP_SPECS.values()}.values())
 DISPLAY_GRID = 160  # cells per side for the picture; the exact numbers use a finer grid
 EXACT_GRID = 400
+
+
+def reset_settings() -> None:
+    """Every control back to its default (a callback: runs before the widgets exist)."""
+    for spec in ALL_SPECS:
+        st.session_state[spec.key] = spec.default
 
 
 def formula_help() -> str:
@@ -130,17 +135,21 @@ def explain_panel(trace, target, formula, sampler, step, T, L, seed) -> None:
     else:
         st.latex(rf"\alpha(x, x') = \min\Big\{{1, \frac{{p(x')\,q(x', x)}}{{p(x)\,q(x, x')}}\Big\}} = {d['alpha']:.4f}")
     st.latex(rf"u = {d['u']:.4f}")
-    (st.success if d["accepted"] else st.error)(t("decision_accept" if d["accepted"] else "decision_reject"))
+    (st.success if d["accepted"] else st.info)(t("decision_accept" if d["accepted"] else "decision_reject"))
 
 
 LATEX = {
-    "mh": [r"\alpha(x, x') = \min\left\{1, \frac{p(x')\,q(x', x)}{p(x)\,q(x, x')}\right\},\quad q(x, x') = \mathcal N(x' \mid x, \sigma^2 I)",
+    "mh": [r"\alpha(x, x') = \min\left\{1, \frac{p(x')\,q(x', x)}{p(x)\,q(x, x')}\right\}",
+           r"q(x, x') = \mathcal N(x' \mid x, \sigma^2 I) = q(x', x)",
            r"p(x) = \frac{1}{Z} \exp\left(-\frac{E(x)}{T}\right)"],
-    "mh-independent": [r"\alpha(x, x') = \min\left\{1, \frac{p(x')\,q(x)}{p(x)\,q(x')}\right\},\quad q(x') = \mathcal N(x' \mid \mu_q, \sigma_q^2 I)"],
+    "mh-independent": [r"\alpha(x, x') = \min\left\{1, \frac{p(x')\,q(x)}{p(x)\,q(x')}\right\}",
+                       r"q(x, x') = q(x') = \mathcal N(x' \mid \mu_q, \sigma_q^2 I)"],
     "gibbs": [r"x_1^{(i)} \sim p(x_1 \mid x_2^{(i-1)}),\qquad x_2^{(i)} \sim p(x_2 \mid x_1^{(i)})"],
-    "ula": [r"x_{t+\Delta t} = x_t + \frac{\Delta t}{2} \nabla_x f(x_t) + \sqrt{\Delta t}\, e_t,\qquad f = -E/T,\ e_t \sim \mathcal N(0, I)"],
-    "mala": [r"x' = x - \frac{\varepsilon}{2T}\nabla E(x) + \sqrt{\varepsilon}\,\xi,\qquad \alpha = \min\left\{1, \frac{p(x')\,q(x', x)}{p(x)\,q(x, x')}\right\}"],
-    "hmc": [r"H(x, p) = \frac{E(x)}{T} + \frac{|p|^2}{2},\qquad \alpha = \min\{1, e^{H(x,p) - H(x',p')}\}"],
+    "ula": [r"x_{t+\Delta t} = x_t + \frac{\Delta t}{2} \nabla_x f(x_t) + \sqrt{\Delta t}\, e_t",
+            r"f(x) = -E(x)/T,\quad e_t \sim \mathcal N(0, I),\quad \Delta t = \varepsilon"],
+    "mala": [r"x' = x - \frac{\varepsilon}{2T}\nabla E(x) + \sqrt{\varepsilon}\,\xi",
+             r"\alpha = \min\left\{1, \frac{p(x')\,q(x', x)}{p(x)\,q(x, x')}\right\}"],
+    "hmc": [r"H(x, p) = \frac{E(x)}{T} + \frac{|p|^2}{2}", r"\alpha = \min\{1, e^{H(x,p) - H(x',p')}\}"],
 }
 F_MN = r"f_{mn} = \frac{1}{n-m} \sum_{i=m+1}^{n} f(x_i)"
 

@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # `import ui...` in tests, whatever the working directory
+    sys.path.insert(0, str(ROOT))
 APPS = Path(__file__).resolve().parent / "apps"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -165,14 +167,14 @@ def page(browser):
     ctx.close()
 
 
-def wait_for_app_idle(page, timeout_ms: float = 30_000) -> None:
+def app_idle(page, timeout_ms: float = 30_000) -> None:
     """Wait until the script run is over: stApp carries data-test-script-state="notRunning"."""
     page.wait_for_selector(
         "[data-testid='stApp'][data-test-script-state='notRunning']", state="attached", timeout=timeout_ms
     )
 
 
-def wait_until(predicate, timeout: float = 15.0, interval: float = 0.05, message: str = "condition"):
+def poll_until(predicate, timeout: float = 15.0, interval: float = 0.05, message: str = "condition"):
     """Poll ``predicate()`` until truthy; return its value or fail with ``message``."""
     deadline = time.monotonic() + timeout
     last = None
@@ -182,3 +184,16 @@ def wait_until(predicate, timeout: float = 15.0, interval: float = 0.05, message
             return last
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout} s waiting for {message} (last: {last!r})")
+
+
+# Helpers as fixtures, so test modules need not import this conftest by name.
+@pytest.fixture
+def wait_for_app_idle():
+    """``wait_for_app_idle(page)``: the Streamlit script run is over."""
+    return app_idle
+
+
+@pytest.fixture
+def wait_until():
+    """``wait_until(predicate, timeout=15, message=...)``: poll until truthy."""
+    return poll_until

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import time
 from pathlib import Path
 
-from conftest import APPS, wait_for_app_idle, wait_until
+import numpy as np
+import pytest
 
-DEMO = APPS / "canvas_demo.py"
+from ui.chain_canvas import DEFAULT_LABELS, pack_clip
+
+DEMO = Path(__file__).resolve().parent / "apps" / "canvas_demo.py"
 ROOT_SEL = "[data-testid='ebm-chain-canvas']"
 SCREENSHOT = "/tmp/canvas_demo.png"
 
@@ -23,7 +27,7 @@ def _int_attr(page, name: str) -> int:
     return int(v) if v is not None else -1
 
 
-def test_chain_canvas_plays_and_responds(streamlit_server, page):
+def test_chain_canvas_plays_and_responds(streamlit_server, page, wait_for_app_idle, wait_until):
     url = streamlit_server(DEMO)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -76,6 +80,12 @@ def test_chain_canvas_plays_and_responds(streamlit_server, page):
     assert _int_attr(page, "data-rendered") == rendered + 1  # one payload, one render
     assert page.locator(ROOT_SEL).count() == 1  # the canvas is reused, not duplicated
     assert page.locator(f"{ROOT_SEL} canvas").count() == 1
+    # a new clip starts from 0 and autoplays; pause it somewhere
+    wait_until(lambda: _attr(page, "data-playing") == "1" or _int_attr(page, "data-step") == 2000,
+               message="autoplay of the new clip")
+    page.locator("[data-testid='ebm-play']").click()
+    wait_until(lambda: _attr(page, "data-playing") == "0", message="pause the new clip")
+    rendered, paused_at = _int_attr(page, "data-rendered"), _int_attr(page, "data-step")
 
     # Click at a known data point -> the app receives those coordinates
     plot = json.loads(_attr(page, "data-plot"))
@@ -91,16 +101,107 @@ def test_chain_canvas_plays_and_responds(streamlit_server, page):
     got = [float(v) for v in re.findall(r"-?\d+\.\d{4}", md.inner_text())]
     tol = 1.5 / s  # a pixel and a half
     assert abs(got[0] - tx) < tol and abs(got[1] - ty) < tol, (got, (tx, ty), tol)
-    # a click does not restart the clip (same data, no new render)
+    # the rerun a click causes sends the same clip: no new render, the play head stays
+    assert _int_attr(page, "data-rendered") == rendered
+    assert _int_attr(page, "data-step") == paused_at
     assert _attr(page, "data-playing") == "0"
 
-    # play to a mid point for the screenshot
+    # play past the burn-in (m = 200) for the screenshot: faded and solid paths, arrows
     page.locator("[data-testid='ebm-reset']").click()
-    for _ in range(150):
-        page.locator("[data-testid='ebm-step']").click()
-    assert _int_attr(page, "data-step") == 150
+    wait_until(lambda: _int_attr(page, "data-step") == 0, message="reset before screenshot")
+    page.locator("[data-testid='ebm-play']").click()
+    wait_until(lambda: _int_attr(page, "data-step") >= 330, timeout=30, message="playing past burn-in")
+    page.locator("[data-testid='ebm-play']").click()
+    wait_until(lambda: _attr(page, "data-playing") == "0", message="pause for screenshot")
+    page.mouse.move(5, 5)  # no hover highlight in the picture
 
     assert page.locator("[data-testid='stException']").count() == 0
     assert not errors, errors
     page.screenshot(path=SCREENSHOT, full_page=True)
     assert Path(SCREENSHOT).stat().st_size > 10_000
+
+
+# ---------------------------------------------------------------- pack_clip (no browser)
+def _clip(n=50, c=3, seed=0):
+    rng = np.random.default_rng(seed)
+    pos = np.empty((n + 1, c, 2))
+    pos[0] = rng.normal(size=(c, 2))
+    prop = np.empty((n, c, 2))
+    acc = rng.random((n, c)) < 0.5
+    for i in range(n):
+        prop[i] = pos[i] + 0.3 * rng.normal(size=(c, 2))
+        pos[i + 1] = np.where(acc[i][:, None], prop[i], pos[i])
+    return pos, prop, acc
+
+
+def _f32(s):
+    return np.frombuffer(base64.b64decode(s), dtype="<f4")
+
+
+def _u8(s):
+    return np.frombuffer(base64.b64decode(s), dtype=np.uint8)
+
+
+def test_pack_clip_round_trip():
+    pos, prop, acc = _clip()
+    grid = np.linspace(0, 1, 12 * 10).reshape(10, 12)
+    grid[0, 0], grid[1, 1] = np.inf, np.nan
+    d = pack_clip(pos, prop, acc, grid, (-2, 2, -1, 1), 7, labels={"play": "播放"})
+    json.dumps(d)  # JSON-able
+    assert (d["n_steps"], d["n_chains"], d["burn_in"], d["box"]) == (50, 3, 7, [-2.0, 2.0, -1.0, 1.0])
+    np.testing.assert_array_equal(_f32(d["pos"]).reshape(51, 3, 2), pos.astype(np.float32))
+    flags = _u8(d["acc"]).reshape(50, 3)
+    np.testing.assert_array_equal(flags & 1, acc)
+    # proposals: the ones equal to the next draw are flagged (bit 1) and not sent again
+    same = (flags & 2).astype(bool)
+    np.testing.assert_array_equal(same, acc)
+    rebuilt = pos[1:].astype(np.float32).copy()
+    rebuilt[~same] = _f32(d["prop"]).reshape(-1, 2)
+    np.testing.assert_array_equal(rebuilt, prop.astype(np.float32))
+    assert d["half"] is None
+    g = d["grid"]
+    q = _u8(g["q"]).reshape(g["ny"], g["nx"])
+    assert q[0, 0] == 255 and q[1, 1] == 255  # inf / nan -> empty
+    assert q[q < 255].min() == 0 and q[q < 255].max() == 254
+    assert g["vmin"] == pytest.approx(grid[np.isfinite(grid)].min())
+    assert g["vmax"] == pytest.approx(1.0)
+    assert d["labels"]["play"] == "播放" and d["labels"]["pause"] == DEFAULT_LABELS["pause"]
+    assert len(d["colors"]) == 3 and d["autoplay"] is True
+
+
+def test_pack_clip_same_arrays_same_id_and_log_scale():
+    pos, prop, acc = _clip()
+    dens = np.exp(-np.linspace(0, 30, 64 * 64)).reshape(64, 64)
+    dens[0, :5] = 0.0
+    a = pack_clip(pos, prop, acc, dens, (0, 1, 0, 1), 0, log_scale=True, labels={"play": "x"})
+    b = pack_clip(pos, prop, acc, dens, (0, 1, 0, 1), 0, log_scale=True, speed=200)
+    assert a["id"] == b["id"]  # labels / speed do not change the clip identity
+    assert a["grid"]["log"] and a["grid"]["vmax"] == pytest.approx(np.log10(dens.max()))
+    assert a["grid"]["vmin"] == pytest.approx(np.log10(dens[dens > 0].min()))
+    assert (_u8(a["grid"]["q"])[:5] == 255).all()  # zero density -> empty in log scale
+    c = pack_clip(pos, prop, acc, dens, (0, 1, 0, 1), 3, log_scale=True)
+    assert c["id"] != a["id"]
+
+
+def test_pack_clip_payload_is_linear_in_steps_and_grid_is_capped():
+    sizes = []
+    for n in (500, 1000, 2000):
+        pos, prop, acc = _clip(n=n, c=4)
+        d = pack_clip(pos, prop, acc, np.zeros((400, 400)), (-1, 1, -1, 1), 0, half=prop)
+        sizes.append(len(json.dumps(d)))
+        assert max(d["grid"]["nx"], d["grid"]["ny"]) <= 320
+    grid_part = sizes[0] - (sizes[1] - sizes[0])
+    assert (sizes[2] - grid_part) == pytest.approx(2 * (sizes[1] - grid_part), rel=0.05)
+    assert sizes[2] < 400_000  # 2,000 steps x 4 chains with half-steps
+
+
+def test_pack_clip_rejects_bad_shapes():
+    pos, prop, acc = _clip()
+    with pytest.raises(ValueError, match="proposals"):
+        pack_clip(pos, prop[:-1], acc, np.zeros((4, 4)), (0, 1, 0, 1), 0)
+    with pytest.raises(ValueError, match="accepted"):
+        pack_clip(pos, prop, acc[:, :2], np.zeros((4, 4)), (0, 1, 0, 1), 0)
+    with pytest.raises(ValueError, match="box"):
+        pack_clip(pos, prop, acc, np.zeros((4, 4)), (1, 0, 0, 1), 0)
+    with pytest.raises(ValueError, match="grid_values"):
+        pack_clip(pos, prop, acc, np.zeros(4), (0, 1, 0, 1), 0)

@@ -19,7 +19,7 @@ for n in notes:
 
 # --- controls (sidebar) --------------------------------------------------------------------
 with st.sidebar:
-    target = P.choice(M.SPECS["target"])
+    target = P.choice(M.SPECS["target"], format_func=lambda k: t(f"target_{k}"))
     formula = M.DEFAULT_FORMULA
     if target == "custom":
         typed = P.text(M.SPECS["formula"], help=M.formula_help())
@@ -31,7 +31,7 @@ with st.sidebar:
             formula = st.session_state.get("_last_good_formula", M.DEFAULT_FORMULA)
         else:
             formula = st.session_state["_last_good_formula"] = typed
-    sampler = P.choice(M.SPECS["sampler"], format_func=M.SAMPLER_NAMES.get)
+    sampler = P.choice(M.SPECS["sampler"], format_func=lambda k: t(f"sampler_{k}"))
     step = P.slider(M.STEP_SPECS[sampler]) if sampler in M.STEP_SPECS else None
     T = P.slider(M.SPECS["T"])
     L = P.slider(M.SPECS["L"]) if sampler == "hmc" else 10
@@ -92,10 +92,7 @@ with right:
     n_div = int(trace.diverged[-1].sum())
     if n_div:
         st.error(t("diverged", k=n_div))
-        if st.button(t("reset_settings"), type="primary"):
-            for spec in M.ALL_SPECS:
-                st.session_state[spec.key] = spec.default
-            st.rerun()
+        st.button(t("reset_settings"), type="primary", on_click=M.reset_settings)
     st.subheader(t("formulas"))
     for tex in M.LATEX[sampler]:
         st.latex(tex)

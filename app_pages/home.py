@@ -10,7 +10,7 @@ st.caption(t("offline_note"))
 
 cols = st.columns(2)
 for i, (title, body, page) in enumerate([
-    ("topic_mcmc", "topic_mcmc_body", "pages/mcmc.py"),
+    ("topic_mcmc", "topic_mcmc_body", "app_pages/mcmc.py"),
     ("topic_landscape", "topic_landscape_body", None),
     ("topic_rbm", "topic_rbm_body", None),
     ("topic_deep", "topic_deep_body", None),

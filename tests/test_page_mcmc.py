@@ -1,0 +1,107 @@
+"""The MCMC page through Streamlit's AppTest: every sampler, several targets, widgets that
+change the picture, URL values clamped with a note, hostile formulas refused, both languages."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = str(ROOT / "app_pages" / "mcmc.py")
+
+
+def _open(query: dict | None = None, steps: int = 300) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["steps"] = str(steps)  # short runs keep the suite quick
+    at.query_params["m"] = "50"
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _clip(at: AppTest) -> dict:
+    comp = at.get("bidi_component")
+    assert comp, "the chain canvas is missing"
+    return json.loads(comp[0].proto.json)
+
+
+def _metric(at: AppTest, prefix: str) -> str:
+    return next(m.value for m in at.metric if m.label.startswith(prefix))
+
+
+@pytest.mark.parametrize("sampler", ["mh", "mh-independent", "gibbs", "ula", "mala", "hmc"])
+@pytest.mark.parametrize("target", ["mixture", "banana", "u1"])
+def test_every_sampler_runs_on_several_targets(sampler, target):
+    at = _open({"sampler": sampler, "target": target, "chains": "3", "L": "5"}, steps=100)
+    clip = _clip(at)
+    assert clip["n_steps"] == 100 and clip["n_chains"] == 3
+    assert not at.error
+    assert len(at.get("plotly_chart")) == 7
+    rate = float(_metric(at, "Acceptance").rstrip("%"))
+    if sampler in ("gibbs", "ula"):
+        assert rate == 100.0  # both always move
+    else:
+        assert 0.0 < rate <= 100.0  # HMC on smooth targets can accept all 300 proposals
+
+
+def test_widgets_change_the_picture():
+    at = _open()
+    before = _clip(at)
+    at.select_slider(key="T").set_value(3.0).run()
+    after_t = _clip(at)
+    assert after_t["pos"] != before["pos"]  # the chains re-ran at the new temperature
+    assert after_t["grid"] != before["grid"]  # and the landscape p_T reshaped with them
+    at.select_slider(key="sigma").set_value(5.0).run()
+    assert float(_metric(at, "Acceptance").rstrip("%")) < 20.0  # giant steps: acceptance collapses
+    hist_before = at.get("plotly_chart")[4].proto.spec
+    at.slider(key="m").set_value(150).run()
+    assert _clip(at)["burn_in"] == 150
+    assert at.get("plotly_chart")[4].proto.spec != hist_before  # histograms leave out the new burn-in
+
+
+def test_url_values_are_clamped_with_a_visible_note():
+    at = _open({"T": "999", "chains": "500", "sampler": "__import__('os')", "seed": "abc"})
+    notes = " ".join(w.value for w in at.warning)
+    assert "999" in notes and "500" in notes and "abc" in notes
+    assert at.select_slider(key="T").value == 20.0
+    assert at.slider(key="chains").value == 16
+    assert at.selectbox(key="sampler").value == "mh"
+
+
+@pytest.mark.parametrize("formula", ["__import__('os').system('touch /tmp/ebm_pwned')", "x.__class__",
+                                     "9**9**9", "(" * 5000 + "x" + ")" * 5000, "lambda: 1"])
+def test_hostile_formulas_are_refused_with_a_message(formula, tmp_path):
+    at = _open({"target": "custom", "formula": formula})
+    assert at.error, "a refused formula must say why"
+    assert "not accepted" in at.error[0].value
+    assert _clip(at)["n_steps"] == 300  # the page still shows the last valid formula
+
+
+def test_custom_formula_runs():
+    at = _open({"target": "custom", "formula": "(x**2 + y**2 - 4)**2 / 2 + 0.5*sin(3*x)"})
+    assert not at.error
+    assert _clip(at)["n_chains"] == 4
+
+
+def test_diverging_chain_shows_a_message_and_a_reset():
+    at = _open({"target": "gaussian", "sampler": "ula", "eps": "8.0"}, steps=100)
+    assert any("diverged" in e.value for e in at.error)
+    reset = next(b for b in at.button if "Reset" in b.label)
+    reset.click().run()
+    assert not any("diverged" in e.value for e in at.error)
+
+
+def test_explain_one_step_shows_the_acceptance_probability():
+    at = _open({"target": "gaussian"})
+    tex = " ".join(x.value for x in at.get("latex"))
+    assert r"\alpha(x, x')" in tex and "u =" in tex
+
+
+def test_language_switch_to_chinese():
+    at = _open({"lang": "zh"})
+    assert at.title[0].value.startswith("MCMC：")
+    assert any("接受率" in m.label for m in at.metric)
