@@ -44,6 +44,8 @@ with st.sidebar:
     clicked = tuple(st.session_state.get("clicked", ()))
     if starts == "clicked":
         st.caption(t("clicked_help", n=len(clicked)))
+    else:
+        st.caption(t("click_tip"))
         if st.button(t("clear_clicks")):
             st.session_state["clicked"] = []
             clicked = ()
@@ -60,15 +62,15 @@ with st.spinner(t("running", chains=chains, steps=steps)):
                   clicked if starts == "clicked" else ())
 
 # --- the picture ---------------------------------------------------------------------------
-left, right = st.columns([3, 2], gap="medium")
+left, right = st.columns([5, 3], gap="medium")
 with left:
     values = picture.density if show == "density" else np.where(np.isfinite(picture.energy), picture.energy, np.inf)
-    labels = {k: t(k) for k in ("play", "pause", "reset", "speed", "accepted", "rejected")}
+    labels = {k: t(k) for k in ("play", "pause", "reset", "speed", "accepted", "rejected", "start", "speed_unit")}
     labels.update(step=t("step_btn"), step_counter=t("step_counter", i="{i}", n="{n}"),
                   burn_in_note=t("burn_in_note", m="{m}"))
     clip = pack_clip(trace.positions, trace.proposals, trace.accepted, values, picture.box, m,
                      half=trace.half, labels=labels, colors=fig.PALETTE)
-    result = chain_canvas(clip, key="mcmc_canvas", height=560)
+    result = chain_canvas(clip, key="mcmc_canvas", height=640)
     if result is not None and getattr(result, "click", None):
         pt = [float(v) for v in result.click]
         if len(pt) == 2 and all(math.isfinite(v) for v in pt):
@@ -130,4 +132,4 @@ with st.expander(t("things_to_try")):
 
 st.subheader(t("share"))
 st.caption(t("share_help"))
-st.code(st.context.url or "", language=None)
+st.code(M.share_link(), language=None)

@@ -4,11 +4,12 @@ Starts tests/browser/apps/canvas_demo.py headless, opens it in Debian's Chromium
 clip (2,000 steps × 4 chains by default) for ~3 s and prints one JSON object:
 
     fps                                frames drawn per second during playback (data-frames / wall time)
+    draw_ms_per_frame                  JS time in the frame callback (headroom below the ~16.7 ms budget)
     server_cpu_seconds_during_playback utime + stime of the streamlit process meanwhile (/proc/<pid>/stat)
     playback_seconds                   the wall time measured in the page
     slider_to_picture_ms               Streamlit slider key press -> new clip drawn (data-rendered)
 
-Usage: python bench/bench_canvas_fps.py [--steps 2000] [--chains 4] [--speed 120] [--seconds 3]
+Usage: python bench/bench_canvas_fps.py [--steps 2000] [--chains 4] [--speed 120] [--seconds 3] [--dpr 1]
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ def main() -> None:
     ap.add_argument("--chains", type=int, default=4)
     ap.add_argument("--speed", type=float, default=120.0, help="steps per second while playing")
     ap.add_argument("--seconds", type=float, default=3.0)
+    ap.add_argument("--dpr", type=float, default=1.0, help="device pixel ratio (2 = a HiDPI screen)")
     args = ap.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -79,7 +81,7 @@ def main() -> None:
         srv.wait_healthy()
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page = browser.new_page(viewport={"width": 1280, "height": 900}, device_scale_factor=args.dpr)
             page.goto(f"{srv.url}/?steps={args.steps}&chains={args.chains}&speed={args.speed}&autoplay=0")
             root = page.locator(ROOT_SEL)
             root.wait_for(state="attached", timeout=60_000)
@@ -106,7 +108,7 @@ def main() -> None:
             time.sleep(args.seconds)
             stats = page.evaluate(
                 "() => { const s = window.__ebmCanvasStats;"
-                " return {frames: s.frames, seconds: (performance.now() - s.startedAt) / 1000}; }"
+                " return {frames: s.frames, drawMs: s.drawMs, seconds: (performance.now() - s.startedAt) / 1000}; }"
             )
             step = int(attr("data-step"))
             cpu1 = cpu_seconds(srv.pid)
@@ -117,8 +119,10 @@ def main() -> None:
     print(json.dumps({
         "machine": machine(),
         "clip": {"steps": args.steps, "chains": args.chains, "speed_steps_per_s": args.speed},
+        "device_pixel_ratio": args.dpr,
         "fps": round(stats["frames"] / stats["seconds"], 1),
         "frames": stats["frames"],
+        "draw_ms_per_frame": round(stats["drawMs"] / max(1, stats["frames"]), 2),
         "playback_seconds": round(stats["seconds"], 3),
         "steps_played": step,
         "server_cpu_seconds_during_playback": round(cpu1 - cpu0, 3),

@@ -276,7 +276,9 @@ const SPEED_MIN = 1, SPEED_MAX = 500, SLIDER_MAX = 1000;
 const MARGIN = { left: 58, right: 92, top: 12, bottom: 46 };
 const STATES = new WeakMap();    // parentElement -> state (the function is called again on each data change)
 
-const STATS = (window.__ebmCanvasStats = window.__ebmCanvasStats || { frames: 0, startedAt: 0, renders: 0 });
+// frames drawn since the last Play, when it started (performance.now()), payloads drawn,
+// and the ms spent drawing those frames (for benchmarks)
+const STATS = (window.__ebmCanvasStats = window.__ebmCanvasStats || { frames: 0, startedAt: 0, renders: 0, drawMs: 0 });
 
 const LUT = (() => {
   const stops = [];
@@ -524,6 +526,7 @@ function play(st) {
   st.lastT = null;
   st.frames = 0;
   STATS.frames = 0;
+  STATS.drawMs = 0;
   STATS.startedAt = performance.now();
   updateControls(st);
   requestDraw(st);
@@ -549,18 +552,21 @@ function onFrame(st, t) {
     }
     if (st.step >= st.clip.N) st.playing = false;
   }
+  const t0 = performance.now();
   const drawn = draw(st);
-  if (drawn && st.playing) { st.frames++; STATS.frames++; }
+  if (drawn && st.playing) { st.frames++; STATS.frames++; STATS.drawMs += performance.now() - t0; }
   updateControls(st);
   if (st.playing) requestDraw(st);
 }
 
 // ---------------------------------------------------------------------------- layout
+// Sizes are read only when the ResizeObserver (or new data) marked the layout dirty, so
+// a playing frame never forces a synchronous layout.
 function measure(st) {
-  const w = Math.floor(st.stage.clientWidth), h = Math.floor(st.stage.clientHeight);
   const dpr = Math.max(1, Math.min(3, window.devicePixelRatio || 1));
-  if (w < 2 || h < 2) return false;
-  if (w !== st.cssW || h !== st.cssH || dpr !== st.dpr || st.layoutDirty || !st.layout) {
+  if (st.layoutDirty || !st.layout || dpr !== st.dpr) {
+    const w = Math.floor(st.stage.clientWidth), h = Math.floor(st.stage.clientHeight);
+    if (w < 2 || h < 2) return false;
     st.cssW = w; st.cssH = h; st.dpr = dpr;
     for (const cv of [st.canvas, st.bg, st.trail]) {
       cv.width = Math.round(w * dpr);

@@ -68,6 +68,8 @@ S: dict[str, dict[str, str]] = {
     "starts_corner": {"en": "all in one corner", "zh": "都在同一角落"},
     "starts_clicked": {"en": "where I click", "zh": "我点击的位置"},
     "clicked_help": {"en": "Click the picture to add a start ({n} so far).", "zh": "点击图片添加初始点（已有 {n} 个）。"},
+    "click_tip": {"en": "Tip: choose “where I click”, then click the picture to start chains there.",
+                  "zh": "提示：选择“我点击的位置”，再点击图片，即可从该处出发。"},
     "clear_clicks": {"en": "Clear clicked points", "zh": "清除点击的点"},
     "show": {"en": "Background", "zh": "背景"},
     "show_density": {"en": "density p_T(x)", "zh": "密度 p_T(x)"},
@@ -101,14 +103,16 @@ S: dict[str, dict[str, str]] = {
     "step_counter": {"en": "step {i} / {n}", "zh": "第 {i} / {n} 步"},
     "burn_in_note": {"en": "faded: burn-in (m = {m})", "zh": "淡色：燃烧期（m = {m}）"},
     "accepted": {"en": "accepted", "zh": "接受"},
+    "start": {"en": "start", "zh": "起点"},
+    "speed_unit": {"en": "steps/s", "zh": "步/秒"},
     "rejected": {"en": "rejected", "zh": "拒绝"},
     # --- numbers ---------------------------------------------------------------------------
     "acceptance": {"en": "Acceptance rate", "zh": "接受率"},
-    "ess_bulk": {"en": "ESS (bulk) x / y", "zh": "有效样本量（主体）x / y"},
-    "ess_tail": {"en": "ESS (tail) x / y", "zh": "有效样本量（尾部）x / y"},
+    "ess_bulk": {"en": "ESS (bulk) x / y", "zh": "ESS 主体 x / y"},
+    "ess_tail": {"en": "ESS (tail) x / y", "zh": "ESS 尾部 x / y"},
     "rhat": {"en": "R-hat x / y", "zh": "R-hat x / y"},
     "rhat_help": {"en": "Rank-normalised split R-hat; below 1.01 the chains agree.", "zh": "秩归一化分裂 R-hat；小于 1.01 说明各链一致。"},
-    "ess_help": {"en": "Effective sample size after burn-in (arviz-stats).", "zh": "燃烧期之后的有效样本量（arviz-stats）。"},
+    "ess_help": {"en": "Effective sample size after burn-in (arviz-stats).", "zh": "燃烧期之后的有效样本量 ESS（arviz-stats）。"},
     "estimate": {"en": "f_mn vs exact", "zh": "f_mn 与精确值"},
     "diverged": {
         "en": "{k} chain(s) diverged (ran off to infinity or produced NaN) and were stopped. "

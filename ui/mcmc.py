@@ -44,6 +44,15 @@ DISPLAY_GRID = 160  # cells per side for the picture; the exact numbers use a fi
 EXACT_GRID = 400
 
 
+def share_link() -> str:
+    """This page's address with every setting that differs from its default."""
+    from urllib.parse import urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(st.context.url or "http://localhost:8501/mcmc")
+    query = urlencode({k: st.query_params.get(k) for k in st.query_params})
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
 def reset_settings() -> None:
     """Every control back to its default (a callback: runs before the widgets exist)."""
     for spec in ALL_SPECS:
