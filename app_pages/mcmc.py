@@ -44,11 +44,11 @@ with st.sidebar:
     clicked = tuple(st.session_state.get("clicked", ()))
     if starts == "clicked":
         st.caption(t("clicked_help", n=len(clicked)))
-    else:
-        st.caption(t("click_tip"))
         if st.button(t("clear_clicks")):
             st.session_state["clicked"] = []
             clicked = ()
+    else:
+        st.caption(t("click_tip"))
     show = P.choice(M.SPECS["show"], format_func=lambda k: t(f"show_{k}"))
     f_key = P.choice(M.SPECS["f"])
 
