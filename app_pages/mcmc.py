@@ -54,7 +54,7 @@ with st.sidebar:
 
 # --- compute (cached: moving burn-in m never reruns the chains) ----------------------------
 truth = M.exact_grid(target, formula, T, M.EXACT_GRID)
-picture = M.exact_grid(target, formula, T, M.DISPLAY_GRID)
+picture = M.exact_grid(target, formula, T, M.DISPLAY_GRID, picture=True)
 for w in truth.warnings():
     st.warning(t(f"grid_{w}"), icon="⚠️")
 with st.spinner(t("running", chains=chains, steps=steps)):

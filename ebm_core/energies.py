@@ -81,11 +81,14 @@ def _mixture(means: list[tuple[float, float]], sigmas: list[float], weights: lis
     mu = torch.tensor(means, dtype=torch.float64)
     s2 = torch.tensor(sigmas, dtype=torch.float64) ** 2
     # log of w_k * N(x; mu_k, s_k^2 I) normalising constants, so exp(-E) is a density.
-    logc = torch.log(torch.tensor(weights, dtype=torch.float64)) - torch.log(2 * math.pi * s2)
+    logc = (torch.log(torch.tensor(weights, dtype=torch.float64)) - torch.log(2 * math.pi * s2))[:, None]
+    mx, my, half_prec = mu[:, 0:1].clone(), mu[:, 1:2].clone(), (0.5 / s2)[:, None]
 
     def fn(x: torch.Tensor) -> torch.Tensor:
-        d2 = ((x[:, None, :] - mu.to(x.dtype)) ** 2).sum(-1)
-        return -torch.logsumexp(logc.to(x.dtype) - 0.5 * d2 / s2.to(x.dtype), dim=1)
+        # Components on the leading axis (K, n): torch reduces a size-3 trailing axis ~5x slower.
+        a = x[:, 0] - mx.to(x.dtype)
+        b = x[:, 1] - my.to(x.dtype)
+        return -torch.logsumexp(logc.to(x.dtype) - half_prec.to(x.dtype) * (a * a + b * b), dim=0)
 
     return fn
 

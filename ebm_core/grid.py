@@ -80,11 +80,24 @@ def evaluate_on_grid(energy: Energy2D, box: Box | None = None, n: int = 400) -> 
     return xs, ys, e
 
 
+def integration_box(box: Box, temperature: float) -> Box:
+    """The energy's box, widened by sqrt(T) when T > 1: p_T spreads like sqrt(T) and the
+    samplers are not confined to the box, so the exact answers must not be either."""
+    k = math.sqrt(max(temperature, 1.0))
+    cx, cy = (box[0] + box[1]) / 2, (box[2] + box[3]) / 2
+    hx, hy = k * (box[1] - box[0]) / 2, k * (box[3] - box[2]) / 2
+    return (cx - hx, cx + hx, cy - hy, cy + hy)
+
+
 def integrate(energy: Energy2D, temperature: float = 1.0, box: Box | None = None, n: int = 400) -> GridResult:
-    """Tabulate p_T on the box and integrate: log Z, marginals, mean and covariance."""
+    """Tabulate p_T and integrate: log Z, marginals, mean and covariance.
+
+    ``box`` defaults to ``integration_box(energy.box, T)``; pass ``energy.box`` to tabulate
+    exactly the drawn picture.
+    """
     if not temperature > 0:
         raise ValueError("temperature must be positive")
-    box = box or energy.box
+    box = box or integration_box(energy.box, temperature)
     xs, ys, e = evaluate_on_grid(energy, box, n)
     nonfinite = float(np.mean(~np.isfinite(e)))
     area = float((xs[1] - xs[0]) * (ys[1] - ys[0]))

@@ -79,8 +79,10 @@ def check_formula(text: str) -> tuple[str | None, str | None]:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def exact_grid(target: str, formula: str, T: float, n: int):
-    return grid.integrate(energy_for(target, formula), T, n=n)
+def exact_grid(target: str, formula: str, T: float, n: int, picture: bool = False):
+    """Grid truth (on the T-widened box), or with ``picture`` the drawn box itself."""
+    energy = energy_for(target, formula)
+    return grid.integrate(energy, T, box=energy.box if picture else None, n=n)
 
 
 def starting_points(target: str, formula: str, mode: str, chains: int, seed: int, clicked: tuple) -> torch.Tensor:

@@ -1,0 +1,187 @@
+"""The real app in a browser: sidebar navigation, playback, a slider, 中文, share links, URL checks."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from pathlib import Path
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+ROOT_SEL = "[data-testid='ebm-chain-canvas']"
+SHOT_EN = "/tmp/app_mcmc_en.png"
+SHOT_ZH = "/tmp/app_mcmc_zh.png"
+SHARE_QUERY = "target=banana&sampler=mala&eps=0.1&T=2.0&chains=3&steps=500&m=100&seed=7"
+
+
+def _attr(page, name: str) -> str | None:
+    return page.locator(ROOT_SEL).get_attribute(name)
+
+
+def _int_attr(page, name: str) -> int:
+    v = _attr(page, name)
+    return int(v) if v is not None else -1
+
+
+def _slider(page, label: str):
+    """The stSlider (slider or select_slider) whose label is ``label``."""
+    return page.locator("[data-testid='stSlider']").filter(
+        has=page.locator("[data-testid='stWidgetLabel']", has_text=label)
+    )
+
+
+def _slider_value(page, label: str) -> str:
+    return _slider(page, label).locator("[data-testid='stSliderThumbValue']").inner_text().strip()
+
+
+def _selectbox_text(page, label: str) -> str:
+    box = page.locator("[data-testid='stSelectbox']").filter(has=page.get_by_text(label, exact=True))
+    return box.locator("input").input_value()
+
+
+def _title(page) -> str:
+    return page.locator("h1").first.inner_text().strip()
+
+
+def _assert_no_errors(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+    errs = page.locator("[data-testid='stAlertContentError']")
+    assert errs.count() == 0, errs.all_inner_texts()
+
+
+def _wait_canvas_drawn(page, wait_for_app_idle, wait_until) -> None:
+    page.wait_for_selector(ROOT_SEL, state="attached", timeout=60_000)
+    wait_for_app_idle(page, timeout_ms=60_000)
+    wait_until(lambda: _int_attr(page, "data-rendered") >= 1, timeout=30, message="first render")
+
+
+def _pause(page, wait_until) -> None:
+    if _attr(page, "data-playing") == "1":
+        page.locator("[data-testid='ebm-play']").click()
+    wait_until(lambda: _attr(page, "data-playing") == "0", message="pause")
+
+
+def test_navigate_play_temperature_language(streamlit_server, page, wait_for_app_idle, wait_until):
+    url = streamlit_server(APP)
+    js_errors: list[str] = []
+    page.on("pageerror", lambda e: js_errors.append(str(e)))
+    page.goto(f"{url}/")
+    wait_for_app_idle(page, timeout_ms=60_000)
+    assert _title(page).startswith("EBM Lab")
+
+    # to the MCMC page through the sidebar navigation, not the address bar
+    page.locator("[data-testid='stSidebarNavLink']", has_text="MCMC samplers").click()
+    _wait_canvas_drawn(page, wait_for_app_idle, wait_until)
+    assert page.url.split("?")[0].endswith("/mcmc")
+    assert _title(page).startswith("MCMC:")
+
+    # Play / Pause: the step counter advances while playing and stands still when paused
+    if _attr(page, "data-playing") != "1":
+        page.locator("[data-testid='ebm-play']").click()
+    s0 = _int_attr(page, "data-step")
+    wait_until(lambda: _int_attr(page, "data-step") >= s0 + 10, message="data-step to advance")
+    page.locator("[data-testid='ebm-play']").click()
+    wait_until(lambda: _attr(page, "data-playing") == "0", message="pause")
+    paused_at = _int_attr(page, "data-step")
+    time.sleep(0.3)
+    assert _int_attr(page, "data-step") == paused_at
+
+    # Temperature T (a select_slider) by keyboard -> the server reruns, the canvas draws a new clip
+    assert _slider_value(page, "Temperature T") == "1.0"
+    rendered = _int_attr(page, "data-rendered")
+    thumb = _slider(page, "Temperature T").locator("input[type='range']")
+    thumb.focus()
+    thumb.press("ArrowRight")
+    wait_until(lambda: _int_attr(page, "data-rendered") > rendered, timeout=30, message="re-render after T")
+    wait_for_app_idle(page)
+    assert _slider_value(page, "Temperature T") == "1.5"
+    assert "T=1.5" in page.url
+    assert page.locator(ROOT_SEL).count() == 1
+    _assert_no_errors(page)
+    _pause(page, wait_until)
+    page.mouse.move(5, 5)
+    page.screenshot(path=SHOT_EN, full_page=True)
+
+    # 中文 with the sidebar's segmented control: the page title, the canvas stays
+    lang = page.locator("[data-testid='stSidebar'] [data-testid='stButtonGroup']")
+    lang.get_by_role("radio", name="中文").click()
+    wait_until(lambda: _title(page).startswith("MCMC："), timeout=30, message="Chinese MCMC title")
+    wait_for_app_idle(page)
+    _wait_canvas_drawn(page, wait_for_app_idle, wait_until)
+    assert page.locator(ROOT_SEL).count() == 1
+    wait_until(lambda: "播放" in page.locator("[data-testid='ebm-play']").inner_text()
+               or "暂停" in page.locator("[data-testid='ebm-play']").inner_text(), message="canvas labels in 中文")
+    assert _slider_value(page, "温度 T") == "1.5"  # the setting survives the language switch
+    _assert_no_errors(page)
+    _pause(page, wait_until)
+    page.mouse.move(5, 5)
+    page.screenshot(path=SHOT_ZH, full_page=True)
+
+    # the language persists across pages
+    page.locator("[data-testid='stSidebarNavLink']", has_text="首页").click()
+    wait_until(lambda: _title(page).startswith("EBM 实验室"), timeout=30, message="Chinese home title")
+    wait_for_app_idle(page)
+    assert page.locator(ROOT_SEL).count() == 0
+    assert lang.get_by_role("radio", name="中文").is_checked()
+    _assert_no_errors(page)
+    assert not js_errors, js_errors
+    assert Path(SHOT_EN).stat().st_size > 10_000 and Path(SHOT_ZH).stat().st_size > 10_000
+
+
+def _open_shared(page, url, wait_for_app_idle, wait_until) -> str:
+    """Open the share link, check the widgets, play the clip to its end; return a hash of the canvas pixels."""
+    page.goto(f"{url}/mcmc?{SHARE_QUERY}")
+    _wait_canvas_drawn(page, wait_for_app_idle, wait_until)
+    assert _selectbox_text(page, "Target p(x) ∝ exp(−E(x)/T)") == "Banana (curved ridge)"
+    assert _selectbox_text(page, "Sampler") == "MALA (Langevin + MH test)"
+    assert _slider_value(page, "Step size ε (= Δt)") == "0.1"
+    assert _slider_value(page, "Temperature T") == "2.0"
+    assert _slider_value(page, "Chains") == "3"
+    assert _slider_value(page, "Steps n") == "500"
+    assert _slider_value(page, "Burn-in m") == "100"
+    assert page.locator("[data-testid='stNumberInput'] input").first.input_value() == "7"
+    assert _attr(page, "data-n-steps") == "500"
+    _assert_no_errors(page)
+    assert page.locator("[data-testid='stAlertContentWarning']").count() == 0  # nothing was clamped
+    # the whole clip: Reset, full speed, Play until the last step
+    _pause(page, wait_until)
+    page.locator("[data-testid='ebm-reset']").click()
+    wait_until(lambda: _int_attr(page, "data-step") == 0, message="reset")
+    speed = page.locator("[data-testid='ebm-speed']")
+    speed.focus()
+    speed.press("End")
+    page.locator("[data-testid='ebm-play']").click()
+    wait_until(lambda: _int_attr(page, "data-step") == 500, timeout=20, message="play to the end")
+    wait_until(lambda: _attr(page, "data-playing") == "0", message="stopped at the end")
+    page.mouse.move(5, 5)  # no hover highlight
+    page.wait_for_timeout(100)
+    png = page.locator(f"{ROOT_SEL} canvas").evaluate("c => c.toDataURL('image/png')")
+    return hashlib.sha256(png.encode()).hexdigest()
+
+
+def test_share_link_restores_the_same_picture(streamlit_server, browser, page, wait_for_app_idle, wait_until):
+    url = streamlit_server(APP)
+    first = _open_shared(page, url, wait_for_app_idle, wait_until)
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
+    try:
+        other = ctx.new_page()
+        other.set_default_timeout(30_000)
+        second = _open_shared(other, url, wait_for_app_idle, wait_until)
+    finally:
+        ctx.close()
+    assert first == second, "the same link drew a different picture in a fresh browser context"
+
+
+def test_out_of_range_url_values_are_clamped_with_a_note(streamlit_server, page, wait_for_app_idle, wait_until):
+    url = streamlit_server(APP)
+    page.goto(f"{url}/mcmc?T=999&chains=500")
+    _wait_canvas_drawn(page, wait_for_app_idle, wait_until)
+    warnings = page.locator("[data-testid='stAlertContentWarning']")
+    texts = warnings.all_inner_texts()
+    t_note = [s for s in texts if "999" in s]
+    assert t_note and "Temperature T" in t_note[0] and "20.0" in t_note[0], texts
+    assert warnings.filter(has_text=re.compile(r"Chains.*500.*16")).first.is_visible(), texts
+    assert warnings.filter(has_text="999").first.is_visible()
+    assert _slider_value(page, "Temperature T") == "20.0"
+    assert _slider_value(page, "Chains") == "16"
+    _assert_no_errors(page)

@@ -1,0 +1,77 @@
+"""The command line contract: python -m ebm_core targets | sample."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(*args):
+    return subprocess.run([sys.executable, "-m", "ebm_core", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_targets_lists_the_registry_and_custom():
+    r = _run("targets")
+    assert r.returncode == 0
+    names = [t["name"] for t in json.loads(r.stdout)["targets"]]
+    assert {"gaussian", "mixture", "banana", "donut", "funnel", "squiggle", "u1", "u2", "custom"} <= set(names)
+
+
+def test_sample_writes_npz_and_one_json_object(tmp_path):
+    out = tmp_path / "run.npz"
+    r = _run("sample", "--target", "gaussian", "--sampler", "mala", "--steps", "400", "--chains", "3",
+             "--step-size", "0.2", "--temperature", "1.5", "--seed", "4", "--burn-in", "100", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.strip().splitlines()
+    assert len(lines) == 1
+    res = json.loads(lines[0])
+    for key in ("acceptance_rate", "ess_bulk", "rhat", "exact_mean", "exact_cov", "sample_mean", "sample_cov"):
+        assert key in res
+    np.testing.assert_allclose(res["exact_cov"], 1.5 * np.array([[1, 0.9], [0.9, 1]]), atol=1e-4)
+    d = np.load(out)
+    assert d["positions"].shape == (401, 3, 2)
+    assert d["accepted"].shape == (400, 3) and d["accepted"].dtype == bool
+    assert d["energies"].shape == (401, 3)
+    # The summary is computed from exactly these draws after burn-in m = 100.
+    np.testing.assert_allclose(res["sample_mean"], d["positions"][101:].reshape(-1, 2).mean(0))
+    assert res["acceptance_rate"] == pytest.approx(d["accepted"][100:].mean())
+
+
+def test_same_seed_same_file(tmp_path):
+    a, b = tmp_path / "a.npz", tmp_path / "b.npz"
+    for p in (a, b):
+        assert _run("sample", "--target", "banana", "--steps", "50", "--seed", "9", "--out", str(p)).returncode == 0
+    np.testing.assert_array_equal(np.load(a)["positions"], np.load(b)["positions"])
+
+
+def test_custom_formula(tmp_path):
+    r = _run("sample", "--target", "custom", "--formula", "(x**2 + y**2 - 4)**2 / 2 + 0.5*sin(3*x)", "--steps", "100")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["formula"].startswith("(x**2")
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["sample", "--target", "nope"], "invalid choice"),
+    (["sample", "--target", "gaussian", "--steps", "0"], "--steps"),
+    (["sample", "--target", "gaussian", "--temperature", "-1"], "--temperature"),
+    (["sample", "--target", "gaussian", "--step-size", "nan"], "--step-size"),
+    (["sample", "--target", "gaussian", "--steps", "10", "--burn-in", "10"], "--burn-in"),
+    (["sample", "--target", "gaussian", "--sampler", "nuts"], "invalid choice"),
+    (["sample", "--target", "custom"], "needs a formula"),
+    (["sample", "--target", "custom", "--formula", "__import__('os').system('echo pwned')"], "bad formula"),
+    (["sample", "--target", "gaussian", "--chains", "abc"], "invalid int"),
+    ([], "required"),
+])
+def test_bad_arguments_exit_non_zero_with_one_line(args, needle):
+    r = _run(*args)
+    assert r.returncode == 2
+    assert r.stdout == ""
+    err = r.stderr.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error:") and needle in err[0], r.stderr
+    assert "pwned" not in r.stdout + r.stderr.replace("echo pwned", "")
