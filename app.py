@@ -10,7 +10,10 @@ from ui.layout import apply_style
 # Two cores serve every session: one torch thread per request keeps sessions from fighting.
 torch.set_num_threads(1)
 
-st.set_page_config(page_title="EBM Lab", page_icon="⚡", layout="wide")
+# Presentation mode (?present=true) opens with the controls tucked away.
+_present_url = str(st.query_params.get("present", "")).lower() == "true"
+st.set_page_config(page_title="EBM Lab", page_icon="⚡", layout="wide",
+                   initial_sidebar_state="collapsed" if _present_url else "auto")
 
 LANG = P.Spec("lang", "language", "en", options=tuple(LANGS), kind="choice")
 PRESENT = P.Spec("present", "presentation", "false", options=("true", "false"), kind="choice")

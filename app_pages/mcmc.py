@@ -41,12 +41,17 @@ with st.sidebar:
     m = min(m, steps - 10)  # keep at least a few draws after burn-in
     seed = P.number(M.SPECS["seed"])
     starts = P.choice(M.SPECS["starts"], format_func=lambda k: t(f"starts_{k}"))
-    clicked = tuple(st.session_state.get("clicked", ()))
+    points = tuple(tuple(p) for p in st.session_state.get("clicked", ()))  # chosen starting points
     if starts == "clicked":
-        st.caption(t("clicked_help", n=len(clicked)))
+        st.caption(t("clicked_help", n=len(points)))
         if st.button(t("clear_clicks")):
             st.session_state["clicked"] = []
-            clicked = ()
+            points = ()
+    elif starts == "typed":
+        pts, perr = P.parse_points(P.text(M.SPECS["xy"]), M.energy_for(target, formula).box)
+        if perr:
+            st.error(t(perr, box=M.energy_for(target, formula).box))
+        points = tuple(pts)
     else:
         st.caption(t("click_tip"))
     show = P.choice(M.SPECS["show"], format_func=lambda k: t(f"show_{k}"))
@@ -59,13 +64,14 @@ for w in truth.warnings():
     st.warning(t(f"grid_{w}"), icon="⚠️")
 with st.spinner(t("running", chains=chains, steps=steps)):
     trace = M.run(target, formula, sampler, step or 0.0, T, L, chains, steps, seed, starts,
-                  clicked if starts == "clicked" else ())
+                  points if starts in ("clicked", "typed") else ())
 
 # --- the picture ---------------------------------------------------------------------------
 left, right = st.columns([5, 3], gap="medium")
 with left:
     values = picture.density if show == "density" else np.where(np.isfinite(picture.energy), picture.energy, np.inf)
-    labels = {k: t(k) for k in ("play", "pause", "reset", "speed", "accepted", "rejected", "start", "speed_unit")}
+    labels = {k: t(k) for k in ("play", "pause", "reset", "speed", "accepted", "rejected", "start", "speed_unit",
+                                "x_axis", "y_axis")}
     labels.update(step=t("step_btn"), step_counter=t("step_counter", i="{i}", n="{n}"),
                   burn_in_note=t("burn_in_note", m="{m}"))
     clip = pack_clip(trace.positions, trace.proposals, trace.accepted, values, picture.box, m,
@@ -88,7 +94,7 @@ with right:
     fv = M.f_values(trace.positions, f_key)
     exact_f = M.exact_expectation(truth, f_key)
     est = diagnostics.running_estimate(fv, m)[-1]
-    st.metric(t("estimate") + f"  (f = {f_key})", f"{est:.4f}", delta=f"{est - exact_f:+.4f} vs {exact_f:.4f}",
+    st.metric(t("estimate") + f"  (f = {f_key})", f"{est:.4f}", delta=t("vs_exact", d=est - exact_f, e=exact_f),
               delta_color="off")
     st.caption(t("grid_numbers", logz=truth.log_z, mx=truth.mean[0], my=truth.mean[1]))
     n_div = int(trace.diverged[-1].sum())

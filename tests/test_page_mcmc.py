@@ -105,3 +105,32 @@ def test_language_switch_to_chinese():
     at = _open({"lang": "zh"})
     assert at.title[0].value.startswith("MCMC：")
     assert any("接受率" in m.label for m in at.metric)
+
+
+def _first_positions(at: AppTest) -> list[tuple[float, float]]:
+    import base64
+
+    import numpy as np
+
+    clip = _clip(at)
+    pos = np.frombuffer(base64.b64decode(clip["pos"]), dtype="<f4").reshape(-1, clip["n_chains"], 2)
+    return [tuple(map(float, p)) for p in pos[0]]
+
+
+def test_typed_starting_points_are_used_and_bad_ones_refused():
+    at = _open({"starts": "typed", "xy": "-3, 3; 3, -3", "chains": "4"})
+    assert _first_positions(at) == [(-3.0, 3.0), (3.0, -3.0), (-3.0, 3.0), (3.0, -3.0)]
+    at = _open({"starts": "typed", "xy": "1, 2, 3; __import__('os')"})
+    assert any("semicolons" in e.value for e in at.error)
+    at = _open({"starts": "typed", "xy": "1e9, 0"})
+    assert any("too far" in e.value for e in at.error)
+
+
+def test_clicked_points_start_the_chains():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params.update({"steps": "100", "m": "10", "starts": "clicked", "chains": "2"})
+    at.session_state["clicked"] = [[1.5, -0.5]]
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception
+    assert _first_positions(at) == [(1.5, -0.5), (1.5, -0.5)]

@@ -35,7 +35,8 @@ SPECS = {
     "steps": Spec("steps", "steps", 2000, 50, 5000),
     "m": Spec("m", "burn_in", 200, 0, 4900),
     "seed": Spec("seed", "seed", 0, 0, 999_999),
-    "starts": Spec("starts", "starts", "spread", options=("spread", "corner", "clicked"), kind="choice"),
+    "starts": Spec("starts", "starts", "spread", options=("spread", "corner", "clicked", "typed"), kind="choice"),
+    "xy": Spec("xy", "typed_points", "-3, 3; 3, -3; 0, 0", kind="text"),
     "show": Spec("show", "show", "density", options=("density", "energy"), kind="choice"),
     "f": Spec("f", "f_choice", "x", options=("x", "y", "x^2", "y^2", "xy", "r", "1[x>0]"), kind="choice"),
 }
@@ -85,10 +86,10 @@ def exact_grid(target: str, formula: str, T: float, n: int, picture: bool = Fals
     return grid.integrate(energy, T, box=energy.box if picture else None, n=n)
 
 
-def starting_points(target: str, formula: str, mode: str, chains: int, seed: int, clicked: tuple) -> torch.Tensor:
+def starting_points(target: str, formula: str, mode: str, chains: int, seed: int, points: tuple) -> torch.Tensor:
     energy = energy_for(target, formula)
-    if mode == "clicked" and clicked:
-        pts = [clicked[i % len(clicked)] for i in range(chains)]
+    if mode in ("clicked", "typed") and points:  # cycle through the chosen points
+        pts = [points[i % len(points)] for i in range(chains)]
         return torch.tensor(pts, dtype=torch.float64)
     if mode == "corner":
         x0, x1, y0, y1 = energy.box
@@ -98,11 +99,11 @@ def starting_points(target: str, formula: str, mode: str, chains: int, seed: int
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def run(target: str, formula: str, sampler: str, step: float, T: float, L: int, chains: int, steps: int,
-        seed: int, starts: str, clicked: tuple):
+        seed: int, starts: str, points: tuple):
     """The whole run, cached on every setting that changes it (burn-in m does not)."""
     energy = energy_for(target, formula)
     s = make_sampler(sampler, energy, step if sampler != "gibbs" else None, T, L)
-    x0 = starting_points(target, formula, starts, chains, seed, clicked)
+    x0 = starting_points(target, formula, starts, chains, seed, points)
     return run_chains(s, x0, steps, seed)
 
 

@@ -98,3 +98,32 @@ def number(s: Spec, **kw):
 def text(s: Spec, **kw):
     _init(s)
     return st.text_input(t(s.label), key=s.key, max_chars=500, bind="query-params", **kw)
+
+
+MAX_POINTS = 16
+
+
+def parse_points(text: str, box) -> tuple[list[tuple[float, float]], str | None]:
+    """Typed starting points "x, y; x, y; …" → (points, error key or None).
+
+    Plain float parsing only (never eval); each point must lie within the box widened by
+    its own size on every side, and at most ``MAX_POINTS`` are used.
+    """
+    x0, x1, y0, y1 = box
+    wx, wy = x1 - x0, y1 - y0
+    pts = []
+    for chunk in text.replace("\n", ";").split(";"):
+        chunk = chunk.strip().strip("()[]")
+        if not chunk:
+            continue
+        parts = [p for p in chunk.replace(",", " ").split() if p]
+        if len(parts) != 2:
+            return [], "points_format"
+        try:
+            x, y = float(parts[0]), float(parts[1])
+        except ValueError:
+            return [], "points_format"
+        if not (math.isfinite(x) and math.isfinite(y)) or not (x0 - wx <= x <= x1 + wx and y0 - wy <= y <= y1 + wy):
+            return [], "points_range"
+        pts.append((x, y))
+    return pts[:MAX_POINTS], None

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import time
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 ROOT_SEL = "[data-testid='ebm-chain-canvas']"
@@ -128,10 +130,22 @@ def test_navigate_play_temperature_language(streamlit_server, page, wait_for_app
     assert Path(SHOT_EN).stat().st_size > 10_000 and Path(SHOT_ZH).stat().st_size > 10_000
 
 
-def _open_shared(page, url, wait_for_app_idle, wait_until) -> str:
-    """Open the share link, check the widgets, play the clip to its end; return a hash of the canvas pixels."""
-    page.goto(f"{url}/mcmc?{SHARE_QUERY}")
-    _wait_canvas_drawn(page, wait_for_app_idle, wait_until)
+# A digest of the plot area's pixels (heatmap, contours, paths, markers).  The axis titles
+# around it are left out: canvas text drawn before the web font has loaded keeps the
+# fallback font, so "x₁" may differ between two page loads of the very same clip.
+PLOT_DIGEST_JS = """c => {
+  const p = JSON.parse(c.closest('[data-testid="ebm-chain-canvas"]').getAttribute('data-plot'));
+  const k = c.width / c.clientWidth;
+  const px = c.getContext('2d').getImageData(Math.round(p.left * k), Math.round(p.top * k),
+                                             Math.round(p.width * k), Math.round(p.height * k)).data;
+  let h = 0x811c9dc5 >>> 0, nonBlank = 0;
+  for (let i = 0; i < px.length; i++) { h = Math.imul(h ^ px[i], 16777619) >>> 0; }
+  for (let i = 3; i < px.length; i += 4) if (px[i]) nonBlank++;
+  return px.length + ':' + nonBlank + ':' + h.toString(16);
+}"""
+
+
+def _check_shared_widgets(page) -> None:
     assert _selectbox_text(page, "Target p(x) ∝ exp(−E(x)/T)") == "Banana (curved ridge)"
     assert _selectbox_text(page, "Sampler") == "MALA (Langevin + MH test)"
     assert _slider_value(page, "Step size ε (= Δt)") == "0.1"
@@ -142,7 +156,18 @@ def _open_shared(page, url, wait_for_app_idle, wait_until) -> str:
     assert page.locator("[data-testid='stNumberInput'] input").first.input_value() == "7"
     assert _attr(page, "data-n-steps") == "500"
     _assert_no_errors(page)
-    assert page.locator("[data-testid='stAlertContentWarning']").count() == 0  # nothing was clamped
+    warnings = page.locator("[data-testid='stAlertContentWarning']")
+    assert warnings.count() == 0, warnings.all_inner_texts()  # nothing was clamped or rejected
+
+
+def _open_shared(page, url, wait_for_app_idle, wait_until) -> tuple[str, list[str]]:
+    """Open the share link, check the widgets, play the clip to its end.
+
+    Returns a digest of the plot's pixels at the last step and the metric texts.
+    """
+    page.goto(f"{url}/mcmc?{SHARE_QUERY}")
+    _wait_canvas_drawn(page, wait_for_app_idle, wait_until)
+    _check_shared_widgets(page)
     # the whole clip: Reset, full speed, Play until the last step
     _pause(page, wait_until)
     page.locator("[data-testid='ebm-reset']").click()
@@ -155,8 +180,8 @@ def _open_shared(page, url, wait_for_app_idle, wait_until) -> str:
     wait_until(lambda: _attr(page, "data-playing") == "0", message="stopped at the end")
     page.mouse.move(5, 5)  # no hover highlight
     page.wait_for_timeout(100)
-    png = page.locator(f"{ROOT_SEL} canvas").evaluate("c => c.toDataURL('image/png')")
-    return hashlib.sha256(png.encode()).hexdigest()
+    digest = page.locator(f"{ROOT_SEL} canvas").evaluate(PLOT_DIGEST_JS)
+    return digest, page.locator("[data-testid='stMetric']").all_inner_texts()
 
 
 def test_share_link_restores_the_same_picture(streamlit_server, browser, page, wait_for_app_idle, wait_until):
@@ -169,7 +194,24 @@ def test_share_link_restores_the_same_picture(streamlit_server, browser, page, w
         second = _open_shared(other, url, wait_for_app_idle, wait_until)
     finally:
         ctx.close()
+    assert int(first[0].split(":")[1]) > 0, first  # something was drawn
     assert first == second, "the same link drew a different picture in a fresh browser context"
+
+
+@pytest.mark.xfail(reason="st.selectbox(bind='query-params', format_func=...) keeps the formatted label in the URL "
+                          "and drops ?target=banana&sampler=mala, so the page's own share link loses them",
+                   strict=False)
+def test_share_link_shown_on_the_page_round_trips(streamlit_server, page, wait_for_app_idle, wait_until):
+    url = streamlit_server(APP)
+    page.goto(f"{url}/mcmc?{SHARE_QUERY}")
+    _wait_canvas_drawn(page, wait_for_app_idle, wait_until)
+    link = page.locator("[data-testid='stCode']").last.inner_text().strip()
+    assert link.startswith(f"{url}/mcmc"), link
+    got = dict(parse_qsl(urlsplit(link).query))
+    assert got == dict(parse_qsl(SHARE_QUERY)), link
+    page.goto(link)  # a new session, as for whoever receives the link
+    _wait_canvas_drawn(page, wait_for_app_idle, wait_until)
+    _check_shared_widgets(page)
 
 
 def test_out_of_range_url_values_are_clamped_with_a_note(streamlit_server, page, wait_for_app_idle, wait_until):
