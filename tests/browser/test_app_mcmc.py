@@ -13,6 +13,7 @@ APP = Path(__file__).resolve().parents[2] / "app.py"
 ROOT_SEL = "[data-testid='ebm-chain-canvas']"
 SHOT_EN = "/tmp/app_mcmc_en.png"
 SHOT_ZH = "/tmp/app_mcmc_zh.png"
+NEXT_FRAMES_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 50))))"
 SHARE_QUERY = "target=banana&sampler=mala&eps=0.1&T=2.0&chains=3&steps=500&m=100&seed=7"
 
 
@@ -55,6 +56,23 @@ def _wait_canvas_drawn(page, wait_for_app_idle, wait_until) -> None:
     page.wait_for_selector(ROOT_SEL, state="attached", timeout=60_000)
     wait_for_app_idle(page, timeout_ms=60_000)
     wait_until(lambda: _int_attr(page, "data-rendered") >= 1, timeout=30, message="first render")
+
+
+def _screenshot_whole_page(page, path: str) -> None:
+    """Streamlit scrolls inside its main section, so full_page=True stops at the viewport:
+    grow the viewport to the content's height for the picture, then put it back."""
+    vp = page.viewport_size
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stSidebarContent]')]"
+        ".map(e => e.scrollHeight), 0)"
+    )
+    page.mouse.move(5, 5)  # no hover highlight in the picture
+    page.set_viewport_size({"width": vp["width"], "height": max(vp["height"], min(int(height) + 40, 4000))})
+    page.evaluate(NEXT_FRAMES_JS)
+    page.wait_for_timeout(300)  # plotly relayout
+    page.screenshot(path=path, full_page=True)
+    page.set_viewport_size(vp)
+    page.evaluate(NEXT_FRAMES_JS)
 
 
 def _pause(page, wait_until) -> None:
@@ -101,8 +119,7 @@ def test_navigate_play_temperature_language(streamlit_server, page, wait_for_app
     assert page.locator(ROOT_SEL).count() == 1
     _assert_no_errors(page)
     _pause(page, wait_until)
-    page.mouse.move(5, 5)
-    page.screenshot(path=SHOT_EN, full_page=True)
+    _screenshot_whole_page(page, SHOT_EN)
 
     # 中文 with the sidebar's segmented control: the page title, the canvas stays
     lang = page.locator("[data-testid='stSidebar'] [data-testid='stButtonGroup']")
@@ -116,8 +133,7 @@ def test_navigate_play_temperature_language(streamlit_server, page, wait_for_app
     assert _slider_value(page, "温度 T") == "1.5"  # the setting survives the language switch
     _assert_no_errors(page)
     _pause(page, wait_until)
-    page.mouse.move(5, 5)
-    page.screenshot(path=SHOT_ZH, full_page=True)
+    _screenshot_whole_page(page, SHOT_ZH)
 
     # the language persists across pages
     page.locator("[data-testid='stSidebarNavLink']", has_text="首页").click()
@@ -179,7 +195,14 @@ def _open_shared(page, url, wait_for_app_idle, wait_until) -> tuple[str, list[st
     wait_until(lambda: _int_attr(page, "data-step") == 500, timeout=20, message="play to the end")
     wait_until(lambda: _attr(page, "data-playing") == "0", message="stopped at the end")
     page.mouse.move(5, 5)  # no hover highlight
-    page.wait_for_timeout(100)
+    # The trail is drawn a frame's worth of steps at a time while playing, so where one frame's
+    # strokes meet the next depends on timing.  A resize redraws the whole trail in one go.
+    vp = page.viewport_size
+    page.set_viewport_size({"width": vp["width"] - 40, "height": vp["height"]})
+    page.evaluate(NEXT_FRAMES_JS)
+    page.set_viewport_size(vp)
+    page.evaluate(NEXT_FRAMES_JS)
+    assert _int_attr(page, "data-step") == 500
     digest = page.locator(f"{ROOT_SEL} canvas").evaluate(PLOT_DIGEST_JS)
     return digest, page.locator("[data-testid='stMetric']").all_inner_texts()
 
@@ -227,3 +250,17 @@ def test_out_of_range_url_values_are_clamped_with_a_note(streamlit_server, page,
     assert _slider_value(page, "Temperature T") == "20.0"
     assert _slider_value(page, "Chains") == "16"
     _assert_no_errors(page)
+
+
+@pytest.mark.xfail(reason="after switching to 中文 the selectboxes keep showing the English option labels "
+                          "(a fresh page load with ?lang=zh shows Chinese ones)", strict=False)
+def test_select_boxes_follow_the_language_switch(streamlit_server, page, wait_for_app_idle, wait_until):
+    url = streamlit_server(APP)
+    page.goto(f"{url}/mcmc")
+    _wait_canvas_drawn(page, wait_for_app_idle, wait_until)
+    assert _selectbox_text(page, "Sampler") == "Metropolis–Hastings (random walk)"
+    page.locator("[data-testid='stSidebar'] [data-testid='stButtonGroup']").get_by_role("radio", name="中文").click()
+    wait_until(lambda: _title(page).startswith("MCMC："), timeout=30, message="Chinese MCMC title")
+    wait_for_app_idle(page)
+    assert _selectbox_text(page, "采样方法") == "Metropolis–Hastings（随机游走）"
+    assert _selectbox_text(page, "目标分布 p(x) ∝ exp(−E(x)/T)") == "高斯混合（3 个模式）"
