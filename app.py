@@ -22,7 +22,8 @@ with st.sidebar:
     if not st.session_state.get("lang"):  # first visit, or the segmented control was cleared
         st.session_state["lang"] = "en"
     st.segmented_control(t("language"), options=list(LANGS), format_func=LANGS.get, key="lang",
-                         bind="query-params", persist_state="session")
+                         persist_state="session")
+    P.sync_url(LANG, st.session_state.get("lang"))
     st.session_state.setdefault("present", False)
     if isinstance(st.session_state["present"], str):  # came from the URL as text
         st.session_state["present"] = st.session_state["present"] == "true"

@@ -92,11 +92,11 @@ with right:
     c1.metric(t("ess_bulk"), fmt(s.ess_bulk), help=t("ess_help"))
     c2.metric(t("ess_tail"), fmt(s.ess_tail), help=t("ess_help"))
     fv = M.f_values(trace.positions, f_key)
-    exact_f = M.exact_expectation(truth, f_key)
+    exact_f = M.tidy(M.exact_expectation(truth, f_key))
     est = diagnostics.running_estimate(fv, m)[-1]
     st.metric(t("estimate") + f"  (f = {f_key})", f"{est:.4f}", delta=t("vs_exact", d=est - exact_f, e=exact_f),
               delta_color="off")
-    st.caption(t("grid_numbers", logz=truth.log_z, mx=truth.mean[0], my=truth.mean[1]))
+    st.caption(t("grid_numbers", logz=M.tidy(truth.log_z), mx=M.tidy(truth.mean[0]), my=M.tidy(truth.mean[1])))
     n_div = int(trace.diverged[-1].sum())
     if n_div:
         st.error(t("diverged", k=n_div))

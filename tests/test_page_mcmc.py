@@ -69,7 +69,7 @@ def test_url_values_are_clamped_with_a_visible_note():
     assert "999" in notes and "500" in notes and "abc" in notes
     assert at.select_slider(key="T").value == 20.0
     assert at.slider(key="chains").value == 16
-    assert at.selectbox(key="sampler").value == "mh"
+    assert at.selectbox(key="sampler__en").value == "mh"
 
 
 @pytest.mark.parametrize("formula", ["__import__('os').system('touch /tmp/ebm_pwned')", "x.__class__",
@@ -99,6 +99,15 @@ def test_explain_one_step_shows_the_acceptance_probability():
     at = _open({"target": "gaussian"})
     tex = " ".join(x.value for x in at.get("latex"))
     assert r"\alpha(x, x')" in tex and "u =" in tex
+
+
+def test_select_boxes_change_the_run_in_either_language():
+    at = _open({"target": "gaussian"})
+    at.selectbox(key="sampler__en").set_value("gibbs").run()
+    assert float(_metric(at, "Acceptance").rstrip("%")) == 100.0
+    at = _open({"target": "gaussian", "lang": "zh", "sampler": "gibbs"})
+    assert at.selectbox(key="sampler__zh").value == "gibbs"
+    assert float(_metric(at, "接受率").rstrip("%")) == 100.0
 
 
 def test_language_switch_to_chinese():

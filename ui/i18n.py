@@ -73,7 +73,7 @@ S: dict[str, dict[str, str]] = {
                       "zh": "请按 x, y 的格式书写，用分号分隔，例如 -3, 3; 3, -3。"},
     "points_range": {"en": "A starting point lies too far outside the picture ({box}).",
                      "zh": "有初始点离图像区域太远（{box}）。"},
-    "vs_exact": {"en": "{d:+.4f} from the exact {e:.4f}", "zh": "与精确值 {e:.4f} 相差 {d:+.4f}"},
+    "vs_exact": {"en": "{d:+.4f} from the exact {e:.4f}", "zh": "{d:+.4f}（精确值 {e:.4f}）"},
     "clicked_help": {"en": "Click the picture to add a start ({n} so far).", "zh": "点击图片添加初始点（已有 {n} 个）。"},
     "click_tip": {"en": "Tip: choose “where I click”, then click the picture to start chains there.",
                   "zh": "提示：选择“我点击的位置”，再点击图片，即可从该处出发。"},

@@ -45,6 +45,11 @@ DISPLAY_GRID = 160  # cells per side for the picture; the exact numbers use a fi
 EXACT_GRID = 400
 
 
+def tidy(v: float) -> float:
+    """Grid round-off like -1e-17 shown as 0, never as "-0.0000"."""
+    return 0.0 if abs(v) < 5e-9 else float(v)
+
+
 def share_link() -> str:
     """This page's address with every setting that differs from its default."""
     from urllib.parse import urlencode, urlsplit, urlunsplit

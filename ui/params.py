@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from .i18n import t
+from .i18n import lang, t
 
 LOG_STEPS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.08, 0.1, 0.15, 0.2, 0.3, 0.5, 0.8, 1.0, 1.5, 2.0,
              2.5, 3.0, 4.0, 5.0, 8.0]
@@ -84,10 +84,33 @@ def slider(s: Spec, **kw):
     return st.slider(t(s.label), min_value=s.lo, max_value=s.hi, key=s.key, bind="query-params", **kw)
 
 
+def sync_url(s: Spec, value) -> None:
+    """Write a choice's *key* (not its translated label) to the URL; drop it at the default."""
+    if value == s.default or value is None:
+        if s.key in st.query_params:
+            del st.query_params[s.key]
+    elif st.query_params.get(s.key) != str(value):
+        st.query_params[s.key] = str(value)
+
+
+def _copy(src: str, dst: str) -> None:
+    st.session_state[dst] = st.session_state[src]
+
+
 def choice(s: Spec, format_func=str, **kw):
+    # Not bind="query-params": Streamlit 1.67 would store the displayed (translated) label
+    # in the URL, so links would change with the language and fail to restore.
+    # The widget's key carries the language: Streamlit keeps a select box's option labels
+    # when only format_func changes, so a new key makes it redraw them translated.  The
+    # value itself lives under the plain key, shared by every language.
     _init(s)
-    return st.selectbox(t(s.label), options=list(s.options), key=s.key, format_func=format_func,
-                        bind="query-params", **kw)
+    wkey = f"{s.key}__{lang()}"
+    if st.session_state.get(wkey) != st.session_state[s.key]:
+        st.session_state[wkey] = st.session_state[s.key]
+    value = st.selectbox(t(s.label), options=list(s.options), key=wkey, format_func=format_func,
+                         on_change=_copy, args=(wkey, s.key), **kw)
+    sync_url(s, value)
+    return value
 
 
 def number(s: Spec, **kw):

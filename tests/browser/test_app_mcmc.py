@@ -221,9 +221,6 @@ def test_share_link_restores_the_same_picture(streamlit_server, browser, page, w
     assert first == second, "the same link drew a different picture in a fresh browser context"
 
 
-@pytest.mark.xfail(reason="st.selectbox(bind='query-params', format_func=...) keeps the formatted label in the URL "
-                          "and drops ?target=banana&sampler=mala, so the page's own share link loses them",
-                   strict=False)
 def test_share_link_shown_on_the_page_round_trips(streamlit_server, page, wait_for_app_idle, wait_until):
     url = streamlit_server(APP)
     page.goto(f"{url}/mcmc?{SHARE_QUERY}")
@@ -252,8 +249,6 @@ def test_out_of_range_url_values_are_clamped_with_a_note(streamlit_server, page,
     _assert_no_errors(page)
 
 
-@pytest.mark.xfail(reason="after switching to 中文 the selectboxes keep showing the English option labels "
-                          "(a fresh page load with ?lang=zh shows Chinese ones)", strict=False)
 def test_select_boxes_follow_the_language_switch(streamlit_server, page, wait_for_app_idle, wait_until):
     url = streamlit_server(APP)
     page.goto(f"{url}/mcmc")
