@@ -47,7 +47,7 @@ EXACT_GRID = 400
 
 def tidy(v: float) -> float:
     """Grid round-off like -1e-17 shown as 0, never as "-0.0000"."""
-    return 0.0 if abs(v) < 5e-9 else float(v)
+    return 0.0 if abs(v) < 5e-5 else float(v)  # below the 4 decimals shown
 
 
 def share_link() -> str:
