@@ -10,7 +10,7 @@ from ebm_core.viz import mcmc as fig
 from ui import mcmc as M
 from ui import params as P
 from ui.chain_canvas import chain_canvas, pack_clip
-from ui.i18n import t
+from ui.i18n import lang, t
 
 st.title(t("mcmc_title"))
 notes = P.sanitize_url(M.ALL_SPECS)
@@ -107,28 +107,35 @@ with right:
     st.latex(M.F_MN)
 
 # --- numbers under the picture -------------------------------------------------------------
-tabs = st.tabs([t("tab_traces"), t("tab_acf"), t("tab_hist"), t("tab_fmn")])
+# Only the open tab is drawn (on_change="rerun"): hidden Plotly charts cost the browser
+# ~0.8 s of main-thread work per slider move.  The key carries the language (labels change).
+tabs = st.tabs([t("tab_traces"), t("tab_acf"), t("tab_hist"), t("tab_fmn")], key=f"tabs_{lang()}",
+               on_change="rerun")
 coords = ("x", "y")
-with tabs[0]:
-    cols = st.columns(2)
-    for j in range(2):
-        lab = {"title": t("trace_title", coord=coords[j]), "step": t("step"), "value": coords[j],
-               "burn_in": t("burn_in_short")}
-        cols[j].plotly_chart(fig.trace_figure(trace.positions, m, j, lab), key=f"trace{j}")
-with tabs[1]:
-    cols = st.columns(2)
-    for j in range(2):
-        lab = {"title": t("acf_title", coord=coords[j]), "lag": t("lag")}
-        cols[j].plotly_chart(fig.acf_figure(trace.positions, m, j, lab), key=f"acf{j}")
-with tabs[2]:
-    cols = st.columns(2)
-    for j, (centres, marg) in enumerate([(truth.xs, truth.marginal_x), (truth.ys, truth.marginal_y)]):
-        lab = {"title": t("hist_title", coord=coords[j]), "axis": coords[j], "density": t("density"),
-               "samples": t("samples"), "exact": t("exact")}
-        cols[j].plotly_chart(fig.marginal_figure(trace.positions, m, j, centres, marg, lab), key=f"hist{j}")
-with tabs[3]:
-    lab = {"title": t("fmn_title"), "value": f"f_mn, f = {f_key}", "exact": t("exact") + f" = {exact_f:.4f}"}
-    st.plotly_chart(fig.running_mean_figure(fv, m, exact_f, lab), key="fmn")
+if tabs[0].open is not False:
+    with tabs[0]:
+        cols = st.columns(2)
+        for j in range(2):
+            lab = {"title": t("trace_title", coord=coords[j]), "step": t("step"), "value": coords[j],
+                   "burn_in": t("burn_in_short")}
+            cols[j].plotly_chart(fig.trace_figure(trace.positions, m, j, lab), key=f"trace{j}")
+if tabs[1].open:
+    with tabs[1]:
+        cols = st.columns(2)
+        for j in range(2):
+            lab = {"title": t("acf_title", coord=coords[j]), "lag": t("lag")}
+            cols[j].plotly_chart(fig.acf_figure(trace.positions, m, j, lab), key=f"acf{j}")
+if tabs[2].open:
+    with tabs[2]:
+        cols = st.columns(2)
+        for j, (centres, marg) in enumerate([(truth.xs, truth.marginal_x), (truth.ys, truth.marginal_y)]):
+            lab = {"title": t("hist_title", coord=coords[j]), "axis": coords[j], "density": t("density"),
+                   "samples": t("samples"), "exact": t("exact")}
+            cols[j].plotly_chart(fig.marginal_figure(trace.positions, m, j, centres, marg, lab), key=f"hist{j}")
+if tabs[3].open:
+    with tabs[3]:
+        lab = {"title": t("fmn_title"), "value": f"f_mn, f = {f_key}", "exact": t("exact") + f" = {exact_f:.4f}"}
+        st.plotly_chart(fig.running_mean_figure(fv, m, exact_f, lab), key="fmn")
 
 with st.expander(t("explain")):
     M.explain_panel(trace, target, formula, sampler, step, T, L, seed)

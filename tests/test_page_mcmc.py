@@ -40,7 +40,7 @@ def test_every_sampler_runs_on_several_targets(sampler, target):
     clip = _clip(at)
     assert clip["n_steps"] == 100 and clip["n_chains"] == 3
     assert not at.error
-    assert len(at.get("plotly_chart")) == 7
+    assert len(at.get("plotly_chart")) == 2  # only the open tab (traces) is drawn
     rate = float(_metric(at, "Acceptance").rstrip("%"))
     if sampler in ("gibbs", "ula"):
         assert rate == 100.0  # both always move
@@ -57,10 +57,17 @@ def test_widgets_change_the_picture():
     assert after_t["grid"] != before["grid"]  # and the landscape p_T reshaped with them
     at.select_slider(key="sigma").set_value(5.0).run()
     assert float(_metric(at, "Acceptance").rstrip("%")) < 20.0  # giant steps: acceptance collapses
-    hist_before = at.get("plotly_chart")[4].proto.spec
+    at.session_state["tabs_en"] = "Histograms"  # open the histogram tab
+    at.run()
+    assert len(at.get("plotly_chart")) == 2
+    hist_before = at.get("plotly_chart")[0].proto.spec
     at.slider(key="m").set_value(150).run()
     assert _clip(at)["burn_in"] == 150
-    assert at.get("plotly_chart")[4].proto.spec != hist_before  # histograms leave out the new burn-in
+    assert at.get("plotly_chart")[0].proto.spec != hist_before  # histograms leave out the new burn-in
+    for label in ("Autocorrelation", "Running estimate f_mn"):
+        at.session_state["tabs_en"] = label
+        at.run()
+        assert not at.exception and at.get("plotly_chart")
 
 
 def test_url_values_are_clamped_with_a_visible_note():
