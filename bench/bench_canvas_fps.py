@@ -23,6 +23,10 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ helpers, however this file is loaded
+from _machine import cpu_model  # noqa: E402
+
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # the server starter and browser settings of the browser tests (loaded by path: "conftest"
@@ -44,15 +48,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 def machine() -> str:
-    model = ""
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{platform.machine()}, {os.cpu_count()} cpus, {model or 'unknown cpu'}; Chromium headless, --disable-gpu"
+    return f"{platform.machine()}, {os.cpu_count()} cpus, {cpu_model()}; Chromium headless, --disable-gpu"
 
 
 def wait(pred, timeout=30.0, what="condition"):

@@ -47,6 +47,10 @@ from ebm_core import grid  # noqa: E402
 from ebm_core.energies import REGISTRY  # noqa: E402
 from ebm_core.samplers import make_sampler, run_chains, spread_starts  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ helpers, however this file is loaded
+from _machine import cpu_model  # noqa: E402
+
+
 TARGET = "mixture"
 SIGMA = 0.8
 TEMPERATURE = 1.0
@@ -124,16 +128,8 @@ def engine_step_only(sampler, x0: torch.Tensor, n_steps: int, seed: int = 0, tai
 # --------------------------------------------------------------------------- harness
 
 def machine_info() -> dict:
-    model = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     return {
-        "cpu_model": model,
+        "cpu_model": cpu_model(),
         "cpu_count": os.cpu_count(),
         "affinity_cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
         "python": platform.python_version(),

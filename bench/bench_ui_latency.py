@@ -50,6 +50,10 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ helpers, however this file is loaded
+from _machine import cpu_model  # noqa: E402
+
+
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -369,15 +373,7 @@ def log(msg: str) -> None:
 
 
 def machine_info() -> dict:
-    model = "unknown"
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    info = {"cpu_model": model, "cpu_count": os.cpu_count(), "platform": platform.platform(),
+    info = {"cpu_model": cpu_model(), "cpu_count": os.cpu_count(), "platform": platform.platform(),
             "python": platform.python_version()}
     try:
         info["cpus_usable"] = len(os.sched_getaffinity(0))

@@ -7,6 +7,7 @@ import streamlit as st
 import torch
 
 from ebm_core import grid
+from ebm_core.diagnostics import F_CHOICES
 from ebm_core.expressions import FUNCTIONS, FormulaError
 from ebm_core.explain import explain_step
 from ebm_core.samplers import make_sampler, run_chains, spread_starts
@@ -38,7 +39,7 @@ SPECS = {
     "starts": Spec("starts", "starts", "spread", options=("spread", "corner", "clicked", "typed"), kind="choice"),
     "xy": Spec("xy", "typed_points", "-3, 3; 3, -3; 0, 0", kind="text"),
     "show": Spec("show", "show", "density", options=("density", "energy"), kind="choice"),
-    "f": Spec("f", "f_choice", "x", options=("x", "y", "x^2", "y^2", "xy", "r", "1[x>0]"), kind="choice"),
+    "f": Spec("f", "f_choice", "x", options=tuple(F_CHOICES), kind="choice"),
 }
 ALL_SPECS = list(SPECS.values()) + list({s.key: s for s in STEP_SPECS.values()}.values())
 DISPLAY_GRID = 160  # cells per side for the picture; the exact numbers use a finer grid
@@ -172,12 +173,8 @@ F_MN = r"f_{mn} = \frac{1}{n-m} \sum_{i=m+1}^{n} f(x_i)"
 
 
 def exact_expectation(g, f_key: str) -> float:
-    from ebm_core.diagnostics import F_CHOICES
-
     return g.expectation(F_CHOICES[f_key])
 
 
 def f_values(positions: np.ndarray, f_key: str) -> np.ndarray:
-    from ebm_core.diagnostics import F_CHOICES
-
     return F_CHOICES[f_key](positions[..., 0], positions[..., 1])
