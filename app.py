@@ -33,6 +33,10 @@ with st.sidebar:
 
 apply_style(presenting)
 
-home = st.Page("app_pages/home.py", title=t("page_home"), icon="🏠", default=True, url_path="home")
-mcmc = st.Page("app_pages/mcmc.py", title=t("page_mcmc"), icon="🎲", url_path="mcmc")
-st.navigation([home, mcmc]).run()
+# (file, title key, icon, url path) in the lecture's order.
+PAGES = [
+    ("app_pages/home.py", "page_home", "🏠", "home"),
+    ("app_pages/mcmc.py", "page_mcmc", "🎲", "mcmc"),
+]
+pages = [st.Page(f, title=t(k), icon=i, url_path=u, default=(u == "home")) for f, k, i, u in PAGES]
+st.navigation(pages).run()

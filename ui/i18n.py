@@ -14,6 +14,13 @@ S: dict[str, dict[str, str]] = {
     "presentation": {"en": "Presentation mode (large text)", "zh": "演示模式（大字体）"},
     "page_home": {"en": "Home", "zh": "首页"},
     "page_mcmc": {"en": "MCMC samplers", "zh": "MCMC 采样"},
+    # --- live work (ui/live.py) ---------------------------------------------------------------
+    "live_start": {"en": "▶ Train", "zh": "▶ 开始训练"},
+    "live_more": {"en": "▶ Train more", "zh": "▶ 继续训练"},
+    "live_pause": {"en": "⏸ Pause", "zh": "⏸ 暂停"},
+    "live_resume": {"en": "▶ Resume", "zh": "▶ 继续"},
+    "live_stop": {"en": "⏹ Stop", "zh": "⏹ 停止"},
+    "live_reset": {"en": "↺ Reset", "zh": "↺ 重置"},
     # --- home ------------------------------------------------------------------------------
     "home_title": {"en": "EBM Lab — energy-based models you can see", "zh": "EBM 实验室 —— 看得见的能量模型"},
     "home_intro": {
@@ -187,6 +194,18 @@ S: dict[str, dict[str, str]] = {
     "grid_numbers": {"en": "Exact (grid) log Z = {logz:.4f}; mean = ({mx:.3f}, {my:.3f})",
                      "zh": "精确（网格）log Z = {logz:.4f}；均值 = ({mx:.3f}, {my:.3f})"},
 }
+
+
+def _merge_page_tables() -> None:
+    from .strings import deep, landscape, rbm
+    for table in (landscape.S, rbm.S, deep.S):
+        clash = set(table) & set(S)
+        if clash:  # a silent overwrite would change another page's text
+            raise KeyError(f"i18n keys defined twice: {sorted(clash)}")
+        S.update(table)
+
+
+_merge_page_tables()
 
 
 def lang() -> str:
