@@ -197,8 +197,8 @@ S: dict[str, dict[str, str]] = {
 
 
 def _merge_page_tables() -> None:
-    from .strings import deep, landscape, rbm
-    for table in (landscape.S, rbm.S, deep.S):
+    from .strings import deep, ebm2d, landscape, rbm
+    for table in (landscape.S, ebm2d.S, rbm.S, deep.S):
         clash = set(table) & set(S)
         if clash:  # a silent overwrite would change another page's text
             raise KeyError(f"i18n keys defined twice: {sorted(clash)}")
