@@ -146,3 +146,7 @@ with st.expander(t("things_to_try")):
 st.subheader(t("share"))
 st.caption(t("share_help"))
 st.code(M.share_link(), language=None)
+
+# While the student looks, compute the runs one slider notch away (low priority, cached).
+M.prefetch_neighbours(target, formula, sampler, step or 0.0, T, L, chains, steps, seed, starts,
+                      points if starts in ("clicked", "typed") else ())

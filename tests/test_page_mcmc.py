@@ -150,3 +150,42 @@ def test_clicked_points_start_the_chains():
     at.run()
     assert not at.exception
     assert _first_positions(at) == [(1.5, -0.5), (1.5, -0.5)]
+
+
+def test_prefetch_plan_puts_the_likely_next_move_first():
+    from ui import mcmc as M
+    # first visit: T neighbours (up, then down), then σ neighbours
+    assert M.prefetch_plan("mh", 1.0, 0.8, None) == [(1.5, 0.8), (0.7, 0.8), (1.0, 1.0), (1.0, 0.5)]
+    # the user just lowered T: keep going down first
+    assert M.prefetch_plan("mh", 1.0, 0.8, (1.5, 0.8))[0] == (0.7, 0.8)
+    # the user just raised σ: σ first, upwards
+    assert M.prefetch_plan("mh", 1.0, 0.8, (1.0, 0.5))[:2] == [(1.0, 1.0), (1.0, 0.5)]
+    # Gibbs has no step size; the ends of the T slider have one neighbour
+    assert M.prefetch_plan("gibbs", 20.0, 0.0, None) == [(10.0, 0.0)]
+
+
+def test_neighbouring_slider_values_are_computed_ahead(monkeypatch):
+    """After a page run, the runs one notch away on T and σ are cached: moving there runs no chain."""
+    import threading
+
+    from ui import mcmc as M
+    calls = []  # the thread that ran each chain computation
+    real = M.run_chains
+    def settle():
+        for th in threading.enumerate():
+            if th.name == "ebm-prefetch":
+                th.join(timeout=60)
+
+    settle()  # earlier tests' speculative runs are finished before counting
+    monkeypatch.setattr(M, "run_chains", lambda *a, **k: calls.append(threading.current_thread().name) or real(*a, **k))
+    at = _open({"seed": "4242"}, steps=200)  # a seed no other test uses: nothing cached yet
+    settle()
+    assert calls.count("ebm-prefetch") == 4  # T ±1 notch and σ ±1 notch
+    assert len(calls) == 5  # plus the page's own run
+    for key, value in (("T", 1.5), ("sigma", 1.0)):
+        n = len(calls)
+        at.select_slider(key=key).set_value(value).run()
+        assert not at.exception
+        in_rerun = [name for name in calls[n:] if name != "ebm-prefetch"]
+        assert in_rerun == [], f"moving {key} to {value} ran the chains in the rerun"
+        settle()
