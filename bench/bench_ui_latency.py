@@ -546,12 +546,20 @@ T_LABEL, S_LABEL = "Temperature T", "Proposal width σ"
 class McmcSession:
     """A server (fresh cache) and a page on it; records which (T, σ) the server has computed."""
 
-    def __init__(self, browser, query: str, timings: Path):
+    def __init__(self, browser, query: str, timings: Path, prefetch: bool = True):
         self.browser = browser
         self.stalls: list[dict] = []
         self.errors: list[str] = []
-        log(f"mcmc: new server, /mcmc?{query}")
-        self.srv = start_server(MAIN_APP, timings, page_hooks=True)
+        log(f"mcmc: new server, /mcmc?{query} (prefetch {'on' if prefetch else 'off'})")
+        saved = os.environ.get("EBM_PREFETCH")
+        os.environ["EBM_PREFETCH"] = "1" if prefetch else "0"
+        try:
+            self.srv = start_server(MAIN_APP, timings, page_hooks=True)
+        finally:
+            if saved is None:
+                os.environ.pop("EBM_PREFETCH", None)
+            else:
+                os.environ["EBM_PREFETCH"] = saved
         t0 = time.perf_counter()
         self.p = Page(browser, f"{self.srv.url}/mcmc?{query}")
         self.p.page.locator(CANVAS).wait_for(state="attached", timeout=60_000)
@@ -665,8 +673,8 @@ def measure_mcmc(browser, n: int, workdir: Path, quick: bool = False, js_profile
         meta["stalls"] = a.stalls
         meta["js_errors"] = a.close()
 
-    # server B (cache empty again): one more T sweep, bottom to top
-    b = McmcSession(browser, MCMC_QUERY + "&T=0.05", workdir / "mcmc_B_runs.jsonl")
+    # server B (cache empty again, prefetch off): one more T sweep, bottom to top, every run fresh
+    b = McmcSession(browser, MCMC_QUERY + "&T=0.05", workdir / "mcmc_B_runs.jsonl", prefetch=False)
     meta["first_page_load_s"].append(b.first_load_s)
     try:
         for _ in range(n_t):
@@ -679,11 +687,19 @@ def measure_mcmc(browser, n: int, workdir: Path, quick: bool = False, js_profile
         return {**summary([s["total_ms"] for s in group]), "phases_median_ms": phase_medians(group),
                 "grid_was_cached": sum(1 for s in group if s["grid_cached"])}
 
+    def computed_in_press(s) -> bool:  # the rerun itself ran the chains (not a cache hit)
+        sec = ((s.get("server") or {}).get("sections") or {}).get("run chains (st.cache_data)")
+        return sec is None or sec[0] > 20.0
+
     out = {}
     for which in ("T", "sigma"):
         mine = [s for s in samples if s["slider"] == which and s["changed"] and s["total_ms"] is not None
                 and not s["paused_before"]]
-        out[which] = {"cold": group_stats([s for s in mine if not s["run_cached"]]),
+        fresh = [s for s in mine if not s["run_cached"]]
+        # warm: a value this page visited before; next-notch: never visited, but computed ahead by
+        # the page's prefetch; cold: never visited and computed during the press (server B: always).
+        out[which] = {"cold": group_stats([s for s in fresh if computed_in_press(s)]),
+                      "next_notch_prefetched": group_stats([s for s in fresh if not computed_in_press(s)]),
                       "warm": group_stats([s for s in mine if s["run_cached"]])}
     paused = [s for s in samples if s["paused_before"] and s["changed"] and s["total_ms"] is not None]
     out["sigma"]["warm_canvas_paused_first (diagnostic)"] = group_stats(paused)
@@ -861,7 +877,7 @@ def main() -> None:
     goal = {"rule": f"p95(slider -> new picture) <= {GOAL_RATIO:g} x floor", "floor_median_ms": fm, "floor_p95_ms": fp,
             "budget_ms (3 x floor median)": round(GOAL_RATIO * fm, 1)}
     for which in ("T", "sigma"):
-        for label in ("cold", "warm"):
+        for label in ("cold", "next_notch_prefetched", "warm"):
             g = mcmc[which][label]
             if not g.get("n"):
                 continue

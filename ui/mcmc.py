@@ -122,6 +122,8 @@ def run(target: str, formula: str, sampler: str, step: float, T: float, L: int, 
 _STEP_COST = {"mh": 1.0, "mh-independent": 1.0, "ula": 1.4, "mala": 2.1, "gibbs": 4.3, "hmc": 0.11}
 _PREFETCH_BUDGET = 4 * 2000 * 2.5  # chain-steps x cost: skip runs that would take more than ~0.5 s each
 _prefetching = threading.Semaphore(1)  # one speculative thread per server, never a pile-up
+#: EBM_PREFETCH=0 turns speculative runs off (a server shared by a whole class that is short of CPU).
+PREFETCH = os.environ.get("EBM_PREFETCH", "1") != "0"
 
 
 def _neighbours(options: tuple, value: float) -> list[float]:
@@ -158,7 +160,7 @@ def prefetch_neighbours(target, formula, sampler, step, T, L, chains, steps, see
     last = st.session_state.get("_last_run_key")
     st.session_state["_last_run_key"] = (T, step)
     cost = chains * steps * (_STEP_COST[sampler] * (L if sampler == "hmc" else 1))
-    if cost > _PREFETCH_BUDGET or not _prefetching.acquire(blocking=False):
+    if not PREFETCH or cost > _PREFETCH_BUDGET or not _prefetching.acquire(blocking=False):
         return None
     plan = prefetch_plan(sampler, T, step, last)
 
