@@ -232,6 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--seed", type=int, default=0)
     e.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's own)")
     e.set_defaults(func=cmd_evaluate)
+
+    from .cli_data import add_data_parser  # here, not at the top: cli_data imports cli
+    add_data_parser(sub)
     return p
 
 
