@@ -39,11 +39,19 @@ def save(path: str, kind: str, config: dict, state: dict, meta: dict) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        _public(tmp)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _public(path: str) -> None:
+    """mkstemp makes 0600 files; give the checkpoint the usual permissions (0666 minus umask)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, 0o666 & ~mask)
 
 
 def load(source, kind: str | tuple[str, ...] | None = None) -> dict:

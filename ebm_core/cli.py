@@ -72,6 +72,8 @@ def save_npz_atomic(path: str, **arrays) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez_compressed(f, **arrays)
+        from .checkpoint import _public
+        _public(tmp)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
