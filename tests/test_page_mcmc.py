@@ -189,3 +189,15 @@ def test_neighbouring_slider_values_are_computed_ahead(monkeypatch):
         in_rerun = [name for name in calls[n:] if name != "ebm-prefetch"]
         assert in_rerun == [], f"moving {key} to {value} ran the chains in the rerun"
         settle()
+
+
+def test_every_value_reaches_the_share_link():
+    """The lowest T and a single chain are in the URL (Streamlit's own binding left them out)."""
+    at = _open(steps=100)
+    at.select_slider(key="T").set_value(0.05).run()
+    at.slider(key="chains").set_value(1).run()
+    assert not at.exception
+    link = at.code[-1].value
+    assert "T=0.05" in link and "chains=1" in link, link
+    at.select_slider(key="T").set_value(1.0).run()  # back at the default: dropped from the link
+    assert "T=" not in at.code[-1].value

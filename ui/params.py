@@ -3,7 +3,8 @@
 Each control is declared once (``Spec``): its URL key, default and allowed range.  Before
 any widget is drawn, ``sanitize_url`` reads the raw query string; a value outside the range
 is clamped (or replaced by the default when unreadable), written to session state, and a
-visible note says what happened.  Widgets then bind to the URL with ``bind="query-params"``.
+visible note says what happened.  Widgets then write their values back to the URL
+(``sync_url``: every value but the default, so a link restores the whole state).
 """
 
 from __future__ import annotations
@@ -78,10 +79,19 @@ def _init(s: Spec):
 
 
 def slider(s: Spec, **kw):
+    """A slider (a log-scale select slider when the spec has options), synced to the URL by hand.
+
+    Not bind="query-params": Streamlit 1.67 leaves a select slider's first option, and any
+    value equal to the widget's own default (its minimum), out of the URL, so a link could not
+    restore T = 0.05 or one chain. ``sync_url`` writes every value but the spec's default.
+    """
     _init(s)
     if s.options:
-        return st.select_slider(t(s.label), options=list(s.options), key=s.key, bind="query-params", **kw)
-    return st.slider(t(s.label), min_value=s.lo, max_value=s.hi, key=s.key, bind="query-params", **kw)
+        value = st.select_slider(t(s.label), options=list(s.options), key=s.key, **kw)
+    else:
+        value = st.slider(t(s.label), min_value=s.lo, max_value=s.hi, key=s.key, **kw)
+    sync_url(s, value)
+    return value
 
 
 def sync_url(s: Spec, value) -> None:
@@ -114,13 +124,18 @@ def choice(s: Spec, format_func=str, **kw):
 
 
 def number(s: Spec, **kw):
+    """An integer box synced to the URL by hand (see ``slider`` for why not bind)."""
     _init(s)
-    return st.number_input(t(s.label), min_value=s.lo, max_value=s.hi, key=s.key, step=1, bind="query-params", **kw)
+    value = st.number_input(t(s.label), min_value=s.lo, max_value=s.hi, key=s.key, step=1, **kw)
+    sync_url(s, value)
+    return value
 
 
 def text(s: Spec, **kw):
     _init(s)
-    return st.text_input(t(s.label), key=s.key, max_chars=500, bind="query-params", **kw)
+    value = st.text_input(t(s.label), key=s.key, max_chars=500, **kw)
+    sync_url(s, value)
+    return value
 
 
 MAX_POINTS = 16
