@@ -37,6 +37,9 @@ apply_style(presenting)
 PAGES = [
     ("app_pages/home.py", "page_home", "🏠", "home"),
     ("app_pages/mcmc.py", "page_mcmc", "🎲", "mcmc"),
+    ("app_pages/landscape.py", "landscape_page_title", "⛰️", "landscape"),
+    ("app_pages/rbm.py", "rbm_page_title", "🧠", "rbm"),
+    ("app_pages/deep.py", "deep_page_title", "🏗️", "deep"),
 ]
 pages = [st.Page(f, title=t(k), icon=i, url_path=u, default=(u == "home")) for f, k, i, u in PAGES]
 st.navigation(pages).run()

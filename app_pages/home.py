@@ -11,9 +11,9 @@ st.caption(t("offline_note"))
 cols = st.columns(2)
 for i, (title, body, page) in enumerate([
     ("topic_mcmc", "topic_mcmc_body", "app_pages/mcmc.py"),
-    ("topic_landscape", "topic_landscape_body", None),
-    ("topic_rbm", "topic_rbm_body", None),
-    ("topic_deep", "topic_deep_body", None),
+    ("topic_landscape", "topic_landscape_body", "app_pages/landscape.py"),
+    ("topic_rbm", "topic_rbm_body", "app_pages/rbm.py"),
+    ("topic_deep", "topic_deep_body", "app_pages/deep.py"),
 ]):
     with cols[i % 2].container(border=True):
         st.subheader(t(title))

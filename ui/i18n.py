@@ -37,16 +37,16 @@ S: dict[str, dict[str, str]] = {
     "topic_landscape": {"en": "2 · Energy landscapes and learning an EBM", "zh": "2 · 能量地形与能量模型的学习"},
     "topic_landscape_body": {
         "en": "p(x) = exp(−E(x)/T)/Z as surfaces and contours; a neural energy learned from 2D data by maximum "
-              "likelihood with MCMC negative samples. (coming next)",
-        "zh": "以曲面和等高线展示 p(x) = exp(−E(x)/T)/Z；用极大似然与 MCMC 负样本从二维数据学习神经网络能量函数。（即将推出）"},
+              "likelihood with MCMC negative samples.",
+        "zh": "以曲面和等高线展示 p(x) = exp(−E(x)/T)/Z；用极大似然与 MCMC 负样本从二维数据学习神经网络能量函数。"},
     "topic_rbm": {"en": "3 · Restricted Boltzmann machines", "zh": "3 · 受限玻尔兹曼机"},
     "topic_rbm_body": {
-        "en": "Contrastive divergence (CD-k, PCD) on MNIST, block Gibbs sampling, filters and AIS likelihoods. (coming)",
-        "zh": "在 MNIST 上的对比散度（CD-k、PCD）、块吉布斯采样、滤波器与 AIS 似然估计。（即将推出）"},
+        "en": "Contrastive divergence (CD-k, PCD) on MNIST, block Gibbs sampling, filters and AIS likelihoods.",
+        "zh": "在 MNIST 上的对比散度（CD-k、PCD）、块吉布斯采样、滤波器与 AIS 似然估计。"},
     "topic_deep": {"en": "4 · Deep belief nets and deep Boltzmann machines", "zh": "4 · 深度信念网络与深度玻尔兹曼机"},
     "topic_deep_body": {
-        "en": "Greedy layer-wise stacking, wake-sleep fine-tuning, mean-field inference and persistent chains. (coming)",
-        "zh": "逐层贪心堆叠、wake-sleep 微调、平均场推断与持续马尔可夫链。（即将推出）"},
+        "en": "Greedy layer-wise stacking, wake-sleep fine-tuning, mean-field inference and persistent chains.",
+        "zh": "逐层贪心堆叠、wake-sleep 微调、平均场推断与持续马尔可夫链。"},
     "open_page": {"en": "Open the page", "zh": "打开页面"},
     "offline_note": {
         "en": "Everything runs on this computer: no GPU and no internet needed.",

@@ -1,0 +1,114 @@
+"""Learning a 2D EBM in a real browser: the landscape page's learn mode, another data set,
+live training ticks, a live slider, pause; no error shown.  (Sampling, annealing, reset and
+中文 are covered by tests/test_page_ebm2d.py.)"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+SHOT = "/tmp/app_ebm2d.png"
+NEXT_FRAMES_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 50))))"
+
+
+def _metric(page, label: str) -> str:
+    m = page.locator("[data-testid='stMetric']").filter(
+        has=page.locator("[data-testid='stMetricLabel']", has_text=label))
+    return m.locator("[data-testid='stMetricValue']").first.inner_text().strip()
+
+
+def _updates(page) -> int:
+    try:
+        return int(_metric(page, "Updates").replace(",", ""))
+    except Exception:  # between two ticks the metric is being redrawn
+        return -1
+
+
+def _href(page) -> str:
+    # page.url is a cached property: a polling loop of it never lets the sync API process the
+    # browser's history events, so ask the page itself.
+    return page.evaluate("() => location.href")
+
+
+def _slider(page, label: str):
+    return page.locator("[data-testid='stSlider']").filter(
+        has=page.locator("[data-testid='stWidgetLabel']", has_text=label))
+
+
+def _assert_no_errors(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+    errs = page.locator("[data-testid='stAlertContentError']")
+    assert errs.count() == 0, errs.all_inner_texts()
+
+
+def _screenshot_whole_page(page, path: str) -> None:
+    vp = page.viewport_size
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stSidebarContent]')]"
+        ".map(e => e.scrollHeight), 0)")
+    page.mouse.move(5, 5)
+    page.set_viewport_size({"width": vp["width"], "height": max(vp["height"], min(int(height) + 40, 4000))})
+    page.evaluate(NEXT_FRAMES_JS)
+    page.wait_for_timeout(400)  # plotly relayout
+    page.screenshot(path=path, full_page=True)
+    page.set_viewport_size(vp)
+
+
+def test_learn_mode_trains_live(streamlit_server, page, wait_for_app_idle, wait_until):
+    url = streamlit_server(APP)
+    js_errors: list[str] = []
+    page.on("pageerror", lambda e: js_errors.append(str(e)))
+    page.goto(f"{url}/landscape")
+    wait_for_app_idle(page, timeout_ms=60_000)
+
+    # the mode switch at the top of the page
+    page.get_by_text("Learn an EBM from data", exact=True).click()
+    wait_until(lambda: page.get_by_text("Learning an energy-based model by maximum likelihood").count() > 0,
+               timeout=30, message="the learn mode")
+    wait_for_app_idle(page)
+    assert _updates(page) == 0
+
+    # another data set through the sidebar select box
+    box = page.locator("[data-testid='stSelectbox']").filter(has=page.get_by_text("Data set", exact=True))
+    box.click()
+    page.get_by_role("option", name="Two moons").click()
+    wait_until(lambda: box.locator("input").input_value() == "Two moons", timeout=30, message="moons chosen")
+    wait_for_app_idle(page)
+    assert "ml_data=moons" in _href(page)
+
+    # Train: the fragment ticks on its own and the counter climbs
+    page.get_by_role("button", name="▶ Train").click()
+    wait_until(lambda: _updates(page) > 0, timeout=30, message="the first tick")
+    first = _updates(page)
+    wait_until(lambda: _updates(page) > first, timeout=30, message="more ticks")
+
+    # A live slider (ε) while training: the model carries on, it is not restarted
+    eps = _slider(page, "Langevin step size ε")
+    value = lambda: eps.locator("[data-testid='stSliderThumbValue']").inner_text()  # noqa: E731
+    assert value() == "0.02"
+    for _ in range(3):  # a key press can land while the tick redraws the page: try again
+        thumb = eps.locator("input[type='range']")
+        thumb.focus()
+        thumb.press("ArrowLeft")
+        try:
+            wait_until(lambda: value() == "0.01", timeout=5, message="ε to move")
+            break
+        except AssertionError:
+            continue
+    wait_until(lambda: "ml_eps=0.01" in _href(page), timeout=30, message="ε in the URL")
+    wait_until(lambda: page.get_by_text("ε = 0.01, α").count() == 1, timeout=30, message="the model uses the new ε")
+    before = max(_updates(page), first)
+    wait_until(lambda: _updates(page) > before, timeout=30, message="ticks after the slider")
+
+    # Pause: the counter stands still
+    page.get_by_role("button", name="⏸ Pause").click()
+    wait_until(lambda: page.get_by_role("button", name="▶ Resume").count() == 1, timeout=30, message="paused")
+    wait_for_app_idle(page)
+    paused = _updates(page)
+    time.sleep(1.0)  # 2.5 tick periods
+    assert _updates(page) == paused > first
+    _assert_no_errors(page)
+    assert not js_errors, js_errors
+    _screenshot_whole_page(page, SHOT)
+    assert Path(SHOT).stat().st_size > 20_000

@@ -1,0 +1,127 @@
+"""The RBM command line: train tiny → generate → evaluate, and one-line errors for bad arguments."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from ebm_core import ais
+from ebm_core.checkpoint import load
+from ebm_core.cli import main
+from ebm_core.rbm import RBM
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = ["train", "rbm", "--hidden", "8", "--epochs", "2", "--k", "2", "--train-size", "300", "--batch-size", "50",
+        "--data", "shipped", "--seed", "3", "--threads", "1"]
+
+
+def _json_lines(text):
+    return [json.loads(line) for line in text.strip().splitlines()]
+
+
+@pytest.fixture(scope="module")
+def tiny_checkpoint(tmp_path_factory):
+    out = tmp_path_factory.mktemp("rbm") / "tiny.pt"
+    r = subprocess.run([sys.executable, "-m", "ebm_core", *TINY, "--out", str(out)], cwd=ROOT,
+                       capture_output=True, text=True, timeout=180)
+    assert r.returncode == 0, r.stderr
+    return out, _json_lines(r.stdout)
+
+
+def test_train_prints_a_json_line_per_epoch_and_writes_a_checkpoint(tiny_checkpoint):
+    path, lines = tiny_checkpoint
+    assert [d.get("epoch") for d in lines[:2]] == [1, 2] and lines[-1]["done"] is True and len(lines) == 3
+    for key in ("recon_error", "pseudo_log_likelihood", "free_energy_gap", "seconds"):
+        assert key in lines[0]
+    assert lines[-1]["binarization"] == "threshold x/255 > 0.5" and lines[-1]["algorithm"] == "CD-2"
+    ck = torch.load(path, weights_only=True)  # plain tensors and numbers only
+    assert ck["kind"] == "rbm"
+    assert ck["state"]["W"].shape == (784, 8) and ck["state"]["b"].shape == (784,) and ck["state"]["c"].shape == (8,)
+    meta = ck["meta"]
+    assert meta["binarization"] == "threshold" and meta["epochs"] == 2 and meta["seed"] == 3
+    assert meta["train_size"] == 300 and meta["data"].startswith("shipped") and len(meta["history"]) == 2
+    assert meta["command"].startswith("python -m ebm_core train rbm --hidden 8 --epochs 2 --k 2")
+    assert ck["config"]["k"] == 2 and ck["config"]["batch_size"] == 50 and ck["config"]["persistent"] is False
+
+
+def test_generate_writes_n_by_784_in_unit_interval(tiny_checkpoint, tmp_path, capsys):
+    path, _ = tiny_checkpoint
+    out = tmp_path / "s.npy"
+    assert main(["generate", str(path), "--n", "7", "--gibbs-steps", "20", "--seed", "1", "--out", str(out)]) == 0
+    info = json.loads(capsys.readouterr().out)
+    x = np.load(out)
+    assert x.shape == (7, 784) and x.dtype == np.float32 and x.min() >= 0 and x.max() <= 1
+    assert info["shape"] == [7, 784] and info["gibbs_steps"] == 20
+    # same seed, same samples; .npz works too
+    out2 = tmp_path / "s.npz"
+    assert main(["generate", str(path), "--n", "7", "--gibbs-steps", "20", "--seed", "1", "--out", str(out2)]) == 0
+    np.testing.assert_array_equal(np.load(out2)["samples"], x)
+
+
+def test_evaluate_reports_exact_and_ais_numbers(tiny_checkpoint, capsys):
+    path, _ = tiny_checkpoint
+    assert main(["evaluate", str(path), "--ais", "--runs", "30", "--betas", "300", "--threads", "1"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1
+    r = json.loads(out[0])
+    for key in ("log_z", "log_z_low", "log_z_high", "test_avg_log_likelihood", "train_avg_log_likelihood",
+                "binarization", "runs", "betas", "exact_log_z", "test_avg_log_likelihood_bracket"):
+        assert key in r, key
+    assert r["runs"] == 30 and r["betas"] == 300 and r["binarization"] == "threshold x/255 > 0.5"
+    rbm = RBM.from_state(load(str(path), "rbm")["state"])
+    assert r["exact_log_z"] == pytest.approx(ais.exact_log_z(rbm), abs=1e-9)
+    assert r["log_z_low"] <= r["log_z"] <= r["log_z_high"]
+    assert abs(r["log_z"] - r["exact_log_z"]) < 0.2  # an 8-hidden-unit RBM after 2 epochs is easy for AIS
+    lo, hi = r["test_avg_log_likelihood_bracket"]
+    assert lo <= r["test_avg_log_likelihood"] <= hi
+    assert r["test_size"] == 10000 and r["train_size"] == 300
+    # Without --ais a small RBM still gets its exact likelihood.
+    assert main(["evaluate", str(path)]) == 0
+    plain = json.loads(capsys.readouterr().out)
+    assert plain["log_z"] == plain["exact_log_z"] and plain["method"] == "exact enumeration"
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["train", "rbm", "--hidden", "0", "--out", "x.pt"], "--hidden"),
+    (["train", "rbm", "--k", "0", "--out", "x.pt"], "--k"),
+    (["train", "rbm", "--lr", "-1", "--out", "x.pt"], "--lr"),
+    (["train", "rbm", "--lr", "nan", "--out", "x.pt"], "--lr"),
+    (["train", "rbm", "--momentum", "1.5", "--out", "x.pt"], "--momentum"),
+    (["train", "rbm", "--weight-decay", "-0.1", "--out", "x.pt"], "--weight-decay"),
+    (["train", "rbm", "--batch-size", "0", "--out", "x.pt"], "--batch-size"),
+    (["train", "rbm", "--epochs", "0", "--out", "x.pt"], "--epochs"),
+    (["train", "rbm", "--binarization", "otsu", "--out", "x.pt"], "invalid choice"),
+    (["train", "rbm", "--chains", "5", "--out", "x.pt"], "--pcd"),
+    (["train", "rbm", "--train-size", "1", "--out", "x.pt"], "--train-size"),
+    (["train", "rbm", "--data", "/nonexistent/folder", "--out", "x.pt"], "MNIST source"),
+    (["train", "rbm", "--hidden", "5"], "required"),
+])
+def test_bad_train_arguments_exit_2_with_one_line(args, needle, capsys):
+    assert main(args) == 2
+    cap = capsys.readouterr()
+    err = cap.err.strip().splitlines()
+    assert cap.out == "" and len(err) == 1 and err[0].startswith("error:") and needle in err[0], cap.err
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["generate", "{ck}", "--gibbs-steps", "0", "--out", "{tmp}/a.npy"], "--gibbs-steps"),
+    (["generate", "{ck}", "--temperature", "0", "--out", "{tmp}/a.npy"], "--temperature"),
+    (["generate", "{ck}", "--label", "3", "--out", "{tmp}/a.npy"], "--label"),
+    (["generate", "{ck}", "--out", "{tmp}/a.txt"], ".npy or .npz"),
+    (["generate", "{ck}", "--n", "0", "--out", "{tmp}/a.npy"], "--n"),
+    (["evaluate", "{ck}", "--ais", "--runs", "1"], "--runs"),
+    (["evaluate", "{ck}", "--ais", "--betas", "2"], "--betas"),
+    (["evaluate", "{ck}", "--runs", "10"], "need --ais"),
+    (["evaluate", "{tmp}/missing.pt"], "no such file"),
+])
+def test_bad_generate_evaluate_arguments_exit_2_with_one_line(args, needle, tiny_checkpoint, tmp_path, capsys):
+    path, _ = tiny_checkpoint
+    argv = [a.format(ck=path, tmp=tmp_path) for a in args]
+    assert main(argv) == 2
+    cap = capsys.readouterr()
+    err = cap.err.strip().splitlines()
+    assert cap.out == "" and len(err) == 1 and err[0].startswith("error:") and needle in err[0], cap.err
