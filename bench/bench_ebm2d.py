@@ -13,7 +13,7 @@ report
   nats of its value after the last update (the issue's figure), and the same for 0.1 nats;
 * ``seconds_to_eight_modes``: until the learned density puts ≥ 5 % of its mass in every
   mode's cell and ≥ 50 % within distance 0.5 of a centre (exact, from the grid; the criteria
-  of tests/test_ebm2d.py: the ring the net learns first has ≈ 38 % there, the data 75 %) —
+  of tests/test_ebm2d.py: the ring the net learns first has ≈ 40 % there, the data 75 %) —
   "the class sees the 8 Gaussians";
 * ``train_cpu_seconds`` / ``cpu_seconds_to_eight_modes``: the same in CPU seconds of this
   single-threaded process, i.e. what an idle core takes, even when the machine is busy;

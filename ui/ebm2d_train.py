@@ -36,7 +36,7 @@ UPDATES_PER_CALL = 5
 TRAIN_BLOCK = 2000  # updates per press of Train / Train more
 PICTURE_GRID = 100  # cells per side of the drawn landscape (the log-likelihood uses a finer grid)
 SNAP_GRID = 64
-MAX_SNAPS = 120
+MAX_SNAPS = 60
 MAX_DRAWN_DATA = 1500
 SAMPLE_PARTICLES = 400
 
@@ -63,15 +63,6 @@ SPECS = {
 
 
 # --- controls -----------------------------------------------------------------------------
-def _select_slider(s: Spec):
-    """A select slider synced to the URL by hand (bind="query-params" drops a select
-    slider's first option from the URL in Streamlit 1.67, so a link could not restore it)."""
-    P._init(s)
-    value = st.select_slider(t(s.label), options=list(s.options), key=s.key)
-    P.sync_url(s, value)
-    return value
-
-
 def controls() -> dict:
     """Draw the sidebar controls; return the chosen settings."""
     for note in P.sanitize_url(list(SPECS.values())):
@@ -81,7 +72,7 @@ def controls() -> dict:
         c = {
             "dataset": P.choice(SPECS["data"], format_func=lambda k: t(f"ebm2d_data_{k}")),
             "n_data": P.slider(SPECS["n"], step=100),
-            "width": _select_slider(SPECS["width"]),
+            "width": P.slider(SPECS["width"]),
             "depth": P.slider(SPECS["depth"]),
             "scheme": P.choice(SPECS["scheme"], format_func=lambda k: t(f"ebm2d_scheme_{k}")),
         }
@@ -89,9 +80,9 @@ def controls() -> dict:
                        else st.session_state.get("ml_reinit", D.reinit))
         c |= {
             "langevin_steps": P.slider(SPECS["k"]),
-            "step_size": _select_slider(SPECS["eps"]),
+            "step_size": P.slider(SPECS["eps"]),
             "alpha": P.slider(SPECS["alpha"], step=0.01),
-            "lr": _select_slider(SPECS["lr"]),
+            "lr": P.slider(SPECS["lr"]),
             "seed": P.number(SPECS["seed"]),
         }
         st.caption(t("ebm2d_live_note"))

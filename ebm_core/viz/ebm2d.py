@@ -208,39 +208,86 @@ def _to_pixels(pts: np.ndarray, box, size: int) -> np.ndarray:
     return np.stack([px, py], axis=1)
 
 
-def gif_bytes(frames, box, backgrounds=None, data=None, captions=None, size: int = 360, ms_per_frame: int = 100,
+# GIF palette: 248 viridis levels for the landscape, then the dots, rims and caption colours.
+_LEVELS = 248
+_DATA, _DOT, _WHITE, _BLACK = 248, 249, 250, 251
+
+
+def _gif_palette() -> list[int]:
+    lut = VIRIDIS_LUT[np.linspace(0, 255, _LEVELS).round().astype(int)]
+    extra = np.array([[35, 35, 35], [213, 94, 0], [255, 255, 255], [0, 0, 0]], np.uint8)
+    pal = np.concatenate([lut, extra, np.zeros((256 - _LEVELS - len(extra), 3), np.uint8)])
+    return pal.ravel().tolist()
+
+
+def _background_index(energy: np.ndarray | None, size: int) -> np.ndarray:
+    """Palette indices (size, size) of the landscape: low energy bright, row 0 at the top."""
+    if energy is None:
+        return np.full((size, size), _WHITE, np.uint8)
+    vals, zmin, zmax = display_values(energy)
+    q = np.clip((zmax - vals) / max(zmax - zmin, 1e-12) * 255, 0, 255).astype(np.uint8)[::-1]
+    big = np.asarray(Image.fromarray(np.ascontiguousarray(q), "L").resize((size, size), Image.BILINEAR))
+    return (big.astype(np.uint16) * (_LEVELS - 1) // 255).astype(np.uint8)
+
+
+def _disc(radius: float) -> tuple[np.ndarray, np.ndarray]:
+    r = int(np.ceil(radius))
+    dy, dx = np.mgrid[-r:r + 1, -r:r + 1]
+    keep = dx * dx + dy * dy <= radius * radius
+    return dx[keep], dy[keep]
+
+
+_DOT_FILL, _DOT_RIM, _DATA_DOT = _disc(1.9), _disc(2.9), _disc(1.0)
+
+
+def _stamp(img: np.ndarray, pixels: np.ndarray, offsets, value: int) -> None:
+    """Set the discs around ``pixels`` (n, 2) to ``value`` in place (vectorised, clipped)."""
+    ok = np.isfinite(pixels).all(axis=1)
+    if not ok.any():
+        return
+    p = np.rint(pixels[ok]).astype(int)
+    xs = (p[:, 0:1] + offsets[0][None]).ravel()
+    ys = (p[:, 1:2] + offsets[1][None]).ravel()
+    inside = (xs >= 0) & (xs < img.shape[1]) & (ys >= 0) & (ys < img.shape[0])
+    img[ys[inside], xs[inside]] = value
+
+
+def gif_bytes(frames, box, backgrounds=None, data=None, captions=None, size: int = 280, ms_per_frame: int = 100,
               last_frame_ms: int = 1200) -> bytes:
     """An animated GIF of points moving on the landscape.
 
     ``frames`` (F, n, 2); ``backgrounds``: one energy grid (ny, nx) for every frame, or a list of
     F grids (the landscape changing during training), or None for white; ``data`` drawn as
-    dark dots under the points; ``captions`` one short text per frame (ASCII-safe: PIL's default font).
+    dark dots under the points; ``captions`` one short text per frame (ASCII: PIL's default
+    font has no CJK glyphs).  Drawn straight into palette indices (one fixed palette), so a
+    100-frame GIF takes a fraction of a second and stays small.
     """
     frames = np.asarray(frames, np.float32)
     F = frames.shape[0]
-    if backgrounds is None:
-        bgs = [np.full((size, size, 3), 255, np.uint8)] * F
-    elif isinstance(backgrounds, np.ndarray) and backgrounds.ndim == 2:
-        bgs = [_background_rgb(backgrounds, size)] * F
+    if backgrounds is None or (isinstance(backgrounds, np.ndarray) and backgrounds.ndim == 2):
+        one = _background_index(backgrounds, size)
+        bgs = [one] * F
     else:
         if len(backgrounds) != F:
             raise ValueError(f"need one background per frame ({F}), got {len(backgrounds)}")
-        bgs = [_background_rgb(b, size) for b in backgrounds]
-    base_data = _to_pixels(np.asarray(data, np.float32), box, size) if data is not None else None
+        bgs = [_background_index(b, size) for b in backgrounds]
+    data_px = _to_pixels(np.asarray(data, np.float32), box, size) if data is not None else None
+    palette = _gif_palette()
     images = []
     for i in range(F):
-        im = Image.fromarray(np.array(bgs[i]), "RGB")
-        d = ImageDraw.Draw(im)
-        if base_data is not None:
-            for x, y in base_data:
-                d.point((float(x), float(y)), fill=(40, 40, 40))
-        for x, y in _to_pixels(frames[i], box, size):
-            if np.isfinite(x) and np.isfinite(y):
-                d.ellipse((x - 1.8, y - 1.8, x + 1.8, y + 1.8), fill=(213, 94, 0), outline=(255, 255, 255))
+        img = bgs[i].copy()
+        if data_px is not None:
+            _stamp(img, data_px, _DATA_DOT, _DATA)
+        px = _to_pixels(frames[i], box, size)
+        _stamp(img, px, _DOT_RIM, _WHITE)
+        _stamp(img, px, _DOT_FILL, _DOT)
+        im = Image.fromarray(img, "P")
+        im.putpalette(palette)
         if captions is not None:
-            d.rectangle((0, 0, size, 14), fill=(255, 255, 255))
-            d.text((4, 2), str(captions[i]), fill=(0, 0, 0))
-        images.append(im.convert("P", palette=Image.ADAPTIVE, colors=128))
+            d = ImageDraw.Draw(im)
+            d.rectangle((0, 0, size, 14), fill=_WHITE)
+            d.text((4, 2), str(captions[i]), fill=_BLACK)
+        images.append(im)
     buf = io.BytesIO()
     durations = [ms_per_frame] * (F - 1) + [last_frame_ms]
     images[0].save(buf, format="GIF", save_all=True, append_images=images[1:], duration=durations, loop=0,

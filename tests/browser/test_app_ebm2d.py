@@ -67,15 +67,16 @@ def test_learn_mode_trains_live(streamlit_server, page, wait_for_app_idle, wait_
     wait_until(lambda: page.get_by_text("Learning an energy-based model by maximum likelihood").count() > 0,
                timeout=30, message="the learn mode")
     wait_for_app_idle(page)
-    assert _updates(page) == 0
+    wait_until(lambda: _updates(page) == 0, timeout=30, message="a fresh model")
 
     # another data set through the sidebar select box
     box = page.locator("[data-testid='stSelectbox']").filter(has=page.get_by_text("Data set", exact=True))
     box.click()
     page.get_by_role("option", name="Two moons").click()
     wait_until(lambda: box.locator("input").input_value() == "Two moons", timeout=30, message="moons chosen")
+    # the server's rerun puts the choice in the address bar (idle may be seen before it starts)
+    wait_until(lambda: "ml_data=moons" in _href(page), timeout=30, message="moons in the URL")
     wait_for_app_idle(page)
-    assert "ml_data=moons" in _href(page)
 
     # Train: the fragment ticks on its own and the counter climbs
     page.get_by_role("button", name="▶ Train").click()
