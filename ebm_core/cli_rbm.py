@@ -61,7 +61,8 @@ def load_binary(split: str, source: str, method: str, seed: int, limit: int | No
     except mnist.MNISTError as e:
         raise CliError(str(e)) from None
     resolved = "full" if d.source.startswith("full") else "shipped" if d.source.startswith("shipped") else source
-    images = d.images if limit is None else d.images[:limit]
+    # A size limit takes the same fixed random subset as the page (the shipped file is sorted by class).
+    images = d.images if limit is None else d.images[mnist.subset_indices(len(d.images), limit)]
     # Stochastic binarisation: the test split gets its own seeded draw (seed + 1).
     v = mnist.binarize(images, method, seed=seed + (split == "test"))
     return v, d, resolved
@@ -88,7 +89,7 @@ def add_train_parser(train_subparsers) -> None:
     p.add_argument("--data", default="auto",
                    help="auto (full MNIST when downloaded, else the shipped digits), shipped, full, "
                         "or a folder holding the IDX files")
-    p.add_argument("--train-size", type=int, default=None, help="use only the first N training digits")
+    p.add_argument("--train-size", type=int, default=None, help="train on N of the digits (a fixed random subset, the same as the page's)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's own)")
     p.add_argument("--out", required=True, help="checkpoint to write (.pt)")
@@ -136,6 +137,7 @@ def cmd_train(args) -> int:
     wall = time.perf_counter() - t0
     meta = {
         "data": d.source, "data_source": resolved, "train_size": int(train.shape[0]),
+        "train_subset": mnist.describe_subset(len(d.images), int(train.shape[0])),
         "test_data": dt.source if dt is not None else None,
         "binarization": cfg.binarization,
         "binarization_description": mnist.describe_binarization(

@@ -429,3 +429,13 @@ def test_cli_data_offline_exits_2_with_one_line(tmp_path):
     assert r.stdout == ""
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: cannot download") and "offline?" in lines[0]
+
+
+def test_a_size_limited_training_set_holds_every_class():
+    """The shipped 5k are sorted by class; a 500-digit run must not be 500 zeros."""
+    d = mnist.load("train", "shipped")
+    idx = mnist.subset_indices(len(d.images), 500)
+    assert len(idx) == 500 and len(set(idx.tolist())) == 500
+    counts = np.bincount(d.labels[idx], minlength=10)
+    assert counts.min() >= 25, counts  # binomial(500, 0.1): mean 50, sd 6.7; 25 is ~3.7 sd below
+    assert (mnist.subset_indices(5000, 5000) == np.arange(5000)).all()

@@ -82,7 +82,7 @@ SPECS = {
 }
 ALL_SPECS = list(SPECS.values())
 FRAMES = 40  # frames per animated clip: smooth enough, and a GIF of a few hundred kB
-SUBSET_SEED = 12345  # which digits a "first n" subset holds (the shipped file is sorted by class)
+SUBSET_SEED = mnist.SUBSET_SEED
 N_MONITOR = 500  # digits used for the free-energy histograms
 
 
@@ -114,8 +114,7 @@ def dataset(split: str, method: str, seed: int, n: int | None = None) -> torch.T
     d = mnist_split(split)
     images = d.images
     if n is not None and n < len(d):
-        idx = np.sort(np.random.default_rng(SUBSET_SEED).permutation(len(d))[:n])
-        images = images[idx]
+        images = images[mnist.subset_indices(len(d), n)]
     return mnist.binarize(images, method, seed=seed)
 
 
@@ -210,7 +209,7 @@ def start_training(s: dict) -> None:
     d = mnist_split("train")
     # The keys of the CLI's checkpoints (ebm_core/cli_rbm.py), so a downloaded model evaluates the same way.
     meta = {"data": d.source, "data_source": "full" if d.source.startswith("full") else "shipped",
-            "train_size": n, "train_subset": f"random {n} of {len(d)} (numpy default_rng({SUBSET_SEED}))",
+            "train_size": n, "train_subset": mnist.describe_subset(len(d), n),
             "test_data": mnist_split("test").source, "binarization": cfg.binarization,
             "binarization_description": mnist.describe_binarization(
                 cfg.binarization, seed=cfg.seed if cfg.binarization == "stochastic" else None),

@@ -377,3 +377,19 @@ def download(dest=None, base_url: str = DEFAULT_URL, timeout: float = 30,
     return {"dir": str(d), "url": base, "files": files,
             "downloaded": sum(f["status"] != "present" for f in files),
             "skipped": sum(f["status"] == "present" for f in files)}
+
+
+#: Which digits a "train on the first n" run uses: a fixed random subset, because the shipped
+#: 5,000 are sorted by class (the first 500 are all zeros).
+SUBSET_SEED = 12345
+
+
+def subset_indices(n_total: int, n: int) -> np.ndarray:
+    """Sorted indices of the ``n`` digits (of ``n_total``) that a size-``n`` training run uses."""
+    if n >= n_total:
+        return np.arange(n_total)
+    return np.sort(np.random.default_rng(SUBSET_SEED).permutation(n_total)[:n])
+
+
+def describe_subset(n_total: int, n: int) -> str:
+    return f"all {n_total}" if n >= n_total else f"random {n} of {n_total} (numpy default_rng({SUBSET_SEED}))"
