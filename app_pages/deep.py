@@ -21,7 +21,7 @@ s = DP.settings()
 job = DP.JOBS[kind]
 c_load, c_train = st.columns([1, 2], gap="medium")
 with c_load:
-    st.button(t("deep_load_pretrained", model=t(f"deep_model_{kind}")), on_click=DP.load_pretrained, args=(kind,),
+    st.button(t("deep_load_pretrained", model=t(f"deep_short_{kind}")), on_click=DP.load_pretrained, args=(kind,),
               key=f"deep_load_{kind}", width="stretch",
               type="primary" if DP.job(kind).get("model") is None else "secondary")
     if st.session_state.pop("deep_missing_pretrained", None) == kind or DP.pretrained(kind) is None:

@@ -25,12 +25,15 @@ layer do not interact), so the bound never decreases from one iteration to the n
 
     log p(v) ≥ 𝓛(Q) = bᵀv + c¹ᵀμ¹ + c²ᵀμ² + vᵀW¹μ¹ + μ¹ᵀW²μ² + 𝓗(μ¹) + 𝓗(μ²) − log Z.
 
-**Equivalent RBM.** Because the graph is bipartite, the DBM *is* an RBM whose "visible" side is
-x = [v, h²] and whose hidden side is h¹, with weights [W¹; W²ᵀ] ((m+n₂), n₁), visible bias
-[b; c²] and hidden bias c¹ (``as_rbm_state``). Summing h¹ out analytically gives
-p*(v, h²) = exp(bᵀv + c²ᵀh²) Πⱼ (1 + exp(c¹ⱼ + vᵀW¹_{:j} + W²_{j:}h²)), which is how
-Salakhutdinov & Hinton (2009) anneal a 2-layer DBM: AIS on (v, h²) with h¹ summed out
-(``ais_log_z``), and how ``exact_log_z`` sums 2^{n₁} terms for tiny models.
+**Equivalent RBM.** Because the graph is bipartite, the DBM *is* an RBM between the two sides:
+x = [v, h²] on one, h¹ on the other, with weights [W¹; W²ᵀ] ((m+n₂), n₁), bias [b; c²] for x
+and c¹ for h¹ (``as_rbm_state``). Either side sums out analytically given the other:
+p*(v, h²) = exp(bᵀv + c²ᵀh²) Πⱼ (1 + exp(c¹ⱼ + vᵀW¹_{:j} + W²_{j:}h²)), and
+p*(h¹) = exp(c¹ᵀh¹) Πᵢ (1 + exp(bᵢ + W¹_{i:}h¹)) Πₖ (1 + exp(c²ₖ + h¹ᵀW²_{:k})).
+``exact_log_z`` sums the second over all 2^{n₁} states h¹ (tiny models). ``ais_log_z`` anneals h¹
+alone, with {v, h²} summed out: Salakhutdinov & Hinton (2009) sum out one side of the 2-layer DBM
+the same way; annealing the n₁ units of h¹ rather than the m + n₂ units of [v, h²] gave clearly
+larger (hence closer, AIS being biased low) estimates on the shipped model at equal cost.
 
 **Training** (``DBMTrainer``):
 
@@ -45,8 +48,9 @@ Salakhutdinov & Hinton (2009) anneal a 2-layer DBM: AIS on (v, h²) with h¹ sum
    the data term, persistent chains updated by k two-block Gibbs sweeps for the model term,
    ΔW¹ = (1/m)(Vᵀμ¹ − ṼᵀH̃¹), ΔW² = (1/m)(μ¹ᵀμ² − H̃¹ᵀH̃²), with momentum and weight decay
    ("in practice use a more effective algorithm", as the algorithm's own note says). The slide
-   (copied from the Deep Learning book) writes VᵀH̃¹ in the negative term; it must be the
-   chains' ṼᵀH̃¹, as in the book's errata and Salakhutdinov's code.
+   (as printed in the Deep Learning book) writes VᵀH̃¹ in the negative term; the model expectation
+   ⟨v h¹ᵀ⟩ comes from the chains, so it is ṼᵀH̃¹ (the data V paired with the chains' H̃¹ estimates
+   nothing).
 
 References: R. Salakhutdinov & G. Hinton, "Deep Boltzmann machines", AISTATS 2009; "An efficient
 learning procedure for deep Boltzmann machines", Neural Computation 24(8), 2012; Goodfellow,
@@ -57,7 +61,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import torch
 import torch.nn.functional as F
@@ -183,13 +187,12 @@ class DBM:
         """Block 2: h¹ ~ p(h¹ | v, h²)."""
         return _bernoulli(self.p_h1(v, h2, T), generator)
 
-    def gibbs_sweep(self, v, h1, h2, generator: torch.Generator, T: float = 1.0, clamp_v: bool = False):
+    def gibbs_sweep(self, v, h1, h2, generator: torch.Generator, T: float = 1.0):
         """One sweep: {v, h²} | h¹, then h¹ | {v, h²}. Returns (v, h1, h2, p(v|h¹) of block 1).
 
-        ``clamp_v`` keeps v as given (the data-clamped chain of the posterior p(h¹, h² | v)).
+        (The v passed in is replaced: given h¹ it carries no information the sweep needs.)
         """
-        pv, v_new, h2 = self.sample_even(h1, generator, T)
-        v = self._as(v) if clamp_v else v_new
+        pv, v, h2 = self.sample_even(h1, generator, T)
         h1 = self.sample_odd(v, h2, generator, T)
         return v, h1, h2, pv
 
@@ -216,8 +219,9 @@ class DBM:
         if not (T > 0 and math.isfinite(T)):
             raise ValueError(f"temperature must be a positive number, got {T}")
         v, h1, h2 = chains if chains is not None else self.init_chains(int(n), generator, v_rates)
+        if h1.shape != (int(n), self.n_h1):
+            raise ValueError(f"chains hold {tuple(h1.shape)} hidden states, expected ({int(n)}, {self.n_h1})")
         frames = [self.p_v(h1, T)] if every is not None else None
-        pv = None
         for t in range(1, int(sweeps) + 1):
             v, h1, h2, _ = self.gibbs_sweep(v, h1, h2, generator, T)
             if frames is not None and (t % int(every) == 0 or t == int(sweeps)):
@@ -266,12 +270,17 @@ class DBM:
         return -self.energy(v, mu1, mu2) + _entropy(mu1) + _entropy(mu2)
 
     # ------------------------------------------------------------------ the equivalent RBM
-    def as_rbm_state(self) -> dict:
-        """The DBM as an RBM with visible x = [v, h²] and hidden h¹ (see the module docstring)."""
-        return {"W": torch.cat([self.W1, self.W2.T], 0), "b": torch.cat([self.b, self.c2]), "c": self.c1.clone()}
+    def as_rbm_state(self, h1_visible: bool = False) -> dict:
+        """The DBM as an RBM (see the module docstring): visible x = [v, h²] and hidden h¹, or with
+        ``h1_visible`` the same RBM the other way round (visible h¹, hidden [v, h²])."""
+        W = torch.cat([self.W1, self.W2.T], 0)
+        x_bias = torch.cat([self.b, self.c2])
+        if h1_visible:
+            return {"W": W.T.contiguous(), "b": self.c1.clone(), "c": x_bias}
+        return {"W": W, "b": x_bias, "c": self.c1.clone()}
 
-    def as_rbm(self) -> RBM:
-        return RBM.from_state(self.as_rbm_state())
+    def as_rbm(self, h1_visible: bool = False) -> RBM:
+        return RBM.from_state(self.as_rbm_state(h1_visible))
 
     def free_energy_vh2(self, v, h2) -> torch.Tensor:
         """−log Σ_{h¹} exp(−E(v, h¹, h²)) = −bᵀv − c²ᵀh² − Σⱼ softplus(c¹ⱼ + vᵀW¹_{:j} + W²_{j:}h²)."""
@@ -350,7 +359,7 @@ def exact_log_prob(dbm: DBM, v, log_z: float | None = None) -> torch.Tensor:
 # ---------------------------------------------------------------------------------- AIS and the bound
 @dataclass
 class DBMAIS:
-    """log Z of a DBM by AIS on (v, h²) with h¹ summed out analytically."""
+    """log Z of a DBM by AIS over h¹ with {v, h²} summed out analytically."""
 
     log_z: float
     log_z_low: float
@@ -358,36 +367,37 @@ class DBMAIS:
     runs: int
     betas: int
     method: str
+    ess: float  # effective sample size of the importance weights, (Σw)²/Σw²: near ``runs`` when reliable
 
 
 def ais_log_z(dbm: DBM, runs: int = 100, betas: int = 10_000, generator: torch.Generator | None = None,
               base_rates: torch.Tensor | None = None, progress=None) -> DBMAIS:
-    """AIS for the DBM's log Z: the DBM is the RBM x = [v, h²] ↔ h¹ (``as_rbm``), and the project's RBM AIS
-    anneals x with the hidden side (h¹) summed out, from a base-rate model over x.
+    """AIS for the DBM's log Z, annealing h¹ with {v, h²} summed out analytically.
 
-    ``base_rates`` (m + n₂,) sets the base model's visible probabilities (e.g. the data's pixel
-    rates for v and the mean-field rates of h² on the data, ``base_rates_from``); default ½ everywhere.
-    ``progress(fraction)`` is passed on (a page's progress bar).
+    The DBM is the RBM h¹ ↔ [v, h²] (``as_rbm(h1_visible=True)``: h¹ in the role of the visible layer),
+    so the project's RBM AIS (``ebm_core.ais``) applies: a base model over h¹ with W = 0, annealed
+    to the DBM through p*_β(h¹), each step one block-Gibbs move h¹ → {v, h²} → h¹ at β.
+    ``base_rates`` (n₁,) sets the base model's probabilities for h¹ (``base_rates_from``: the mean of
+    the mean-field μ¹ on data); default ½ everywhere. ``progress(fraction)`` is passed on.
     """
     from . import ais
 
-    rbm = dbm.as_rbm()
+    rbm = dbm.as_rbm(h1_visible=True)
     base_bias = None if base_rates is None else log_odds(torch.as_tensor(base_rates, dtype=dbm.dtype))
     res = ais.ais_log_z(rbm, runs=runs, betas=betas, base_visible_bias=base_bias,
                         generator=generator or torch.Generator().manual_seed(0), progress=progress)
-    method = ("AIS on the equivalent RBM [v, h²] ↔ h¹ (h¹ summed out analytically; Salakhutdinov & Hinton 2009), "
-              f"{res.runs} runs × {res.betas} inverse temperatures; " + str(getattr(res, "method", "")))
+    method = ("AIS over h¹ with {v, h²} summed out analytically (the DBM as the RBM h¹ ↔ [v, h²]; base model: "
+              f"independent h¹ at the mean-field rates of the data), {res.runs} runs × {res.betas} inverse "
+              "temperatures; " + str(getattr(res, "method", "")))
     return DBMAIS(float(res.log_z), float(res.log_z_low), float(res.log_z_high), int(res.runs), int(res.betas),
-                  method.rstrip("; "))
+                  method.rstrip("; "), float(res.ess))
 
 
-def base_rates_from(dbm: DBM, data, pseudo_count: float = 1.0) -> torch.Tensor:
-    """Base-model rates over x = [v, h²]: smoothed pixel rates (Σv + α)/(N + 2α) of the data, and the
-    mean of the mean-field μ² on the data (clipped to [10⁻³, 1 − 10⁻³])."""
+def base_rates_from(dbm: DBM, data) -> torch.Tensor:
+    """Base-model rates for h¹: the mean over the data of the mean-field μ¹ (clipped to [10⁻³, 1 − 10⁻³])."""
     v = dbm._as(data)
-    rv = (v.double().sum(0) + pseudo_count) / (v.shape[0] + 2 * pseudo_count)
-    mu2 = torch.cat([dbm.mean_field(v[s:s + 1000], tol=1e-3, max_iter=30).mu2 for s in range(0, v.shape[0], 1000)])
-    return torch.cat([rv, mu2.double().mean(0).clamp(1e-3, 1 - 1e-3)]).to(dbm.dtype)
+    mu1 = torch.cat([dbm.mean_field(v[s:s + 1000], tol=1e-3, max_iter=30).mu1 for s in range(0, v.shape[0], 1000)])
+    return mu1.double().mean(0).clamp(1e-3, 1 - 1e-3).to(dbm.dtype)
 
 
 def lower_bound(dbm: DBM, v, log_z: float, tol: float = MF_TOL, max_iter: int = MF_MAX_ITER,

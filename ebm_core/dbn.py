@@ -14,10 +14,12 @@ and the top RBM, with the 10 label units y (one-hot, a softmax group) beside h^{
 
 **Greedy layer-wise training** (the lecture's 训练过程): RBM 1 (v ↔ h¹) is trained by CD
 (``ebm_core.cd``), then frozen; its hidden probabilities p(h¹ | v) on the training digits are the
-data of RBM 2, and so on; the top RBM learns [h^{L−1}, y] ↔ h^L. We pass up *probabilities*, not
-sampled states: that is what Hinton et al.'s code does (the lecture's 𝔼_{h ~ p(h|v)} log p⁽²⁾(h)
-is estimated with the mean instead of one sample: less noise; Hinton's practical guide §3.3)
-(``DBNConfig.propagate = "samples"`` draws states instead). After greedy training the
+data of RBM 2, and so on; the top RBM learns [h^{L−1}, y] ↔ h^L. We pass up the hidden
+*probabilities* p(h | v), not sampled states: Hinton and Salakhutdinov's published MATLAB code for
+these nets trains each next RBM on ``batchposhidprobs``, and Hinton's practical guide (§3.3)
+recommends probabilities for the data of the next layer (less sampling noise). The lecture's
+objective 𝔼_{h ~ p(h|v)} log p⁽²⁾(h) and the 2006 paper's argument are stated for sampled states:
+``DBNConfig.propagate = "samples"`` draws one state per digit instead. After greedy training the
 recognition weights (up) equal the generative ones (down): R^{l} = G^{l} = W of RBM l+1.
 
 **Up-down fine-tuning** (contrastive wake-sleep, the paper's Appendix B): the directed layers
@@ -40,10 +42,9 @@ after every few Gibbs steps, so a class can watch "a 3" form.
 
 from __future__ import annotations
 
-import copy
 import math
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import torch
@@ -658,6 +659,11 @@ class DBNTrainer:
             if callback is not None and self.epochs_log:
                 callback(self.epochs_log[-1])
         return self
+
+    @property
+    def layer_rbm(self) -> RBM | None:
+        """The RBM being trained greedily right now (None in the top and fine-tuning phases)."""
+        return self._cd.rbm if self._cd is not None else None
 
     def greedy_dbn(self) -> DBN | None:
         """The DBN as it was before up-down fine-tuning (None until fine-tuning starts)."""

@@ -100,8 +100,8 @@ def test_evaluate_dbm_reports_a_bound_with_its_method(dbm_file, capsys):
     assert r["kind"] == "dbm" and r["runs"] == 10 and r["betas"] == 200
     lo, hi = r["test_lower_bound_bracket"]
     assert lo <= r["test_lower_bound"] <= hi
-    assert r["log_z_low"] <= r["log_z"] <= r["log_z_high"]
-    assert "variational lower bound" in r["method"] and "AIS" in r["method"] and "h¹ summed out" in r["method"]
+    assert r["log_z_low"] <= r["log_z"] <= r["log_z_high"] and 1 <= r["ais_ess"] <= 10 + 1e-9
+    assert "variational lower bound" in r["method"] and "AIS" in r["method"] and "{v, h²} summed out" in r["method"]
     assert r["binarization"] == "threshold x/255 > 0.5"
     assert r["test_lower_bound"] < 0  # a log-probability of 784 binary pixels
 

@@ -6,7 +6,6 @@ model's label-clamped digits judged by an independent classifier."""
 import itertools
 from pathlib import Path
 
-import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -199,6 +198,11 @@ def test_greedy_training_stacks_frozen_rbms_then_unties_in_fine_tuning(mnist_sma
     # State round trip.
     d3 = DBN.from_state(d.state())
     torch.testing.assert_close(d3.classify(x[:50])[1], d.classify(x[:50])[1])
+    # Fine-tuning a loaded model: only the up-down phase runs, from the model as it is.
+    g = t.greedy_dbn()
+    ft = DBNTrainer(g, x, DBNConfig(sizes=cfg.sizes, finetune_epochs=1, batch_size=100), labels=y, finetune_only=True)
+    assert ft.phase == "finetune" and ft.greedy_state["G0"].equal(greedy.G[0])
+    assert {r["phase"] for r in ft.step(100)} == {"finetune"} and ft.done and not g.tied
 
 
 def test_config_and_state_are_checked():

@@ -49,14 +49,14 @@ SWEEPS = (10, 20, 50, 100, 200, 500, 1000, 2000)
 DBN_LRS = (0.01, 0.02, 0.05, 0.1)
 DBM_LRS = (0.0005, 0.001, 0.002, 0.005)
 AIS_RUNS = (10, 20, 50, 100)
-AIS_BETAS = (200, 500, 1000, 2000, 5000, 10000)
+AIS_BETAS = (200, 500, 1000, 2000, 5000, 10000, 20000, 30000)
 
 # Defaults: recognisable digits in well under two minutes on 2 busy cores (see bench/bench_deep.py).
 SPECS = {
     "model": Spec("deep_model", "deep_model", "dbn", options=("dbn", "dbm"), kind="choice"),
     "dbn_sizes": Spec("deep_dbn_sizes", "deep_dbn_sizes", DBN_SIZES[0], options=DBN_SIZES, kind="choice"),
-    "dbn_epochs": Spec("deep_dbn_epochs", "deep_dbn_epochs", 6, 1, 50),
-    "dbn_ft": Spec("deep_dbn_ft", "deep_dbn_ft", 2, 0, 30),
+    "dbn_epochs": Spec("deep_dbn_epochs", "deep_dbn_epochs", 10, 1, 50),
+    "dbn_ft": Spec("deep_dbn_ft", "deep_dbn_ft", 5, 0, 30),
     "dbn_lr": Spec("deep_dbn_lr", "deep_dbn_lr", 0.05, options=DBN_LRS),
     "dbn_topk": Spec("deep_dbn_topk", "deep_dbn_topk", 5, 1, 10),
     "dbm_sizes": Spec("deep_dbm_sizes", "deep_dbm_sizes", DBM_SIZES[0], options=DBM_SIZES, kind="choice"),
@@ -71,7 +71,7 @@ SPECS = {
     "rows": Spec("deep_rows", "deep_rows", 2, 1, 5),
     "ft_more": Spec("deep_ft_more", "deep_ft_more", 3, 1, 20),
     "ais_runs": Spec("deep_ais_runs", "deep_ais_runs", 20, options=AIS_RUNS),
-    "ais_betas": Spec("deep_ais_betas", "deep_ais_betas", 1000, options=AIS_BETAS),
+    "ais_betas": Spec("deep_ais_betas", "deep_ais_betas", 2000, options=AIS_BETAS),
     "digit": Spec("deep_digit", "deep_digit", 0, 0, 9999),
 }
 ALL_SPECS = list(SPECS.values())
@@ -429,8 +429,7 @@ def live_picture(kind: str, running: bool, s: dict) -> None:
     m = j["model"]
     if kind == "dbn":
         if tr is not None and tr.phase.startswith("layer") and not tr.done:
-            rbm = tr._cd.rbm if tr.phase == "layer1" else None
-            W = rbm.W if rbm is not None else m.R[0]
+            W = tr.layer_rbm.W if tr.phase == "layer1" else m.R[0]  # RBM 1 while it learns, then frozen
             st.image(digits.filters_png(W, ncols=20, scale=PNG_SCALE, limit=100), width="stretch",
                      caption=t("deep_live_filters"))
             return
@@ -660,6 +659,7 @@ def run_bound(model: DBM, runs: int, betas: int, seed: int, bar) -> dict:
     test_b = float(D.lower_bound(model, xt, res.log_z).mean())
     train_b = float(D.lower_bound(model, x_eval, res.log_z).mean())
     return {"log_z": res.log_z, "log_z_low": res.log_z_low, "log_z_high": res.log_z_high, "runs": res.runs,
+            "ess": res.ess,
             "betas": res.betas, "test": test_b, "train": train_b,
             "test_low": test_b + res.log_z - res.log_z_high, "test_high": test_b + res.log_z - res.log_z_low,
             "seconds": time.perf_counter() - t0, "n_test": int(xt.shape[0]), "n_train": int(x_eval.shape[0])}
@@ -698,11 +698,13 @@ def draw_bound(s: dict) -> None:
     m3.metric(t("deep_bound_train"), f"{a['train']:.2f}", help=t("deep_bound_help", b=binarization_text()))
     st.markdown("\n".join([
         "- " + t("deep_bound_line_logz", z=a["log_z"], lo=band(a["log_z_low"]), hi=band(a["log_z_high"]),
-                 runs=a["runs"], betas=a["betas"]),
+                 runs=a["runs"], betas=a["betas"], ess=a["ess"]),
         "- " + t("deep_bound_line_test", b=a["test"], lo=band(a["test_low"]), hi=band(a["test_high"]), n=a["n_test"],
                  bin=binarization_text()),
         "- " + t("deep_bound_method"),
     ]))
+    if a["ess"] < 0.1 * a["runs"]:
+        st.warning(t("deep_bound_low_ess", ess=a["ess"], runs=a["runs"]), icon="⚠️")
     st.caption(t("deep_bound_time", seconds=a["seconds"]))
 
 

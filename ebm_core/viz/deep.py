@@ -109,7 +109,7 @@ def convergence_figure(deltas: list[float], tol: float, labels: dict, height: in
                                name=labels["delta"]))
     fig.add_hline(y=float(tol), line=dict(color=OKABE_ITO[1], dash="dash"), annotation_text=labels["tol"],
                   annotation_position="top right")
-    fig.update_yaxes(type="log", title_text=labels["delta"])
+    fig.update_yaxes(type="log", title_text=labels["delta"], exponentformat="power")
     fig.update_xaxes(title_text=labels["iteration"])
     return _layout(fig, height, labels.get("title"))
 

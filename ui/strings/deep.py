@@ -13,6 +13,8 @@ S: dict[str, dict[str, str]] = {
     "deep_model": {"en": "Model", "zh": "模型"},
     "deep_model_dbn": {"en": "Deep belief net (DBN)", "zh": "深度信念网络（DBN）"},
     "deep_model_dbm": {"en": "Deep Boltzmann machine (DBM)", "zh": "深度玻尔兹曼机（DBM）"},
+    "deep_short_dbn": {"en": "DBN", "zh": "DBN"},
+    "deep_short_dbm": {"en": "DBM", "zh": "DBM"},
     "deep_sidebar_train": {"en": "Training", "zh": "训练"},
     "deep_sidebar_sample": {"en": "Sampling", "zh": "采样"},
     "deep_dbn_sizes": {"en": "Hidden layers (the last is the top RBM's)", "zh": "隐藏层（最后一层属于顶层 RBM）"},
@@ -107,8 +109,7 @@ S: dict[str, dict[str, str]] = {
     "deep_curve_title": {"en": "Reconstruction error per epoch", "zh": "每轮的重构误差"},
     "deep_curve_elbo": {"en": "mean-field bound + log Z (test)", "zh": "平均场下界 + log Z（测试集）"},
     "deep_curve_elbo_axis": {"en": "−E_Q[E] + H(Q) (nats)", "zh": "−E_Q[E] + H(Q)（奈特）"},
-    "deep_curve_elbo_title": {"en": "The bound before log Z (rises as data energies fall)",
-                              "zh": "减去 log Z 之前的下界（数据能量下降时上升）"},
+    "deep_curve_elbo_title": {"en": "Test bound + log Z per epoch", "zh": "每轮的测试集下界 + log Z"},
     "deep_updates": {"en": "updates", "zh": "更新次数"},
     "deep_acc_axis": {"en": "accuracy", "zh": "准确率"},
     "deep_acc_title": {"en": "Label accuracy on test digits", "zh": "测试数字上的标签准确率"},
@@ -178,8 +179,8 @@ S: dict[str, dict[str, str]] = {
               "小于容差。各行依次为：测试数字；p(v | μ¹)；μ¹；μ²（每个单元一个灰色方块，黑色 = 激活），每列一次迭代。"},
     "deep_digit": {"en": "Test digit number", "zh": "测试数字编号"},
     "deep_mf_random": {"en": "Random digit", "zh": "随机数字"},
-    "deep_mf_caption": {"en": "A test {label}: iterations {its}; μ¹ has {n1} units, μ² {n2}",
-                        "zh": "一个测试数字 {label}：第 {its} 次迭代；μ¹ 有 {n1} 个单元，μ² 有 {n2} 个"},
+    "deep_mf_caption": {"en": "Rows: a test {label}; p(v | μ¹); μ¹ ({n1} units); μ² ({n2} units). Columns: iterations {its}",
+                        "zh": "各行：一个测试数字 {label}；p(v | μ¹)；μ¹（{n1} 个单元）；μ²（{n2} 个单元）。各列：第 {its} 次迭代"},
     "deep_mf_delta": {"en": "max |Δμ|", "zh": "max |Δμ|"},
     "deep_mf_tol": {"en": "tolerance {tol:g}", "zh": "容差 {tol:g}"},
     "deep_mf_iteration": {"en": "iteration", "zh": "迭代次数"},
@@ -190,17 +191,19 @@ S: dict[str, dict[str, str]] = {
     "deep_no": {"en": "no", "zh": "否"},
     "deep_bound_intro": {
         "en": "log p(v) ≥ 𝓛(Q) = −E_Q[E(v, h¹, h²)] + 𝓗(Q) − log Z. The mean-field part is exact arithmetic; "
-              "log Z comes from annealed importance sampling on the equivalent RBM [v, h²] ⟷ h¹, with h¹ summed "
-              "out analytically (Salakhutdinov & Hinton 2009).",
+              "log Z comes from annealed importance sampling over h¹, with v and h² summed out analytically (the "
+              "DBM is an RBM between h¹ and [v, h²]). AIS is biased low when the annealing is too short: watch the "
+              "effective number of runs, and raise β until log Z stops growing.",
         "zh": "log p(v) ≥ 𝓛(Q) = −E_Q[E(v, h¹, h²)] + 𝓗(Q) − log Z。平均场部分是精确计算；log Z 由退火重要性抽样（AIS）"
-              "在等价的 RBM [v, h²] ⟷ h¹ 上估计，其中 h¹ 被解析地求和消去（Salakhutdinov & Hinton 2009）。"},
+              "对 h¹ 退火估计，v 和 h² 被解析地求和消去（DBM 就是 h¹ 与 [v, h²] 之间的一个 RBM）。退火过短时 AIS 会低估："
+              "请关注有效运行次数，并增加 β 直到 log Z 不再增长。"},
     "deep_ais_runs": {"en": "AIS runs", "zh": "AIS 运行次数"},
     "deep_ais_betas": {"en": "Inverse temperatures β", "zh": "逆温度 β 的个数"},
     "deep_bound_button": {"en": "Estimate log Z and the bound", "zh": "估计 log Z 与下界"},
     "deep_bound_cost": {"en": "{runs} runs × {betas} temperatures: a few seconds to a minute.",
                         "zh": "{runs} 次运行 × {betas} 个温度：需要几秒到一分钟。"},
-    "deep_bound_rates": {"en": "Base model: data pixel rates and mean-field rates of h² …",
-                         "zh": "基础模型：数据的像素频率与 h² 的平均场频率……"},
+    "deep_bound_rates": {"en": "Base model: the mean-field rates of h¹ on the data …",
+                         "zh": "基础模型：数据上 h¹ 的平均场频率……"},
     "deep_bound_ais": {"en": "AIS: {pct:.0f} %", "zh": "AIS：{pct:.0f} %"},
     "deep_bound_mf": {"en": "Mean field on every test and training digit …", "zh": "对每个测试与训练数字做平均场……"},
     "deep_bound_logz": {"en": "log Z (AIS)", "zh": "log Z（AIS）"},
@@ -208,16 +211,22 @@ S: dict[str, dict[str, str]] = {
     "deep_bound_train": {"en": "Training bound (nats/digit)", "zh": "训练集下界（奈特/数字）"},
     "deep_bound_help": {"en": "Average over the digits of the mean-field lower bound on log p(v); digits {b}.",
                         "zh": "各数字 log p(v) 的平均场下界的平均值；数字{b}。"},
-    "deep_bound_line_logz": {"en": "log Z = {z:.2f}, band [{lo}, {hi}] (log of Ẑ ± 3 s.e.), {runs} runs × {betas} β",
-                             "zh": "log Z = {z:.2f}，区间 [{lo}, {hi}]（Ẑ ± 3 个标准误的对数），{runs} 次运行 × {betas} 个 β"},
+    "deep_bound_line_logz": {"en": "log Z = {z:.2f}, band [{lo}, {hi}] (log of Ẑ ± 3 s.e.), {runs} runs × {betas} β; "
+                                   "effective runs {ess:.1f} (few: more β needed)",
+                             "zh": "log Z = {z:.2f}，区间 [{lo}, {hi}]（Ẑ ± 3 个标准误的对数），{runs} 次运行 × {betas} 个 β；"
+                                   "有效运行次数 {ess:.1f}（偏少时需要更多 β）"},
     "deep_bound_line_test": {"en": "test: 𝓛 = {b:.2f} nats per digit, [{lo}, {hi}] from the log Z band; {n} digits {bin}",
                              "zh": "测试集：𝓛 = 每个数字 {b:.2f} 奈特，由 log Z 区间得 [{lo}, {hi}]；{n} 个数字，{bin}"},
     "deep_bound_method": {
         "en": "Method: mean-field bound per digit (means iterated to max |Δμ| < 10⁻⁴) minus the AIS log Z (forward AIS "
-              "from a base-rate model over [v, h²]). Forward AIS tends to under-estimate log Z, so the bound leans "
-              "optimistic.",
-        "zh": "方法：每个数字的平均场下界（均值迭代至 max |Δμ| < 10⁻⁴）减去 AIS 估计的 log Z（从 [v, h²] 上的基础频率模型出发"
-              "的前向 AIS）。前向 AIS 往往低估 log Z，因此该下界偏乐观。"},
+              "over h¹ from independent units at the data's mean-field rates, {v, h²} summed out). Forward AIS tends to "
+              "under-estimate log Z, so the bound leans optimistic.",
+        "zh": "方法：每个数字的平均场下界（均值迭代至 max |Δμ| < 10⁻⁴）减去 AIS 估计的 log Z（对 h¹ 做前向 AIS，基础模型为按"
+              "数据平均场频率独立取值的单元，{v, h²} 被求和消去）。前向 AIS 往往低估 log Z，因此该下界偏乐观。"},
+    "deep_bound_low_ess": {
+        "en": "Only {ess:.1f} of {runs} AIS runs carry the estimate: log Z is probably too low (and the bound too "
+              "high). Raise the number of β and compare.",
+        "zh": "{runs} 次 AIS 运行中只有约 {ess:.1f} 次在起作用：log Z 很可能偏低（下界偏高）。请增加 β 的个数再比较。"},
     "deep_bound_time": {"en": "Computed in {seconds:.1f} s.", "zh": "用时 {seconds:.1f} 秒。"},
     # --- theory ---------------------------------------------------------------------------------
     "deep_th_dbn_joint": {"en": "A DBN: the top two layers form an undirected RBM; every layer below is directed, top-down.",
@@ -258,8 +267,10 @@ S: dict[str, dict[str, str]] = {
     "deep_try_dbn_2": {"en": "Set the label to “none”: the top RBM samples the label itself; the digits then follow the "
                              "model's own class frequencies.",
                        "zh": "把标签设为“不固定”：顶层 RBM 自己采样标签；数字的类别频率由模型自己决定。"},
-    "deep_try_dbn_3": {"en": "Fine-tune the pretrained DBN for a few epochs and compare accuracy and samples before vs after.",
-                       "zh": "对预训练的 DBN 微调几轮，比较前后的准确率与样本。"},
+    "deep_try_dbn_3": {"en": "Train a DBN with the defaults, then open “Fine-tuning: before vs after”: the accuracy moves a "
+                             "little, the clamped-label samples much more (blobs and wrong digits become the asked-for digit).",
+                       "zh": "用默认设置训练一个 DBN，然后打开“微调：前后对比”：准确率只变化一点，而固定标签生成的样本变化大得多"
+                             "（墨团和错误的数字变成了所要求的数字）。"},
     "deep_try_dbn_4": {"en": "Train with the top RBM's CD-k = 1 instead of 5: accuracy is similar, but clamped labels "
                              "steer generation much less (blobs and wrong digits).",
                        "zh": "把顶层 RBM 的 CD-k 从 5 改为 1 来训练：准确率相近，但固定标签对生成的控制弱得多（出现墨团和错误的数字）。"},
