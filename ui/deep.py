@@ -36,7 +36,7 @@ JOBS = {"dbn": "deep_dbn_job", "dbm": "deep_dbm_job"}
 EVERY_S = 1.0  # a training tick per second: ~0.5 s of updates, then the pictures
 TICK_MIN_S, TICK_MAX_S = 0.2, 0.6
 N_TRAIN = 5000  # digits trained on: the shipped 5,000, or a fixed random 5,000 of the full set
-SUBSET_SEED = 12345
+SUBSET_SEED = mnist.SUBSET_SEED  # the same fixed subset as the CLI (ebm_core.data.mnist.subset_indices)
 N_TEST_EVAL = 2000  # test digits for the per-epoch accuracy during live training
 FRAMES = 40
 GIF_SCALE, PNG_SCALE = 1, 2
@@ -138,7 +138,7 @@ def dataset(split: str) -> tuple[torch.Tensor, torch.Tensor]:
     d = mnist_split(split)
     images, labels = d.images, d.labels
     if split == "train" and len(d) > N_TRAIN:
-        idx = np.sort(np.random.default_rng(SUBSET_SEED).permutation(len(d))[:N_TRAIN])
+        idx = mnist.subset_indices(len(d), N_TRAIN)
         images, labels = images[idx], labels[idx]
     return mnist.binarize(images, "threshold"), torch.tensor(np.asarray(labels))
 
