@@ -22,6 +22,7 @@ for n in notes:
 with st.sidebar:
     target = P.choice(M.SPECS["target"], format_func=lambda k: t(f"target_{k}"))
     formula = M.DEFAULT_FORMULA
+    half = M.CUSTOM_HALF
     if target == "custom":
         typed = P.text(M.SPECS["formula"], help=M.formula_help())
         err, pointer = M.check_formula(typed)
@@ -32,6 +33,7 @@ with st.sidebar:
             formula = st.session_state.get("_last_good_formula", M.DEFAULT_FORMULA)
         else:
             formula = st.session_state["_last_good_formula"] = typed
+        half = float(P.slider(M.SPECS["box"], step=0.5, help=t("box_half_help")))
     sampler = P.choice(M.SPECS["sampler"], format_func=lambda k: t(f"sampler_{k}"))
     step = P.slider(M.STEP_SPECS[sampler]) if sampler in M.STEP_SPECS else None
     T = P.slider(M.SPECS["T"])
@@ -49,9 +51,9 @@ with st.sidebar:
             st.session_state["clicked"] = []
             points = ()
     elif starts == "typed":
-        pts, perr = P.parse_points(P.text(M.SPECS["xy"]), M.energy_for(target, formula).box)
+        pts, perr = P.parse_points(P.text(M.SPECS["xy"]), M.energy_for(target, formula, half).box)
         if perr:
-            st.error(t(perr, box=M.energy_for(target, formula).box))
+            st.error(t(perr, box=M.energy_for(target, formula, half).box))
         points = tuple(pts)
     else:
         st.caption(t("click_tip"))
@@ -59,13 +61,13 @@ with st.sidebar:
     f_key = P.choice(M.SPECS["f"])
 
 # --- compute (cached: moving burn-in m never reruns the chains) ----------------------------
-truth = M.exact_grid(target, formula, T, M.EXACT_GRID)
-picture = M.exact_grid(target, formula, T, M.DISPLAY_GRID, picture=True)
+truth = M.exact_grid(target, formula, T, M.EXACT_GRID, half=half)
+picture = M.exact_grid(target, formula, T, M.DISPLAY_GRID, picture=True, half=half)
 for w in truth.warnings():
     st.warning(t(f"grid_{w}"), icon="⚠️")
 with st.spinner(t("running", chains=chains, steps=steps)):
     trace = M.run(target, formula, sampler, step or 0.0, T, L, chains, steps, seed, starts,
-                  points if starts in ("clicked", "typed") else ())
+                  points if starts in ("clicked", "typed") else (), half)
 
 # --- the picture ---------------------------------------------------------------------------
 left, right = st.columns([5, 3], gap="medium")
@@ -142,7 +144,7 @@ if tabs[3].open:
         st.plotly_chart(fig.running_mean_figure(fv, m, exact_f, lab), key="fmn")
 
 with st.expander(t("explain")):
-    M.explain_panel(trace, target, formula, sampler, step, T, L, seed)
+    M.explain_panel(trace, target, formula, sampler, step, T, L, seed, half)
 
 with st.expander(t("things_to_try")):
     st.markdown("\n".join(f"- {t(f'try_{k}')}" for k in range(1, 6)))
@@ -153,4 +155,4 @@ st.code(M.share_link(), language=None)
 
 # While the student looks, compute the runs one slider notch away (low priority, cached).
 M.prefetch_neighbours(target, formula, sampler, step or 0.0, T, L, chains, steps, seed, starts,
-                      points if starts in ("clicked", "typed") else ())
+                      points if starts in ("clicked", "typed") else (), half)

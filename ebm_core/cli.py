@@ -96,7 +96,14 @@ def cmd_sample(args) -> int:
     if not 0 <= args.burn_in < args.steps:
         raise CliError(f"--burn-in must be between 0 and steps - 1 = {args.steps - 1}, got {args.burn_in}")
     try:
-        energy = resolve_target(args.target, args.formula)
+        box = None
+        if args.box is not None and args.target != "custom":
+            raise CliError("--box applies to --target custom only (built-in targets have their own box)")
+        if args.box is not None:
+            if not (0.1 <= args.box <= 1000) or not math.isfinite(args.box):
+                raise CliError(f"--box must be between 0.1 and 1000, got {args.box:g}")
+            box = (-args.box, args.box, -args.box, args.box)
+        energy = resolve_target(args.target, args.formula, box)
     except FormulaError as e:
         raise CliError(f"bad formula: {e}") from None
     except (KeyError, ValueError) as e:
@@ -183,6 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("sample", help="run MCMC chains on a 2D target; JSON summary on stdout")
     s.add_argument("--target", required=True, choices=target_names())
     s.add_argument("--formula", help="energy E(x, y) when --target custom, e.g. '(x**2 + y**2 - 4)**2 / 2'")
+    s.add_argument("--box", type=float, default=None,
+                   help="custom formula: draw and integrate on [-BOX, BOX]² (default 4)")
     s.add_argument("--sampler", default="mh", choices=list(SAMPLERS))
     s.add_argument("--steps", type=int, default=2000)
     s.add_argument("--chains", type=int, default=4)

@@ -56,6 +56,14 @@ def test_custom_formula(tmp_path):
     assert json.loads(r.stdout)["formula"].startswith("(x**2")
 
 
+def test_custom_formula_box():
+    """A ring of radius 6: mass at the edge of the default [-4, 4]², exact on [-8, 8]²."""
+    ring = ["sample", "--target", "custom", "--formula", "(x**2 + y**2 - 36)**2 / 50", "--steps", "50"]
+    assert json.loads(_run(*ring).stdout)["grid_warnings"] == ["mass_at_edge"]
+    wide = json.loads(_run(*ring, "--box", "8").stdout)
+    assert wide["grid_warnings"] == [] and abs(wide["exact_mean"][0]) < 1e-9
+
+
 @pytest.mark.parametrize("args, needle", [
     (["sample", "--target", "nope"], "invalid choice"),
     (["sample", "--target", "gaussian", "--steps", "0"], "--steps"),
@@ -63,6 +71,8 @@ def test_custom_formula(tmp_path):
     (["sample", "--target", "gaussian", "--step-size", "nan"], "--step-size"),
     (["sample", "--target", "gaussian", "--steps", "10", "--burn-in", "10"], "--burn-in"),
     (["sample", "--target", "gaussian", "--sampler", "nuts"], "invalid choice"),
+    (["sample", "--target", "gaussian", "--box", "8"], "--box"),
+    (["sample", "--target", "custom", "--formula", "x*x+y*y", "--box", "0"], "--box"),
     (["sample", "--target", "custom"], "needs a formula"),
     (["sample", "--target", "custom", "--formula", "__import__('os').system('echo pwned')"], "bad formula"),
     (["sample", "--target", "gaussian", "--chains", "abc"], "invalid int"),

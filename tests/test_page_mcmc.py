@@ -201,3 +201,18 @@ def test_every_value_reaches_the_share_link():
     assert "T=0.05" in link and "chains=1" in link, link
     at.select_slider(key="T").set_value(1.0).run()  # back at the default: dropped from the link
     assert "T=" not in at.code[-1].value
+
+
+def test_a_typed_formula_gets_a_box_slider():
+    """A ring of radius 6 does not fit the default [-4, 4]²: a warning; widening the box fixes it."""
+    at = _open({"target": "custom", "formula": "(x**2 + y**2 - 36)**2 / 50"}, steps=100)
+    assert any("edge" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert _clip(at)["box"] == [-4.0, 4.0, -4.0, 4.0]
+    at.slider(key="box").set_value(8.0).run()
+    assert not at.exception
+    assert _clip(at)["box"] == [-8.0, 8.0, -8.0, 8.0]
+    assert not any("edge" in w.value for w in at.warning)
+    assert "box=8.0" in at.code[-1].value  # in the share link
+    # out of range in a link: clamped with a note
+    at2 = _open({"target": "custom", "box": "500"}, steps=100)
+    assert _clip(at2)["box"] == [-20.0, 20.0, -20.0, 20.0]

@@ -55,6 +55,9 @@ S: dict[str, dict[str, str]] = {
     "mcmc_title": {"en": "MCMC: chains walking an energy landscape", "zh": "MCMC：在能量地形上游走的马尔可夫链"},
     "target": {"en": "Target p(x) ∝ exp(−E(x)/T)", "zh": "目标分布 p(x) ∝ exp(−E(x)/T)"},
     "formula": {"en": "Energy E(x, y) =", "zh": "能量 E(x, y) ="},
+    "box_half": {"en": "Box half-width h (x, y in [−h, h])", "zh": "范围半宽 h（x, y ∈ [−h, h]）"},
+    "box_half_help": {"en": "Where the formula is drawn and integrated exactly. Widen it when the mass reaches the edge.",
+                      "zh": "公式绘制及精确积分的范围。若概率质量到达边缘，请加大。"},
     "formula_help": {
         "en": "Variables x, y; numbers; + − * / ** (exponent a number ≤ 16); functions: {functions}.",
         "zh": "变量 x, y；数字；+ − * / **（指数须为不超过 16 的数字）；函数：{functions}。"},

@@ -89,30 +89,6 @@ def radio_choice(s: P.Spec, format_func, **kw):
     return value
 
 
-def synced_slider(s: P.Spec):
-    """A slider (log-scale select slider when the spec has options) synced to the URL by hand.
-    Streamlit 1.67's bind="query-params" leaves a select slider's *first* option, and a
-    slider's minimum, out of the URL (measured here: T = 0.05 and 0 chains never reached the
-    address bar), so a link could not restore them."""
-    _init(s)
-    if s.options:
-        value = st.select_slider(t(s.label), options=list(s.options), key=s.key)
-    else:
-        value = st.slider(t(s.label), min_value=s.lo, max_value=s.hi, key=s.key)
-    P.sync_url(s, value)
-    return value
-
-
-def synced_number(s: P.Spec):
-    """An integer box synced to the URL by hand: a bound number_input drops its value from
-    the URL whenever it equals the widget's own default (min_value), which is not the spec's
-    default here (B = basin 1 would come back as basin 2)."""
-    _init(s)
-    value = st.number_input(t(s.label), min_value=s.lo, max_value=s.hi, step=1, key=s.key)
-    P.sync_url(s, value)
-    return value
-
-
 def mode_switch() -> str:
     """Explore the landscape / Learn an EBM from data (URL key ``mode``)."""
     for n in P.sanitize_url([MODE]):
@@ -158,9 +134,9 @@ def segment_control(basins: L.Basins, box) -> tuple[tuple, tuple[int, int] | Non
     if cut == "basins":
         c1, c2 = st.columns(2)
         with c1:
-            i = synced_number(SPECS["from"])
+            i = P.number(SPECS["from"])
         with c2:
-            j = synced_number(SPECS["to"])
+            j = P.number(SPECS["to"])
         picked = []
         for name, v in (("landscape_from", i), ("landscape_to", j)):
             used = min(int(v), max(k, 1))
@@ -218,14 +194,6 @@ def gibbs_latex(basins: L.Basins, g: L.Gibbs, T: float) -> list[tuple[str | None
     return out
 
 
-def share_link() -> str:
-    from urllib.parse import urlencode, urlsplit, urlunsplit
-
-    parts = urlsplit(st.context.url or "http://localhost:8501/landscape")
-    query = urlencode({k: st.query_params.get(k) for k in st.query_params})
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
-
-
 # --- the explorer ---------------------------------------------------------------------------
 def render() -> None:
     for n in P.sanitize_url(list(SPECS.values())):
@@ -235,10 +203,10 @@ def render() -> None:
     with st.sidebar:
         target = P.choice(SPECS["energy"], format_func=lambda k: t(f"target_{k}"))
         formula = formula_control() if target == "custom" else M.DEFAULT_FORMULA
-        T = float(synced_slider(SPECS["temp"]))
+        T = float(P.slider(SPECS["temp"]))
         view = radio_choice(SPECS["view"], lambda k: t(f"landscape_view_{k}"))
-        walkers = synced_slider(SPECS["walkers"])
-        seed = synced_number(SPECS["wseed"])
+        walkers = P.slider(SPECS["walkers"])
+        seed = P.number(SPECS["wseed"])
 
     with st.spinner(t("landscape_computing")):
         basins = basins_for(target, formula)
@@ -367,4 +335,4 @@ def render() -> None:
         st.markdown("\n".join(f"- {t(f'landscape_try_{k}')}" for k in range(1, 6)))
     st.subheader(t("share"))
     st.caption(t("share_help"))
-    st.code(share_link(), language=None)
+    st.code(M.share_link("landscape"), language=None)

@@ -33,6 +33,7 @@ DEFAULT_FORMULA = "(x**2 + y**2 - 4)**2 / 2 + 0.5*sin(3*x)"
 SPECS = {
     "target": Spec("target", "target", "mixture", options=tuple(target_names()), kind="choice"),
     "formula": Spec("formula", "formula", DEFAULT_FORMULA, kind="text"),
+    "box": Spec("box", "box_half", 4.0, 1.0, 20.0, kind="float"),  # a typed formula's box is [-h, h]²
     "sampler": Spec("sampler", "sampler", "mh", options=tuple(SAMPLER_NAMES), kind="choice"),
     "T": Spec("T", "temperature", 1.0, options=tuple(TEMPERATURES)),
     "L": Spec("L", "leapfrog", 10, 1, 50),
@@ -55,11 +56,11 @@ def tidy(v: float) -> float:
     return 0.0 if abs(v) < 5e-5 else float(v)  # below the 4 decimals shown
 
 
-def share_link() -> str:
+def share_link(page: str = "mcmc") -> str:
     """This page's address with every setting that differs from its default."""
     from urllib.parse import urlencode, urlsplit, urlunsplit
 
-    parts = urlsplit(st.context.url or "http://localhost:8501/mcmc")
+    parts = urlsplit(st.context.url or f"http://localhost:8501/{page}")
     query = urlencode({k: st.query_params.get(k) for k in st.query_params})
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
@@ -74,10 +75,18 @@ def formula_help() -> str:
     return t("formula_help", functions=", ".join(FUNCTIONS))
 
 
+CUSTOM_HALF = 4.0  # default half-width of a typed formula's box
+
+
 @st.cache_resource(max_entries=64)
-def energy_for(target: str, formula: str):
-    """The energy object (compiled formula cached, so typing is not recompiled per rerun)."""
-    return resolve_target(target, formula if target == "custom" else None)
+def energy_for(target: str, formula: str, half: float = CUSTOM_HALF):
+    """The energy object (compiled formula cached, so typing is not recompiled per rerun).
+
+    A typed formula is drawn and integrated on [-half, half]²; registry energies keep their box.
+    """
+    if target != "custom":
+        return resolve_target(target)
+    return resolve_target("custom", formula, box=(-half, half, -half, half))
 
 
 def check_formula(text: str) -> tuple[str | None, str | None]:
@@ -90,14 +99,15 @@ def check_formula(text: str) -> tuple[str | None, str | None]:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def exact_grid(target: str, formula: str, T: float, n: int, picture: bool = False):
+def exact_grid(target: str, formula: str, T: float, n: int, picture: bool = False, half: float = CUSTOM_HALF):
     """Grid truth (on the T-widened box), or with ``picture`` the drawn box itself."""
-    energy = energy_for(target, formula)
+    energy = energy_for(target, formula, half)
     return grid.integrate(energy, T, box=energy.box if picture else None, n=n)
 
 
-def starting_points(target: str, formula: str, mode: str, chains: int, seed: int, points: tuple) -> torch.Tensor:
-    energy = energy_for(target, formula)
+def starting_points(target: str, formula: str, mode: str, chains: int, seed: int, points: tuple,
+                    half: float = CUSTOM_HALF) -> torch.Tensor:
+    energy = energy_for(target, formula, half)
     if mode in ("clicked", "typed") and points:  # cycle through the chosen points
         pts = [points[i % len(points)] for i in range(chains)]
         return torch.tensor(pts, dtype=torch.float64)
@@ -109,11 +119,11 @@ def starting_points(target: str, formula: str, mode: str, chains: int, seed: int
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def run(target: str, formula: str, sampler: str, step: float, T: float, L: int, chains: int, steps: int,
-        seed: int, starts: str, points: tuple):
+        seed: int, starts: str, points: tuple, half: float = CUSTOM_HALF):
     """The whole run, cached on every setting that changes it (burn-in m does not)."""
-    energy = energy_for(target, formula)
+    energy = energy_for(target, formula, half)
     s = make_sampler(sampler, energy, step if sampler != "gibbs" else None, T, L)
-    x0 = starting_points(target, formula, starts, chains, seed, points)
+    x0 = starting_points(target, formula, starts, chains, seed, points, half)
     return run_chains(s, x0, steps, seed)
 
 
@@ -149,7 +159,8 @@ def prefetch_plan(sampler: str, T: float, step: float, last: tuple | None) -> li
     return by_s + by_t if moved_step else by_t + by_s
 
 
-def prefetch_neighbours(target, formula, sampler, step, T, L, chains, steps, seed, starts, points):
+def prefetch_neighbours(target, formula, sampler, step, T, L, chains, steps, seed, starts, points,
+                        half=CUSTOM_HALF):
     """Compute, in a low-priority background thread, the runs one notch away on the T and step-size
     sliders (``prefetch_plan``), so that the next small slider move is a cache hit, not a fresh run.
 
@@ -172,9 +183,9 @@ def prefetch_neighbours(target, formula, sampler, step, T, L, chains, steps, see
                 pass
             for t_, s_ in plan:
                 if t_ != T:
-                    exact_grid(target, formula, t_, EXACT_GRID)
-                    exact_grid(target, formula, t_, DISPLAY_GRID, picture=True)
-                run(target, formula, sampler, s_, t_, L, chains, steps, seed, starts, points)
+                    exact_grid(target, formula, t_, EXACT_GRID, half=half)
+                    exact_grid(target, formula, t_, DISPLAY_GRID, picture=True, half=half)
+                run(target, formula, sampler, s_, t_, L, chains, steps, seed, starts, points, half)
         except Exception:  # noqa: BLE001 - speculative work: a failure only means no cache hit
             pass
         finally:
@@ -188,13 +199,13 @@ def prefetch_neighbours(target, formula, sampler, step, T, L, chains, steps, see
     return th
 
 
-def explain_panel(trace, target, formula, sampler, step, T, L, seed) -> None:
+def explain_panel(trace, target, formula, sampler, step, T, L, seed, half=CUSTOM_HALF) -> None:
     """One transition of one chain, with the lecture's α(x, x') and the numbers plugged in."""
     c1, c2 = st.columns(2)
     chain = c1.number_input(t("explain_chain"), 1, trace.n_chains, 1, key="ex_chain") - 1
     i = c2.number_input(t("explain_step_i"), 0, trace.n_steps, min(10, trace.n_steps), key="ex_step")
     x = tuple(float(v) for v in trace.positions[i, chain])
-    s = make_sampler(sampler, energy_for(target, formula), step if sampler != "gibbs" else None, T, L)
+    s = make_sampler(sampler, energy_for(target, formula, half), step if sampler != "gibbs" else None, T, L)
     d = explain_step(s, x, seed * 100_003 + i * 17 + chain)
     st.write(t("explain_from", c=chain + 1, i=i, seed=seed))
     v = lambda p: f"({p[0]:.3f},\\ {p[1]:.3f})"  # noqa: E731
