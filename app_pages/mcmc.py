@@ -88,6 +88,9 @@ with left:
         if len(pt) == 2 and all(math.isfinite(v) for v in pt):
             st.session_state["clicked"] = (list(st.session_state.get("clicked", [])) + [pt])[-16:]
             st.rerun()
+    outside = diagnostics.fraction_outside(trace.positions, picture.box)
+    if outside.max() > 0:  # the canvas clips them: say so
+        st.caption(t("outside_box", pct=100 * outside.max(), chain=int(outside.argmax()) + 1))
 
 with right:
     s = diagnostics.summarise(trace.positions, trace.accepted, m)

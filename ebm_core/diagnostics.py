@@ -123,3 +123,11 @@ def mc_standard_error(draws: np.ndarray) -> float:
     """Monte-Carlo standard error of the mean of a (n, C) scalar: sd / sqrt(ESS_bulk)."""
     e = ess(draws)
     return float(np.std(draws) / math.sqrt(e)) if e and e > 0 else math.inf
+
+
+def fraction_outside(positions: np.ndarray, box) -> np.ndarray:
+    """Per chain, the share of its states x_0..x_n outside the drawn box (the canvas clips them)."""
+    x0, x1, y0, y1 = box
+    x, y = positions[..., 0], positions[..., 1]
+    out = ~((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))  # NaN counts as outside
+    return out.mean(axis=0)

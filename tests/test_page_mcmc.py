@@ -216,3 +216,11 @@ def test_a_typed_formula_gets_a_box_slider():
     # out of range in a link: clamped with a note
     at2 = _open({"target": "custom", "box": "500"}, steps=100)
     assert _clip(at2)["box"] == [-20.0, 20.0, -20.0, 20.0]
+
+
+def test_draws_outside_the_box_are_reported():
+    """At T = 20 the chains wander past the mixture's box; the page says how far."""
+    at = _open({"T": "20"}, steps=300)
+    assert any("outside the drawn box" in c.value for c in at.caption)
+    at = _open({}, steps=300)
+    assert not any("outside the drawn box" in c.value for c in at.caption)

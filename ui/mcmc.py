@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 
@@ -132,6 +133,17 @@ def run(target: str, formula: str, sampler: str, step: float, T: float, L: int, 
 _STEP_COST = {"mh": 1.0, "mh-independent": 1.0, "ula": 1.4, "mala": 2.1, "gibbs": 4.3, "hmc": 0.11}
 _PREFETCH_BUDGET = 4 * 2000 * 2.5  # chain-steps x cost: skip runs that would take more than ~0.5 s each
 _prefetching = threading.Semaphore(1)  # one speculative thread per server, never a pile-up
+_stopping = threading.Event()
+_threads: list[threading.Thread] = []
+
+
+@atexit.register
+def _stop_prefetch() -> None:
+    # A daemon thread still inside torch when the interpreter shuts down aborts the process
+    # ("terminate called without an active exception"): finish the current run, skip the rest.
+    _stopping.set()
+    for th in _threads:
+        th.join(timeout=10)
 #: EBM_PREFETCH=0 turns speculative runs off (a server shared by a whole class that is short of CPU).
 PREFETCH = os.environ.get("EBM_PREFETCH", "1") != "0"
 
@@ -182,6 +194,8 @@ def prefetch_neighbours(target, formula, sampler, step, T, L, chains, steps, see
             except (AttributeError, OSError):  # not Linux: still correct, just not deprioritised
                 pass
             for t_, s_ in plan:
+                if _stopping.is_set():
+                    break
                 if t_ != T:
                     exact_grid(target, formula, t_, EXACT_GRID, half=half)
                     exact_grid(target, formula, t_, DISPLAY_GRID, picture=True, half=half)
@@ -192,6 +206,7 @@ def prefetch_neighbours(target, formula, sampler, step, T, L, chains, steps, see
             _prefetching.release()
 
     th = threading.Thread(target=work, name="ebm-prefetch", daemon=True)
+    _threads[:] = [x for x in _threads if x.is_alive()] + [th]
     ctx = get_script_run_ctx()
     if ctx is not None:  # cached functions expect a script context (else they log warnings)
         add_script_run_ctx(th, ctx)
