@@ -1,17 +1,17 @@
 """Checkpoints: ``torch.save`` of a plain dict ``{"kind", "config", "state", "meta"}``.
 
-Plain tensors, numbers, strings, lists and dicts only, so that ``torch.load(path,
-weights_only=True)`` reads them without unpickling arbitrary objects. Writes are atomic
+Plain tensors, numbers, strings, lists and dicts only, so that ``load`` (torch's loader with
+weights_only=True) reads them without unpickling arbitrary objects. Writes are atomic
 (temporary file in the same folder, then rename), so a crash never leaves half a file.
 """
 
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 
 import torch
+
+from .atomic import write_atomic
 
 KINDS = ("ebm2d", "rbm", "dbn", "dbm")
 
@@ -33,25 +33,7 @@ def to_bytes(kind: str, config: dict, state: dict, meta: dict) -> bytes:
 def save(path: str, kind: str, config: dict, state: dict, meta: dict) -> None:
     """Write a checkpoint atomically."""
     data = to_bytes(kind, config, state, meta)
-    d = os.path.dirname(os.path.abspath(path))
-    os.makedirs(d, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".pt.tmp", dir=d)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        _public(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def _public(path: str) -> None:
-    """mkstemp makes 0600 files; give the checkpoint the usual permissions (0666 minus umask)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(path, 0o666 & ~mask)
+    write_atomic(path, lambda f: f.write(data), suffix=".pt.tmp")
 
 
 def load(source, kind: str | tuple[str, ...] | None = None) -> dict:

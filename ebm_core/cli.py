@@ -11,13 +11,13 @@ import json
 import math
 import os
 import sys
-import tempfile
 import time
 
 import numpy as np
 import torch
 
 from . import diagnostics, grid
+from .atomic import write_atomic
 from .energies import REGISTRY
 from .expressions import FormulaError
 from .samplers import DEFAULT_STEP, SAMPLERS, make_sampler, run_chains, spread_starts
@@ -65,20 +65,13 @@ def _jsonable(x):
 
 
 def save_npz_atomic(path: str, **arrays) -> None:
-    """Write an .npz via a temporary file and rename, so a crash never leaves half a file."""
-    d = os.path.dirname(os.path.abspath(path))
-    os.makedirs(d, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".npz", dir=d)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez_compressed(f, **arrays)
-        from .checkpoint import _public
-        _public(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write an .npz atomically (temporary file, then rename)."""
+    write_atomic(path, lambda f: np.savez_compressed(f, **arrays), suffix=".npz")
+
+
+def save_npy_atomic(path: str, array: np.ndarray) -> None:
+    """Write an .npy atomically (temporary file, then rename)."""
+    write_atomic(path, lambda f: np.save(f, array), suffix=".npy")
 
 
 def cmd_targets(args) -> int:

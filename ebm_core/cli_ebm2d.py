@@ -22,7 +22,7 @@ import torch
 
 from . import checkpoint as ckpt
 from . import ebm2d
-from .cli import CliError, _jsonable, save_npz_atomic
+from .cli import CliError, _jsonable, save_npy_atomic, save_npz_atomic
 from .data import toy2d
 
 DEFAULTS = ebm2d.Config()
@@ -159,9 +159,7 @@ def generate(ck: dict, args) -> int:
     with torch.no_grad():
         energies = model(torch.from_numpy(samples)).numpy().astype(np.float32)
     if args.out.endswith(".npy"):
-        tmp = args.out + ".tmp.npy"
-        np.save(tmp, samples)
-        os.replace(tmp, args.out)
+        save_npy_atomic(args.out, samples)
     else:
         save_npz_atomic(args.out, samples=samples, energies=energies, box=np.asarray(cfg.box, np.float32))
     _print({"out": args.out, "n": int(samples.shape[0]), "steps": steps, "step_size": eps, "temperature": temperature,

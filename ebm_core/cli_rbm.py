@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 import time
 
 import numpy as np
@@ -24,7 +23,7 @@ import torch
 from . import ais
 from .cd import CDConfig, CDTrainer
 from .checkpoint import save
-from .cli import CliError, _jsonable, _set_threads
+from .cli import CliError, _jsonable, _set_threads, save_npy_atomic, save_npz_atomic
 from .rbm import RBM
 
 #: Argument ranges (low, high) beyond CDConfig.RANGES.
@@ -193,23 +192,13 @@ def _save_array(path: str, array: np.ndarray) -> None:
     ext = os.path.splitext(path)[1].lower()
     if ext not in (".npy", ".npz"):
         raise CliError(f"--out must end in .npy or .npz, got {path!r}")
-    d = os.path.dirname(os.path.abspath(path))
     try:
-        os.makedirs(d, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(suffix=ext, dir=d)
+        if ext == ".npy":
+            save_npy_atomic(path, array)
+        else:
+            save_npz_atomic(path, samples=array)
     except OSError as e:
         raise CliError(f"cannot write {path}: {e.strerror or e}") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            if ext == ".npy":
-                np.save(f, array)
-            else:
-                np.savez_compressed(f, samples=array)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def generate(ck: dict, args) -> int:

@@ -32,6 +32,8 @@ from typing import Callable
 import numpy as np
 import torch
 
+from ..atomic import write_atomic
+
 SIDE = 28
 N_PIXELS = SIDE * SIDE
 
@@ -137,16 +139,7 @@ def idx_bytes(array: np.ndarray) -> bytes:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_atomic(str(path), lambda f: f.write(data), suffix=".part")
 
 
 def write_idx(path, array: np.ndarray) -> None:
