@@ -60,12 +60,12 @@ Bengio & Courville, *Deep Learning*, §20.4 and Algorithm 20.1.
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import asdict, dataclass
 
 import torch
 import torch.nn.functional as F
 
+from .phases import PhasedTrainer
 from .rbm import RBM, _bernoulli, log_odds
 
 #: Mean field stops when no mean moves by more than this between two iterations (max-norm).
@@ -494,7 +494,7 @@ class _DoubledRBM:
         return float(((x - pv1) ** 2).mean())
 
 
-class DBMTrainer:
+class DBMTrainer(PhasedTrainer):
     """Greedy pretraining then Algorithm 20.1, in small steps for a page's ticks.
 
     ``step(n_batches)`` does up to that many mini-batch updates and returns one dict per update
@@ -551,18 +551,6 @@ class DBMTrainer:
             self._chains = d.init_chains(c.n_chains, self.gen, self.data.mean(0))
             self._vel = [torch.zeros_like(getattr(d, k)) for k in ("W1", "W2", "b", "c1", "c2")]
 
-    @property
-    def total_batches(self) -> int:
-        return self.n_batches * sum(self.phase_epochs.values())
-
-    @property
-    def progress(self) -> float:
-        if self.done:
-            return 1.0
-        before = sum(self.phase_epochs[p] for p in self.PHASES[:self.PHASES.index(self.phase)])
-        done = (before + self.epoch) * self.n_batches + self.batch
-        return min(1.0, done / max(1, self.total_batches))
-
     def extend(self, joint_epochs: int) -> None:
         """Train ``joint_epochs`` more epochs of Algorithm 20.1 ("train more")."""
         if int(joint_epochs) < 1:
@@ -573,39 +561,17 @@ class DBMTrainer:
             if self.phase != "joint":
                 self._enter("joint")
 
-    def _advance(self) -> None:
-        self.batch += 1
-        if self.batch < self.n_batches:
-            return
-        self._close_epoch()
-        self.batch = 0
-        self.epoch += 1
-        if self.epoch < self.phase_epochs[self.phase]:
-            return
+    def _leave(self) -> None:
         if self.phase == "pretrain2":
             # Compose the DBM: h¹'s input becomes the mean of the two RBMs' inputs (the halving).
             self.dbm.c1.copy_(0.5 * (self._c1_bottom + self._a))
-        i = self.PHASES.index(self.phase)
-        nxt = next((p for p in self.PHASES[i + 1:] if self.phase_epochs[p] > 0), None)
-        if nxt is None:
-            self.done = True
-        else:
-            self._enter(nxt)
 
-    def _close_epoch(self) -> None:
-        rows, self._rows = self._rows, []
-        if not rows:
-            return
-        s = {"phase": self.phase, "epoch": self.epoch + 1, "updates": self.updates, "seconds": self.seconds}
-        for k, v in rows[0].items():
-            if k not in s and k != "batch" and isinstance(v, (int, float)):
-                s[k] = float(sum(r[k] for r in rows) / len(rows))
+    def _epoch_extras(self, s: dict) -> None:
         if self.phase == "joint" and self.test_data is not None:
             tv = self.test_data[:500]
             mf = self.dbm.mean_field(tv, tol=self.config.mf_tol, max_iter=self.config.mf_max_iter)
             s["test_elbo_unnormalised"] = float(self.dbm.elbo_unnormalised(tv, mf.mu1, mf.mu2).mean())
             s["test_recon_error"] = self.dbm.reconstruction_error(tv, mf)
-        self.epochs_log.append(s)
 
     # ------------------------------------------------------------------ updates
     def _batch(self) -> torch.Tensor:
@@ -657,36 +623,9 @@ class DBMTrainer:
                 "elbo_unnormalised": float(d.elbo_unnormalised(v, mu1, mu2).mean()),
                 "recon_error": float(((v - d.p_v(mu1)) ** 2).mean())}
 
-    def step(self, n_batches: int = 1) -> list[dict]:
-        """Up to ``n_batches`` updates (fewer when the run ends); one dict per update."""
-        rows = []
-        with torch.no_grad():
-            for _ in range(int(n_batches)):
-                if self.done:
-                    break
-                t0 = time.perf_counter()
-                x = self._batch()
-                stats = self._joint_step(x) if self.phase == "joint" else self._pretrain_step(x)
-                self.seconds += time.perf_counter() - t0
-                self.updates += 1
-                row = {"phase": self.phase, "epoch": self.epoch + 1, "batch": self.batch + 1, **stats,
-                       "seconds": self.seconds}
-                rows.append(row)
-                self._rows.append(row)
-                self._advance()
-        self.history.extend(rows)
-        return rows
-
-    def epoch_step(self) -> list[dict]:
-        """Finish the current epoch."""
-        return self.step(self.n_batches - self.batch)
-
-    def fit(self, callback=None) -> "DBMTrainer":
-        while not self.done:
-            self.epoch_step()
-            if callback is not None and self.epochs_log:
-                callback(self.epochs_log[-1])
-        return self
+    def _update(self) -> dict:
+        x = self._batch()
+        return self._joint_step(x) if self.phase == "joint" else self._pretrain_step(x)
 
     @property
     def chains(self):

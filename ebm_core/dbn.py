@@ -43,7 +43,6 @@ after every few Gibbs steps, so a class can watch "a 3" form.
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -51,6 +50,7 @@ import torch
 import torch.nn.functional as F
 
 from .cd import CDConfig, CDTrainer
+from .phases import PhasedTrainer
 from .rbm import RBM, _bernoulli, log_odds
 
 N_LABELS = 10
@@ -436,7 +436,7 @@ class DBNConfig:
         return d
 
 
-class DBNTrainer:
+class DBNTrainer(PhasedTrainer):
     """Greedy layer-wise training, then up-down fine-tuning, in small steps for a page's ticks.
 
     Phases: "layer1" … "layer{L−1}" (CD on the directed layers' RBMs, ``ebm_core.cd.CDTrainer``),
@@ -521,17 +521,6 @@ class DBNTrainer:
             p = torch.sigmoid(torch.addmm(d.r[l], self._layer_input, d.R[l]))
             self._layer_input = p if c.propagate == "probs" else _bernoulli(p, self.gen)
 
-    @property
-    def total_batches(self) -> int:
-        return self.n_batches * sum(self.phase_epochs.values())
-
-    @property
-    def progress(self) -> float:
-        if self.done:
-            return 1.0
-        before = sum(self.phase_epochs[p] for p in self.PHASES[:self.PHASES.index(self.phase)])
-        return min(1.0, ((before + self.epoch) * self.n_batches + self.batch) / max(1, self.total_batches))
-
     def extend_finetune(self, epochs: int) -> None:
         """Run ``epochs`` more epochs of up-down fine-tuning."""
         if int(epochs) < 1:
@@ -542,32 +531,9 @@ class DBNTrainer:
             if self.phase != "finetune":
                 self._enter("finetune")
 
-    def _advance(self) -> None:
-        self.batch += 1
-        if self.batch < self.n_batches:
-            return
-        self._close_epoch()
-        self.batch = 0
-        self.epoch += 1
-        if self.epoch < self.phase_epochs[self.phase]:
-            return
-        self._leave()
-        i = self.PHASES.index(self.phase)
-        nxt = next((p for p in self.PHASES[i + 1:] if self.phase_epochs[p] > 0), None)
-        if nxt is None:
-            self.done = True
-        else:
-            self._enter(nxt)
-
-    def _close_epoch(self) -> None:
-        rows, self._rows = self._rows, []
-        s = {"phase": self.phase, "epoch": self.epoch + 1, "updates": self.updates, "seconds": self.seconds}
-        for k, v in rows[0].items():
-            if k not in s and k != "batch" and isinstance(v, (int, float)):
-                s[k] = float(sum(r[k] for r in rows) / len(rows))
+    def _epoch_extras(self, s: dict) -> None:
         if self.phase in ("top", "finetune") and self.dbn.labels and self.test_data is not None:
             s["test_accuracy"] = self.dbn.accuracy(self.test_data, self.test_labels)
-        self.epochs_log.append(s)
 
     # ------------------------------------------------------------------ updates
     def _batch_idx(self) -> torch.Tensor:
@@ -626,39 +592,11 @@ class DBNTrainer:
         pred = torch.sigmoid(torch.addmm(d.g[0], states["wake"][1], d.G[0].T))
         return {"recon_error": float(((v - pred) ** 2).mean())}
 
-    def step(self, n_batches: int = 1) -> list[dict]:
-        """Up to ``n_batches`` updates (fewer when the run ends); one dict per update."""
-        rows = []
-        with torch.no_grad():
-            for _ in range(int(n_batches)):
-                if self.done:
-                    break
-                t0 = time.perf_counter()
-                if self._cd is not None:
-                    st = self._cd.step(1)[0]
-                    stats = {"recon_error": st["recon_error"]}
-                else:
-                    idx = self._batch_idx()
-                    stats = self._top_step(idx) if self.phase == "top" else self._updown_step(idx)
-                self.seconds += time.perf_counter() - t0
-                self.updates += 1
-                row = {"phase": self.phase, "epoch": self.epoch + 1, "batch": self.batch + 1, **stats,
-                       "seconds": self.seconds}
-                rows.append(row)
-                self._rows.append(row)
-                self._advance()
-        self.history.extend(rows)
-        return rows
-
-    def epoch_step(self) -> list[dict]:
-        return self.step(self.n_batches - self.batch)
-
-    def fit(self, callback=None) -> "DBNTrainer":
-        while not self.done:
-            self.epoch_step()
-            if callback is not None and self.epochs_log:
-                callback(self.epochs_log[-1])
-        return self
+    def _update(self) -> dict:
+        if self._cd is not None:
+            return {"recon_error": self._cd.step(1)[0]["recon_error"]}
+        idx = self._batch_idx()
+        return self._top_step(idx) if self.phase == "top" else self._updown_step(idx)
 
     @property
     def layer_rbm(self) -> RBM | None:
