@@ -14,25 +14,19 @@ import torch
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from apppages import assert_ok, open_page
+
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "app_pages" / "deep.py")
 FAST = {"deep_rows": "1", "deep_gibbs": "50", "deep_sweeps": "20"}
 HAVE = {k: (ROOT / "assets" / "models" / f"{k}_mnist.pt").is_file() for k in ("dbn", "dbm")}
 
 
 def _open(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for k, v in {**FAST, **(query or {})}.items():
-        at.query_params[k] = v
-    at.switch_page(PAGE)
-    at.run()
-    _ok(at)
-    return at
+    return _ok(open_page("deep", {**FAST, **(query or {})}))
 
 
-def _ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+def _ok(at: AppTest) -> AppTest:
+    return assert_ok(at, errors=True)
 
 
 def _button(at: AppTest, text: str):

@@ -4,29 +4,20 @@ pause / resume / reset, change a live setting, sample, anneal, URL clamping, 中
 
 import base64
 import json
-from pathlib import Path
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "app_pages" / "landscape.py")
+from apppages import assert_ok, open_page
+
 JOB = "ebm2d_job"
 
 
 def _open(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page("landscape", query)
 
 
-def _ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+_ok = assert_ok
 
 
 def _metric(at: AppTest, prefix: str) -> str:

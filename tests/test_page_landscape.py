@@ -11,22 +11,15 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from apppages import open_page
+
 from ebm_core.targets import target_names
 
-ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "app_pages" / "landscape.py")
 N_CHARTS = 5  # surface, map, cross-section, log Z(T), and the open tab of the masses (now / over T)
 
 
 def _open(query: dict | None = None, walkers: int = 2) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["walkers"] = str(walkers)  # few chains keep the suite quick
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page("landscape", {"walkers": str(walkers), **(query or {})})  # few chains keep the suite quick
 
 
 def _metric(at: AppTest, prefix: str) -> float:

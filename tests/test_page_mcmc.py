@@ -7,20 +7,15 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from apppages import open_page
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "app_pages" / "mcmc.py")
 
 
 def _open(query: dict | None = None, steps: int = 300) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["steps"] = str(steps)  # short runs keep the suite quick
-    at.query_params["m"] = "50"
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    # short runs keep the suite quick
+    return open_page("mcmc", {"steps": str(steps), "m": "50", **(query or {})})
 
 
 def _clip(at: AppTest) -> dict:

@@ -6,32 +6,24 @@ log Z against the exact value for a small hidden layer; URL values are clamped; 
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "app_pages" / "rbm.py")
+from apppages import assert_ok, open_page
+
 # Small and quick unless a test says otherwise: 10 chains of 50 Gibbs steps.
 FAST = {"rbm_chains": "10", "rbm_gibbs": "50"}
 
 
 def _open(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for k, v in {**FAST, **(query or {})}.items():
-        at.query_params[k] = v
-    at.switch_page(PAGE)
-    at.run()
-    _ok(at)
-    return at
+    return _ok(open_page("rbm", {**FAST, **(query or {})}))
 
 
-def _ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+def _ok(at: AppTest) -> AppTest:
+    return assert_ok(at, errors=True)
 
 
 def _button(at: AppTest, text: str):
