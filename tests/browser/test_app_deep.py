@@ -5,46 +5,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pagecheck import assert_no_errors, captions, main_images, screenshot_whole_page
+
 APP = Path(__file__).resolve().parents[2] / "app.py"
 SHOT_DBN = "/tmp/app_deep_dbn.png"
 SHOT_TRAIN = "/tmp/app_deep_train.png"
 SHOT_DBM = "/tmp/app_deep_dbm.png"
 # Quick: 10 samples, 100 Gibbs steps; a 2-layer DBN (784-300, top 800), 1 greedy epoch per layer, no fine-tuning.
 QUERY = "deep_rows=1&deep_gibbs=100&deep_label=3&deep_dbn_sizes=300-800&deep_dbn_epochs=1&deep_dbn_ft=0"
-NEXT_FRAMES_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 50))))"
-
-
-def _assert_no_errors(page) -> None:
-    assert page.locator("[data-testid='stException']").count() == 0
-    errs = page.locator("[data-testid='stAlertContentError']")
-    assert errs.count() == 0, errs.all_inner_texts()
-
-
-def _main_images(page) -> list[dict]:
-    return page.evaluate(
-        "() => [...document.querySelectorAll('[data-testid=stMain] [data-testid=stImage] img')]"
-        ".map(i => ({src: i.currentSrc, ok: i.complete && i.naturalWidth > 0, w: i.clientWidth}))")
-
-
-def _captions(page) -> str:
-    return " ".join(page.locator("[data-testid='stMain'] [data-testid='stImageCaption']").all_inner_texts())
 
 
 def _main_text(page) -> str:
     return page.locator("[data-testid='stMain']").inner_text()
-
-
-def _screenshot_whole_page(page, path: str) -> None:
-    vp = page.viewport_size
-    height = page.evaluate(
-        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stSidebarContent]')]"
-        ".map(e => e.scrollHeight), 0)")
-    page.mouse.move(5, 5)
-    page.set_viewport_size({"width": vp["width"], "height": max(vp["height"], min(int(height) + 40, 4000))})
-    page.evaluate(NEXT_FRAMES_JS)
-    page.wait_for_timeout(300)
-    page.screenshot(path=path, full_page=True)
-    page.set_viewport_size(vp)
 
 
 def test_dbn_and_dbm_in_the_browser(streamlit_server, page, wait_for_app_idle, wait_until):
@@ -54,24 +26,24 @@ def test_dbn_and_dbm_in_the_browser(streamlit_server, page, wait_for_app_idle, w
     page.goto(f"{url}/deep?{QUERY}")
     wait_for_app_idle(page, timeout_ms=60_000)
     assert page.locator("h1").first.inner_text().startswith("Deep belief nets")
-    _assert_no_errors(page)
+    assert_no_errors(page)
 
     # The shipped DBN: a clamped 3 forming, as an animation and a final grid.
     page.get_by_role("button", name="Load the pretrained DBN").click()
-    wait_until(lambda: "Label: the digit 3; 100 Gibbs steps" in _captions(page), timeout=60, message="the 3s")
+    wait_until(lambda: "Label: the digit 3; 100 Gibbs steps" in captions(page), timeout=60, message="the 3s")
     wait_for_app_idle(page)
-    wait_until(lambda: len(_main_images(page)) >= 3 and all(i["ok"] for i in _main_images(page)), timeout=30,
+    wait_until(lambda: len(main_images(page)) >= 3 and all(i["ok"] for i in main_images(page)), timeout=30,
                message="the DBN pictures decoded")
-    imgs = _main_images(page)
+    imgs = main_images(page)
     assert "Pretrained DBN 784 – 300 – 300 (+10)" in _main_text(page)
-    _screenshot_whole_page(page, SHOT_DBN)
+    screenshot_whole_page(page, SHOT_DBN)
 
     # New samples: another animation.
     before = {i["src"] for i in imgs}
     page.get_by_role("button", name="New samples").click()
-    wait_until(lambda: {i["src"] for i in _main_images(page)} - before, timeout=60, message="new samples")
+    wait_until(lambda: {i["src"] for i in main_images(page)} - before, timeout=60, message="new samples")
     wait_for_app_idle(page)
-    _assert_no_errors(page)
+    assert_no_errors(page)
 
     # Train live: a few ticks, through RBM 1, then pause.
     page.get_by_role("button", name="▶ Train", exact=True).click()
@@ -92,21 +64,21 @@ def test_dbn_and_dbm_in_the_browser(streamlit_server, page, wait_for_app_idle, w
     metrics = page.locator("[data-testid='stMetric']").all_inner_texts()
     assert any("Reconstruction error" in m for m in metrics), metrics
     assert "Trained here DBN 784 – 300 (+10)" in _main_text(page)
-    _assert_no_errors(page)
-    _screenshot_whole_page(page, SHOT_TRAIN)
+    assert_no_errors(page)
+    screenshot_whole_page(page, SHOT_TRAIN)
 
     # The DBM: switch the model, load the shipped one, see the persistent chains.
     page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text="Model").click()
     page.get_by_role("option", name="Deep Boltzmann machine (DBM)").click()
     wait_for_app_idle(page, timeout_ms=60_000)
     page.get_by_role("button", name="Load the pretrained DBM").click()
-    wait_until(lambda: "From the persistent chains" in _captions(page), timeout=90, message="the DBM chains")
+    wait_until(lambda: "From the persistent chains" in captions(page), timeout=90, message="the DBM chains")
     wait_for_app_idle(page)
-    wait_until(lambda: _main_images(page) and all(i["ok"] for i in _main_images(page)), timeout=30,
+    wait_until(lambda: main_images(page) and all(i["ok"] for i in main_images(page)), timeout=30,
                message="the DBM pictures decoded")
     assert "Pretrained DBM 784 ⟷ 500 ⟷ 500" in _main_text(page)
-    _assert_no_errors(page)
+    assert_no_errors(page)
     assert not js_errors, js_errors
-    _screenshot_whole_page(page, SHOT_DBM)
+    screenshot_whole_page(page, SHOT_DBM)
     for p in (SHOT_DBN, SHOT_TRAIN, SHOT_DBM):
         assert Path(p).stat().st_size > 20_000

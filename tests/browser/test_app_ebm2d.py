@@ -7,9 +7,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from pagecheck import assert_no_errors, screenshot_whole_page
+
 APP = Path(__file__).resolve().parents[2] / "app.py"
 SHOT = "/tmp/app_ebm2d.png"
-NEXT_FRAMES_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 50))))"
 
 
 def _metric(page, label: str) -> str:
@@ -34,25 +35,6 @@ def _href(page) -> str:
 def _slider(page, label: str):
     return page.locator("[data-testid='stSlider']").filter(
         has=page.locator("[data-testid='stWidgetLabel']", has_text=label))
-
-
-def _assert_no_errors(page) -> None:
-    assert page.locator("[data-testid='stException']").count() == 0
-    errs = page.locator("[data-testid='stAlertContentError']")
-    assert errs.count() == 0, errs.all_inner_texts()
-
-
-def _screenshot_whole_page(page, path: str) -> None:
-    vp = page.viewport_size
-    height = page.evaluate(
-        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stSidebarContent]')]"
-        ".map(e => e.scrollHeight), 0)")
-    page.mouse.move(5, 5)
-    page.set_viewport_size({"width": vp["width"], "height": max(vp["height"], min(int(height) + 40, 4000))})
-    page.evaluate(NEXT_FRAMES_JS)
-    page.wait_for_timeout(400)  # plotly relayout
-    page.screenshot(path=path, full_page=True)
-    page.set_viewport_size(vp)
 
 
 def test_learn_mode_trains_live(streamlit_server, page, wait_for_app_idle, wait_until):
@@ -109,7 +91,7 @@ def test_learn_mode_trains_live(streamlit_server, page, wait_for_app_idle, wait_
     paused = _updates(page)
     time.sleep(1.0)  # 2.5 tick periods
     assert _updates(page) == paused > first
-    _assert_no_errors(page)
+    assert_no_errors(page)
     assert not js_errors, js_errors
-    _screenshot_whole_page(page, SHOT)
+    screenshot_whole_page(page, SHOT, settle_ms=400)
     assert Path(SHOT).stat().st_size > 20_000

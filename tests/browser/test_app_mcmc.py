@@ -7,13 +7,13 @@ import time
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-import pytest
+
+from pagecheck import NEXT_FRAMES_JS, assert_no_errors, screenshot_whole_page
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 ROOT_SEL = "[data-testid='ebm-chain-canvas']"
 SHOT_EN = "/tmp/app_mcmc_en.png"
 SHOT_ZH = "/tmp/app_mcmc_zh.png"
-NEXT_FRAMES_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 50))))"
 SHARE_QUERY = "target=banana&sampler=mala&eps=0.1&T=2.0&chains=3&steps=500&m=100&seed=7"
 
 
@@ -46,33 +46,10 @@ def _title(page) -> str:
     return page.locator("h1").first.inner_text().strip()
 
 
-def _assert_no_errors(page) -> None:
-    assert page.locator("[data-testid='stException']").count() == 0
-    errs = page.locator("[data-testid='stAlertContentError']")
-    assert errs.count() == 0, errs.all_inner_texts()
-
-
 def _wait_canvas_drawn(page, wait_for_app_idle, wait_until) -> None:
     page.wait_for_selector(ROOT_SEL, state="attached", timeout=60_000)
     wait_for_app_idle(page, timeout_ms=60_000)
     wait_until(lambda: _int_attr(page, "data-rendered") >= 1, timeout=30, message="first render")
-
-
-def _screenshot_whole_page(page, path: str) -> None:
-    """Streamlit scrolls inside its main section, so full_page=True stops at the viewport:
-    grow the viewport to the content's height for the picture, then put it back."""
-    vp = page.viewport_size
-    height = page.evaluate(
-        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stSidebarContent]')]"
-        ".map(e => e.scrollHeight), 0)"
-    )
-    page.mouse.move(5, 5)  # no hover highlight in the picture
-    page.set_viewport_size({"width": vp["width"], "height": max(vp["height"], min(int(height) + 40, 4000))})
-    page.evaluate(NEXT_FRAMES_JS)
-    page.wait_for_timeout(300)  # plotly relayout
-    page.screenshot(path=path, full_page=True)
-    page.set_viewport_size(vp)
-    page.evaluate(NEXT_FRAMES_JS)
 
 
 def _pause(page, wait_until) -> None:
@@ -117,9 +94,9 @@ def test_navigate_play_temperature_language(streamlit_server, page, wait_for_app
     assert _slider_value(page, "Temperature T") == "1.5"
     assert "T=1.5" in page.url
     assert page.locator(ROOT_SEL).count() == 1
-    _assert_no_errors(page)
+    assert_no_errors(page)
     _pause(page, wait_until)
-    _screenshot_whole_page(page, SHOT_EN)
+    screenshot_whole_page(page, SHOT_EN)
 
     # 中文 with the sidebar's segmented control: the page title, the canvas stays
     lang = page.locator("[data-testid='stSidebar'] [data-testid='stButtonGroup']")
@@ -131,9 +108,9 @@ def test_navigate_play_temperature_language(streamlit_server, page, wait_for_app
     wait_until(lambda: "播放" in page.locator("[data-testid='ebm-play']").inner_text()
                or "暂停" in page.locator("[data-testid='ebm-play']").inner_text(), message="canvas labels in 中文")
     assert _slider_value(page, "温度 T") == "1.5"  # the setting survives the language switch
-    _assert_no_errors(page)
+    assert_no_errors(page)
     _pause(page, wait_until)
-    _screenshot_whole_page(page, SHOT_ZH)
+    screenshot_whole_page(page, SHOT_ZH)
 
     # the language persists across pages
     page.locator("[data-testid='stSidebarNavLink']", has_text="首页").click()
@@ -141,7 +118,7 @@ def test_navigate_play_temperature_language(streamlit_server, page, wait_for_app
     wait_for_app_idle(page)
     assert page.locator(ROOT_SEL).count() == 0
     assert lang.get_by_role("radio", name="中文").is_checked()
-    _assert_no_errors(page)
+    assert_no_errors(page)
     assert not js_errors, js_errors
     assert Path(SHOT_EN).stat().st_size > 10_000 and Path(SHOT_ZH).stat().st_size > 10_000
 
@@ -171,7 +148,7 @@ def _check_shared_widgets(page) -> None:
     assert _slider_value(page, "Burn-in m") == "100"
     assert page.locator("[data-testid='stNumberInput'] input").first.input_value() == "7"
     assert _attr(page, "data-n-steps") == "500"
-    _assert_no_errors(page)
+    assert_no_errors(page)
     warnings = page.locator("[data-testid='stAlertContentWarning']")
     assert warnings.count() == 0, warnings.all_inner_texts()  # nothing was clamped or rejected
 
@@ -246,7 +223,7 @@ def test_out_of_range_url_values_are_clamped_with_a_note(streamlit_server, page,
     assert warnings.filter(has_text="999").first.is_visible()
     assert _slider_value(page, "Temperature T") == "20.0"
     assert _slider_value(page, "Chains") == "16"
-    _assert_no_errors(page)
+    assert_no_errors(page)
 
 
 def test_select_boxes_follow_the_language_switch(streamlit_server, page, wait_for_app_idle, wait_until):
