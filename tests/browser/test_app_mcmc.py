@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-
 from pagecheck import NEXT_FRAMES_JS, assert_no_errors, screenshot_whole_page
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
