@@ -35,8 +35,7 @@ with st.sidebar:
             formula = st.session_state["_last_good_formula"] = typed
         half = float(P.slider(M.SPECS["box"], step=0.5, help=t("box_half_help")))
     sampler = P.choice(M.SPECS["sampler"], format_func=lambda k: t(f"sampler_{k}"))
-    step = P.slider(M.STEP_SPECS[sampler]) if sampler in M.STEP_SPECS else None
-    T = P.slider(M.SPECS["T"])
+    # T and the step size sit above the picture, in its fragment (below).
     L = P.slider(M.SPECS["L"]) if sampler == "hmc" else 10
     chains = P.slider(M.SPECS["chains"])
     steps = P.slider(M.SPECS["steps"], step=50)
@@ -60,29 +59,43 @@ with st.sidebar:
     show = P.choice(M.SPECS["show"], format_func=lambda k: t(f"show_{k}"))
     f_key = P.choice(M.SPECS["f"])
 
-# --- compute (cached: moving burn-in m never reruns the chains) ----------------------------
-truth = M.exact_grid(target, formula, T, M.EXACT_GRID, half=half)
-picture = M.exact_grid(target, formula, T, M.DISPLAY_GRID, picture=True, half=half)
-for w in truth.warnings():
-    st.warning(t(f"grid_{w}"), icon="⚠️")
-with st.spinner(t("running", chains=chains, steps=steps)):
-    trace = M.run(target, formula, sampler, step or 0.0, T, L, chains, steps, seed, starts,
-                  points if starts in ("clicked", "typed") else (), half)
-
 # --- the picture ---------------------------------------------------------------------------
+cfg = dict(target=target, formula=formula, sampler=sampler, L=L, chains=chains, steps=steps, seed=seed,
+           starts=starts, points=points if starts in ("clicked", "typed") else (), half=half, m=m, show=show)
+grid_notes = st.container()  # warnings about the grid at this T (known only after the picture)
 left, right = st.columns([5, 3], gap="medium")
-with left:
-    values = picture.density if show == "density" else np.where(np.isfinite(picture.energy), picture.energy, np.inf)
+
+
+@st.fragment(key="mcmc_picture")
+def picture_panel(c: dict):
+    """The T and step-size sliders, the landscape and the chains, in one fragment.
+
+    Moving T or the step size reruns only this fragment, so the new picture is on screen
+    without waiting for the numbers and charts; the fragment then asks for the full rerun
+    that brings those (they depend on T and the step too).  Returns (T, step, trace).
+    """
+    s1, s2 = st.columns(2)
+    with s1:
+        T = P.slider(M.SPECS["T"])
+    with s2:
+        step = P.slider(M.STEP_SPECS[c["sampler"]]) if c["sampler"] in M.STEP_SPECS else None
+    picture = M.exact_grid(c["target"], c["formula"], T, M.DISPLAY_GRID, picture=True, half=c["half"])
+    with st.spinner(t("running", chains=c["chains"], steps=c["steps"])):
+        trace = M.run(c["target"], c["formula"], c["sampler"], step or 0.0, T, c["L"], c["chains"], c["steps"],
+                      c["seed"], c["starts"], c["points"], c["half"])
+    values = picture.density if c["show"] == "density" else np.where(np.isfinite(picture.energy), picture.energy, np.inf)
     labels = {k: t(k) for k in ("play", "pause", "reset", "speed", "accepted", "rejected", "start", "speed_unit",
                                 "x_axis", "y_axis")}
     labels.update(step=t("step_btn"), step_counter=t("step_counter", i="{i}", n="{n}"),
                   burn_in_note=t("burn_in_note", m="{m}"))
-    clip = pack_clip(trace.positions, trace.proposals, trace.accepted, values, picture.box, m,
+    clip = pack_clip(trace.positions, trace.proposals, trace.accepted, values, picture.box, c["m"],
                      half=trace.half, labels=labels, colors=fig.PALETTE)
     result = chain_canvas(clip, key="mcmc_canvas", height=640)
     # Hand the GIL to the server's event loop so it sends the picture now, before this thread
-    # builds the numbers and charts below (otherwise the send waits on them, ~80 ms).
+    # goes on (to the numbers below, or to the full rerun that brings them).
     time.sleep(0.015)
+    if M.in_fragment_rerun():
+        st.rerun()  # the picture is out: now the whole page, whose numbers follow T and the step
     if result is not None and getattr(result, "click", None):
         pt = [float(v) for v in result.click]
         if len(pt) == 2 and all(math.isfinite(v) for v in pt):
@@ -91,6 +104,16 @@ with left:
     outside = diagnostics.fraction_outside(trace.positions, picture.box)
     if outside.max() > 0:  # the canvas clips them: say so
         st.caption(t("outside_box", pct=100 * outside.max(), chain=int(outside.argmax()) + 1))
+    return T, step, trace
+
+
+with left:
+    T, step, trace = picture_panel(cfg)
+
+# --- compute the rest (cached: moving burn-in m never reruns the chains) --------------------
+truth = M.exact_grid(target, formula, T, M.EXACT_GRID, half=half)
+for w in truth.warnings():
+    grid_notes.warning(t(f"grid_{w}"), icon="⚠️")
 
 with right:
     s = diagnostics.summarise(trace.positions, trace.accepted, m)

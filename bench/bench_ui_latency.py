@@ -107,6 +107,13 @@ ARM_JS = """
   const root = arg.root, text = arg.text;
   const main = document.querySelector('[data-testid="stMain"]') || document.body;
   const r0 = root ? Number(root.getAttribute('data-rendered') || 0) : 0;
+  // Every script-state change until the next arm: when did the whole page (numbers too) settle?
+  if (window.__stateMo) window.__stateMo.disconnect();
+  window.__stateLog = [];
+  window.__stateMo = new MutationObserver(() => {
+    window.__stateLog.push([performance.now(), app.getAttribute('data-test-script-state')]);
+  });
+  window.__stateMo.observe(app, { attributes: true, attributeFilter: ['data-test-script-state'] });
   const rec = { key: null, run: null, shown: null, idle: null, rendered_from: r0 };
   let mo1, mo2, timer;
   window.__recDone = false;
@@ -154,6 +161,17 @@ ARM_JS = """
   return true;
 }
 """
+
+# True once the app is idle and no script state change happened for ``arg`` ms.
+SETTLED_JS = """
+(quietMs) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const log = window.__stateLog || [];
+  const last = log.length ? log[log.length - 1][0] : 0;
+  return app.getAttribute('data-test-script-state') === 'notRunning' && performance.now() - last > quietMs;
+}
+"""
+SETTLE_MS = 300
 
 COLLECT_JS = """
 async () => {
@@ -431,6 +449,8 @@ def timeline(rec: dict) -> dict:
     last = before[-1] if before else None
     out = {
         "total_ms": r1(shown - k) if shown is not None and k is not None else None,
+        # key -> the last run of the press finished (numbers and charts too, not only the picture)
+        "page_settled_ms": r1(max(rec["settled"], idle or 0) - k) if rec.get("settled") and k is not None else None,
         "key_to_running_ms": r1(run - k) if run is not None and k is not None else None,
         "running_to_msg_ms": r1(last[0] - run) if last and run is not None else None,
         "msg_to_drawn_ms": r1(shown - last[0]) if last and shown is not None else None,
@@ -482,6 +502,12 @@ class Page:
         self.page.wait_for_function("() => window.__recDone === true", timeout=70_000, polling=50)
         rec = self.page.evaluate(COLLECT_JS)
         self.idle()
+        # the page may run again after the picture (the MCMC page redraws the picture in a fragment,
+        # then reruns for the numbers): wait until no run has started for SETTLE_MS
+        self.page.wait_for_function(SETTLED_JS, arg=SETTLE_MS, timeout=70_000, polling=50)
+        rec["settled"] = self.page.evaluate(
+            "() => { const l = window.__stateLog.filter(([, s]) => s === 'notRunning'); "
+            "return l.length ? l[l.length - 1][0] : null; }")
         self.page.wait_for_timeout(GAP_MS)  # a student's pause; lets the server finish its post-run GC
         return rec
 
@@ -684,7 +710,10 @@ def measure_mcmc(browser, n: int, workdir: Path, quick: bool = False, js_profile
         meta["js_errors"] += b.close()
 
     def group_stats(group):
-        return {**summary([s["total_ms"] for s in group]), "phases_median_ms": phase_medians(group),
+        settled = summary([s["page_settled_ms"] for s in group if s.get("page_settled_ms") is not None])
+        return {**summary([s["total_ms"] for s in group]),
+                "page_settled (numbers too)": {k: v for k, v in settled.items() if k != "n"},
+                "phases_median_ms": phase_medians(group),
                 "grid_was_cached": sum(1 for s in group if s["grid_cached"])}
 
     def computed_in_press(s) -> bool:  # the rerun itself ran the chains (not a cache hit)

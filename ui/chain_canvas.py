@@ -956,8 +956,9 @@ export default function (component) {
       st.layoutDirty = true;  // e.g. a theme change: redraw with the new colours
     }
   }
-  if (st.clip && !st.playing) {
-    // draw right away when laid out, so data-rendered means "the picture is there"
+  if (st.clip && (!st.playing || st.needRender)) {
+    // draw right away when laid out (a new clip too, even if it autoplays: its first frame
+    // should not wait for the next animation frame), so data-rendered means "the picture is there"
     if (st.raf != null) { cancelAnimationFrame(st.raf); st.raf = null; }
     draw(st);
     updateControls(st);

@@ -72,6 +72,12 @@ def reset_settings() -> None:
         st.session_state[spec.key] = spec.default
 
 
+def in_fragment_rerun() -> bool:
+    """True while Streamlit reruns only a fragment (a widget inside it moved), not the whole page."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
+
+
 def formula_help() -> str:
     return t("formula_help", functions=", ".join(FUNCTIONS))
 
