@@ -80,21 +80,27 @@ def picture_panel(c: dict):
     with s2:
         step = P.slider(M.STEP_SPECS[c["sampler"]]) if c["sampler"] in M.STEP_SPECS else None
     picture = M.exact_grid(c["target"], c["formula"], T, M.DISPLAY_GRID, picture=True, half=c["half"])
+    key = (c["target"], c["formula"], c["sampler"], step or 0.0, T, c["L"], c["chains"], c["steps"], c["seed"],
+           c["starts"], c["points"], c["half"])
+    fast = M.in_fragment_rerun()
+    # A slider move to settings not computed yet: show the first steps now; the full rerun
+    # that follows computes the whole run, and the canvas plays on into it without a restart.
+    partial = fast and c["steps"] > M.PREFIX_STEPS and not M.probably_cached(*key)
     with st.spinner(t("running", chains=c["chains"], steps=c["steps"])):
-        trace = M.run(c["target"], c["formula"], c["sampler"], step or 0.0, T, c["L"], c["chains"], c["steps"],
-                      c["seed"], c["starts"], c["points"], c["half"])
+        trace = M.run_prefix(*key) if partial else M.run(*key)
     values = picture.density if c["show"] == "density" else np.where(np.isfinite(picture.energy), picture.energy, np.inf)
     labels = {k: t(k) for k in ("play", "pause", "reset", "speed", "accepted", "rejected", "start", "speed_unit",
                                 "x_axis", "y_axis")}
     labels.update(step=t("step_btn"), step_counter=t("step_counter", i="{i}", n="{n}"),
                   burn_in_note=t("burn_in_note", m="{m}"))
     clip = pack_clip(trace.positions, trace.proposals, trace.accepted, values, picture.box, c["m"],
-                     half=trace.half, labels=labels, colors=fig.PALETTE)
+                     half=trace.half, labels=labels, colors=fig.PALETTE,
+                     clip_id=M.clip_id(key, c["m"], c["show"]), n_total=c["steps"])
     result = chain_canvas(clip, key="mcmc_canvas", height=640)
     # Hand the GIL to the server's event loop so it sends the picture now, before this thread
     # goes on (to the numbers below, or to the full rerun that brings them).
     time.sleep(0.015)
-    if M.in_fragment_rerun():
+    if fast:
         st.rerun()  # the picture is out: now the whole page, whose numbers follow T and the step
     if result is not None and getattr(result, "click", None):
         pt = [float(v) for v in result.click]

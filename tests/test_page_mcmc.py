@@ -219,3 +219,20 @@ def test_draws_outside_the_box_are_reported():
     assert any("outside the drawn box" in c.value for c in at.caption)
     at = _open({}, steps=300)
     assert not any("outside the drawn box" in c.value for c in at.caption)
+
+
+def test_a_cold_move_shows_the_same_first_steps_the_whole_run_has():
+    """A slider move to settings never computed shows ``run_prefix`` at once; the whole run that
+    follows must continue it exactly (same draws), and is then known to be cached."""
+    import numpy as np
+
+    from ui import mcmc as M
+    key = ("mixture", M.DEFAULT_FORMULA, "mh", 0.8, 0.7, 10, 3, 600, 31337, "spread", (), M.CUSTOM_HALF)
+    assert not M.probably_cached(*key)
+    first = M.run_prefix(*key)
+    assert first.n_steps == M.PREFIX_STEPS
+    whole = M.run.__wrapped__(*key)  # the function st.cache_data wraps (no runtime here)
+    np.testing.assert_array_equal(first.positions, whole.positions[: M.PREFIX_STEPS + 1])
+    np.testing.assert_array_equal(first.accepted, whole.accepted[: M.PREFIX_STEPS])
+    assert M.probably_cached(*key)
+    assert M.clip_id(key, 200, "density") == M.clip_id(key, 200, "density") != M.clip_id(key, 300, "density")

@@ -184,3 +184,17 @@ def test_same_seed_same_chain_different_seed_different_chain():
     c = run_chains(make_sampler("mala", energy), spread_starts(energy, 3), 100, seed=6)
     np.testing.assert_array_equal(a.positions, b.positions)
     assert not np.array_equal(a.positions, c.positions)
+
+
+@pytest.mark.parametrize("name", list(CONFIGS))
+def test_a_short_run_is_the_start_of_a_long_one(name):
+    """The MCMC page shows a cold run's first steps at once and the whole run after: the same
+    seed must give the very same first steps, whatever the length."""
+    energy = REGISTRY["mixture"]
+    step = CONFIGS[name][0]
+    short = run_chains(make_sampler(name, energy, step), spread_starts(energy, 3), 40, seed=11)
+    long = run_chains(make_sampler(name, energy, step), spread_starts(energy, 3), 90, seed=11)
+    for field in ("proposals", "accepted", "log_alpha", "diverged"):
+        np.testing.assert_array_equal(getattr(short, field), getattr(long, field)[:40])
+    np.testing.assert_array_equal(short.positions, long.positions[:41])
+    np.testing.assert_array_equal(short.energies, long.energies[:41])

@@ -120,6 +120,8 @@ def pack_clip(
     speed: float = 60,
     autoplay: bool = True,
     log_scale: bool = False,
+    clip_id: str | None = None,
+    n_total: int | None = None,
 ) -> dict:
     """Build the JSON-able ``data`` dict for :func:`chain_canvas` from numpy arrays.
 
@@ -127,6 +129,12 @@ def pack_clip(
     on cell centres of ``box`` = (x0, x1, y0, y1), row 0 at y0 (as ``ebm_core.grid``);
     inf/nan show in the "empty" colour.  ``half`` (N, C, 2): Gibbs half-steps, drawn as
     x_i → half_i → x_{i+1}.  ``log_scale`` colours log10 of grid_values (for densities).
+
+    ``clip_id`` names the clip (default: a hash of its content).  A clip whose id equals the
+    one playing continues from the current step instead of restarting: this is how the first
+    steps of a run are shown at once and the whole run follows.  ``n_total`` is the length
+    of the whole run when this clip is only its first steps (the counter shows it, and play
+    resumes when the rest arrives).
     """
     pos = _as_array(positions).astype(np.float64)
     if pos.ndim == 2 and pos.shape[1] == 2:  # one chain given as (N+1, 2)
@@ -172,7 +180,8 @@ def pack_clip(
     half_b64 = None if hf is None else _b64(hf, "<f4")
     grid_b64 = _b64(q, "u1")
 
-    m = int(max(0, min(int(burn_in), n_steps)))
+    total = int(max(n_steps, n_total if n_total is not None else n_steps))
+    m = int(max(0, min(int(burn_in), total)))  # of the whole run, when this clip is its first steps
     h = hashlib.blake2b(digest_size=8)
     for part in (pos_b64, prop_b64, acc_b64, half_b64 or "", grid_b64):
         h.update(part.encode("ascii"))
@@ -193,8 +202,9 @@ def pack_clip(
 
     return {
         "v": 1,
-        "id": h.hexdigest(),
+        "id": str(clip_id) if clip_id is not None else h.hexdigest(),
         "n_steps": int(n_steps),
+        "n_total": total,
         "n_chains": int(n_chains),
         "box": [x0, x1, y0, y1],
         "burn_in": m,
@@ -371,6 +381,7 @@ function decodeClip(d) {
     levels: d.levels == null ? 10 : d.levels | 0,
     colors: Array.from({ length: C }, (_, c) => colors[c % colors.length]),
     labels: d.labels || {}, speed: +d.speed || 60, autoplay: d.autoplay !== false,
+    nTotal: Math.max(N, d.n_total | 0),  // > N: only the first steps so far, the rest follows
   };
 }
 
@@ -534,6 +545,7 @@ function play(st) {
 
 function pause(st) {
   st.playing = false;
+  st.waitingForRest = false;
   updateControls(st);
 }
 
@@ -550,7 +562,10 @@ function onFrame(st, t) {
       st.accum -= k;
       st.step = Math.min(st.clip.N, st.step + k);
     }
-    if (st.step >= st.clip.N) st.playing = false;
+    if (st.step >= st.clip.N) {
+      st.playing = false;
+      st.waitingForRest = st.clip.nTotal > st.clip.N;  // resume when the rest of the run arrives
+    }
   }
   const t0 = performance.now();
   const drawn = draw(st);
@@ -873,7 +888,7 @@ function updateControls(st) {
   setText(st, "reset", st.ui.reset, ICONS.reset + esc(lab.reset || "Reset"));
   setText(st, "speedLabel", st.ui.speedLabel, esc(lab.speed || "Speed"));
   setText(st, "speedValue", st.ui.speedValue, esc(fmtSpeed(st.speed) + " " + (lab.speed_unit || "steps/s")));
-  setText(st, "counter", st.ui.counter, esc(fmt(lab.step_counter || "step {i} / {n}", { i: st.step, n: clip.N })));
+  setText(st, "counter", st.ui.counter, esc(fmt(lab.step_counter || "step {i} / {n}", { i: st.step, n: clip.nTotal })));
   const su = String(sliderFromSpeed(st.speed));
   if (st.ui.speed.value !== su && document.activeElement !== st.ui.speed) st.ui.speed.value = su;
   st.ui.step.disabled = st.step >= clip.N;
@@ -928,11 +943,13 @@ function setData(st, data) {
   st.shown = {};
   st.ui.legend.innerHTML = legendHtml(clip);
   if (!sameClip) {
+    st.waitingForRest = false;
     st.step = 0;
     st.playing = false;
     if (clip.autoplay && clip.N > 0) play(st);
   } else {
     st.step = Math.min(st.step, clip.N);
+    if (st.waitingForRest && clip.N > st.step) play(st);
   }
   st.layoutDirty = true;  // new box / labels: redraw background and trail from scratch
   st.needRender = true;

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import atexit
+import hashlib
 import os
 import threading
+from collections import OrderedDict
 
 import numpy as np
 import streamlit as st
@@ -124,14 +126,51 @@ def starting_points(target: str, formula: str, mode: str, chains: int, seed: int
     return spread_starts(energy, chains, seed)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def run(target: str, formula: str, sampler: str, step: float, T: float, L: int, chains: int, steps: int,
-        seed: int, starts: str, points: tuple, half: float = CUSTOM_HALF):
-    """The whole run, cached on every setting that changes it (burn-in m does not)."""
+RUN_CACHE = 32  # runs kept by st.cache_data
+_computed: OrderedDict = OrderedDict()  # the run settings computed lately (most recent last)
+_computed_lock = threading.Lock()
+
+
+def _run(target, formula, sampler, step, T, L, chains, steps, seed, starts, points, half):
     energy = energy_for(target, formula, half)
     s = make_sampler(sampler, energy, step if sampler != "gibbs" else None, T, L)
     x0 = starting_points(target, formula, starts, chains, seed, points, half)
     return run_chains(s, x0, steps, seed)
+
+
+@st.cache_data(max_entries=RUN_CACHE, show_spinner=False)
+def run(target: str, formula: str, sampler: str, step: float, T: float, L: int, chains: int, steps: int,
+        seed: int, starts: str, points: tuple, half: float = CUSTOM_HALF):
+    """The whole run, cached on every setting that changes it (burn-in m does not)."""
+    key = (target, formula, sampler, step, T, L, chains, steps, seed, starts, points, half)
+    trace = _run(*key)
+    with _computed_lock:
+        _computed[key] = True
+        _computed.move_to_end(key)
+        while len(_computed) > RUN_CACHE:
+            _computed.popitem(last=False)
+    return trace
+
+
+def probably_cached(target, formula, sampler, step, T, L, chains, steps, seed, starts, points,
+                    half=CUSTOM_HALF) -> bool:
+    """Whether ``run`` with these settings was computed lately (so it is most likely a cache hit)."""
+    with _computed_lock:
+        return (target, formula, sampler, step, T, L, chains, steps, seed, starts, points, half) in _computed
+
+
+PREFIX_STEPS = 250  # a cold run first shows this many steps (4 s of play at the default speed)
+
+
+def run_prefix(target, formula, sampler, step, T, L, chains, steps, seed, starts, points, half=CUSTOM_HALF):
+    """The first ``PREFIX_STEPS`` steps of ``run`` with the same settings: the very same draws
+    (one seeded generator, consumed step by step), so the whole run continues it exactly."""
+    return _run(target, formula, sampler, step, T, L, chains, min(steps, PREFIX_STEPS), seed, starts, points, half)
+
+
+def clip_id(*settings) -> str:
+    """A name for the clip of these settings: the first steps and the whole run share it."""
+    return hashlib.blake2b(repr(settings).encode(), digest_size=8).hexdigest()
 
 
 # Rough cost of one chain-step relative to random-walk MH (measured: 4 x 2,000 steps take MH

@@ -121,6 +121,40 @@ def test_chain_canvas_plays_and_responds(streamlit_server, page, wait_for_app_id
     assert Path(SCREENSHOT).stat().st_size > 10_000
 
 
+def test_chain_canvas_plays_on_into_the_rest_of_a_run(streamlit_server, page, wait_for_app_idle, wait_until):
+    """The MCMC page first sends a cold run's first steps, then the whole run under the same clip
+    id: the canvas must go on from where it is, not restart, and resume if it ran out."""
+    url = streamlit_server(DEMO)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{url}/?steps=2000&chains=2&speed=400&partial=120")
+    page.wait_for_selector(ROOT_SEL, state="attached")
+    wait_for_app_idle(page)
+    wait_until(lambda: _int_attr(page, "data-rendered") >= 1, message="first render")
+    assert _attr(page, "data-n-steps") == "120"
+    # it plays what it has, then waits at the end; the counter shows the whole run's length
+    wait_until(lambda: _int_attr(page, "data-step") == 120 and _attr(page, "data-playing") == "0",
+               message="play to the end of the first steps")
+    assert page.locator("[data-testid='ebm-counter']").inner_text() == "step 120 / 2000"
+    page.get_by_role("button", name="Send the rest").click()
+    wait_until(lambda: _attr(page, "data-n-steps") == "2000", timeout=30, message="the rest arrives")
+    assert _int_attr(page, "data-step") >= 120  # went on from step 120: no restart at 0
+    wait_until(lambda: _int_attr(page, "data-step") > 150, message="playing on")
+    assert _attr(page, "data-playing") == "1"
+    assert not errors, errors
+
+
+def test_pack_clip_named_clip_and_total_length():
+    pos, prop, acc = _clip(n=30, c=2)
+    grid = np.zeros((8, 8))
+    a = pack_clip(pos[:11], prop[:10], acc[:10], grid, (0, 1, 0, 1), 25, clip_id="run-7", n_total=30)
+    b = pack_clip(pos, prop, acc, grid, (0, 1, 0, 1), 25, clip_id="run-7", n_total=30)
+    assert a["id"] == b["id"] == "run-7"
+    assert (a["n_steps"], a["n_total"], b["n_steps"], b["n_total"]) == (10, 30, 30, 30)
+    assert a["burn_in"] == b["burn_in"] == 25  # the whole run's m, not cut to the first steps
+    assert pack_clip(pos, prop, acc, grid, (0, 1, 0, 1), 0)["n_total"] == 30
+
+
 # ---------------------------------------------------------------- pack_clip (no browser)
 def _clip(n=50, c=3, seed=0):
     rng = np.random.default_rng(seed)

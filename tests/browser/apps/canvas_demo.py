@@ -1,7 +1,9 @@
 """Demo app for the chain canvas: synthetic random-walk Metropolis chains on a two-bump landscape.
 
 Query parameters (for tests and benchmarks): ``steps`` (2000), ``chains`` (4), ``speed`` (60),
-``autoplay`` (1).  The slider changes the proposal step size, i.e. the clip.
+``autoplay`` (1), ``partial`` (0: with K > 0 the canvas first gets only the first K steps, under a
+fixed clip id, and the button "Send the rest" sends the whole run under the same id).
+The slider changes the proposal step size, i.e. the clip.
 """
 
 from __future__ import annotations
@@ -64,8 +66,14 @@ autoplay = qp.get("autoplay", "1") != "0"
 st.title("Chain canvas demo")
 sigma = st.slider("Proposal step size σ", 0.05, 2.0, 0.5, 0.05, key="sigma")
 pos, prop, acc, grid = make_clip(float(sigma), n_steps, n_chains)
+partial = max(0, min(int(qp.get("partial", 0)), n_steps))
+if partial and not st.session_state.get("rest"):  # only the first steps so far
+    pos, prop, acc = pos[: partial + 1], prop[:partial], acc[:partial]
+named = {"clip_id": f"demo-{sigma}", "n_total": n_steps} if partial else {}
 data = pack_clip(pos, prop, acc, grid, BOX, burn_in=min(200, n_steps // 4), speed=speed,
-                 autoplay=autoplay, labels={"colorbar": "E(x)"})
+                 autoplay=autoplay, labels={"colorbar": "E(x)"}, **named)
+if partial:
+    st.button("Send the rest", on_click=lambda: st.session_state.update(rest=True))
 result = chain_canvas(data, key="demo", height=560)
 
 if result.click is not None:
