@@ -175,11 +175,17 @@ if tabs[3].open:
         lab = {"title": t("fmn_title"), "value": f"f_mn, f = {f_key}", "exact": t("exact") + f" = {exact_f:.4f}"}
         st.plotly_chart(fig.running_mean_figure(fv, m, exact_f, lab), key="fmn")
 
-with st.expander(t("explain")):
-    M.explain_panel(trace, target, formula, sampler, step, T, L, seed, half)
+# Expanders fill only when open (on_change="rerun"): closed, their LaTeX costs no browser work
+# on each slider move.
+explain = st.expander(t("explain"), key="mcmc_explain", on_change="rerun")
+if explain.open:
+    with explain:
+        M.explain_panel(trace, target, formula, sampler, step, T, L, seed, half)
 
-with st.expander(t("things_to_try")):
-    st.markdown("\n".join(f"- {t(f'try_{k}')}" for k in range(1, 6)))
+things = st.expander(t("things_to_try"), key="mcmc_try", on_change="rerun")
+if things.open:
+    with things:
+        st.markdown("\n".join(f"- {t(f'try_{k}')}" for k in range(1, 6)))
 
 st.subheader(t("share"))
 st.caption(t("share_help"))

@@ -100,7 +100,19 @@ def test_diverging_chain_shows_a_message_and_a_reset():
 def test_explain_one_step_shows_the_acceptance_probability():
     at = _open({"target": "gaussian"})
     tex = " ".join(x.value for x in at.get("latex"))
+    assert "u =" not in tex  # closed: the panel is not built (no browser work per rerun)
+    at.session_state["mcmc_explain"] = True  # the student opens it
+    at.run()
+    tex = " ".join(x.value for x in at.get("latex"))
     assert r"\alpha(x, x')" in tex and "u =" in tex
+
+
+def test_things_to_try_fill_when_opened():
+    at = _open({})
+    assert not any("acceptance" in m.value.lower() and m.value.startswith("- ") for m in at.markdown)
+    at.session_state["mcmc_try"] = True
+    at.run()
+    assert any(m.value.startswith("- ") and "T = 0.2" in m.value for m in at.markdown)
 
 
 def test_select_boxes_change_the_run_in_either_language():

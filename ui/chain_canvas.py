@@ -827,9 +827,11 @@ function drawOverlay(st) {
     }
   }
   // current positions
+  let off = 0;
   for (let ch = 0; ch < C; ch++) {
     const p = (i * C + ch) * 2, x = pos[p], y = pos[p + 1];
     if (!fin(x, y)) continue;
+    if (x < L.x0 || x > L.x1 || y < L.y0 || y > L.y1) { offBoxMarker(c, L, x, y, clip.colors[ch]); off++; continue; }
     c.beginPath();
     c.arc(px(L, x), py(L, y), 6, 0, 2 * Math.PI);
     c.fillStyle = clip.colors[ch];
@@ -839,6 +841,27 @@ function drawOverlay(st) {
     c.stroke();
   }
   c.restore();
+  setAttr(st, "data-off-box", String(off));
+}
+
+// A chain outside the drawn box: a triangle on the box's edge, pointing to where it is.
+function offBoxMarker(c, L, x, y, color) {
+  const X = px(L, x), Y = py(L, y), inset = 11, h = 10;
+  const ex = Math.min(L.L + L.W - inset, Math.max(L.L + inset, X));
+  const ey = Math.min(L.T + L.H - inset, Math.max(L.T + inset, Y));
+  let dx = X - ex, dy = Y - ey;
+  const len = Math.hypot(dx, dy) || 1;
+  dx /= len; dy /= len;
+  c.beginPath();
+  c.moveTo(ex + dx * h, ey + dy * h);
+  c.lineTo(ex - dx * h * 0.6 - dy * h * 0.8, ey - dy * h * 0.6 + dx * h * 0.8);
+  c.lineTo(ex - dx * h * 0.6 + dy * h * 0.8, ey - dy * h * 0.6 - dx * h * 0.8);
+  c.closePath();
+  c.fillStyle = color;
+  c.fill();
+  c.strokeStyle = "rgba(0,0,0,0.75)";
+  c.lineWidth = 1.5;
+  c.stroke();
 }
 
 // Composite one frame; returns false when there is nothing to draw yet (no size).

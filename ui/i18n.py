@@ -55,8 +55,9 @@ S: dict[str, dict[str, str]] = {
     "mcmc_title": {"en": "MCMC: chains walking an energy landscape", "zh": "MCMC：在能量地形上游走的马尔可夫链"},
     "target": {"en": "Target p(x) ∝ exp(−E(x)/T)", "zh": "目标分布 p(x) ∝ exp(−E(x)/T)"},
     "formula": {"en": "Energy E(x, y) =", "zh": "能量 E(x, y) ="},
-    "outside_box": {"en": "Some draws lie outside the drawn box and are not shown (chain {chain}: {pct:.1f} % of its steps).",
-                    "zh": "部分样本位于绘图范围之外，未被显示（第 {chain} 条链：{pct:.1f}% 的步）。"},
+    "outside_box": {"en": "Some draws lie outside the drawn box (chain {chain}: {pct:.1f} % of its steps); while a chain "
+                          "is out there, a triangle on the edge points to it.",
+                    "zh": "部分样本位于绘图范围之外（第 {chain} 条链：{pct:.1f}% 的步）；链在范围外时，边缘上的三角形指向它。"},
     "box_half": {"en": "Box half-width h (x, y in [−h, h])", "zh": "范围半宽 h（x, y ∈ [−h, h]）"},
     "box_half_help": {"en": "Where the formula is drawn and integrated exactly. Widen it when the mass reaches the edge.",
                       "zh": "公式绘制及精确积分的范围。若概率质量到达边缘，请加大。"},

@@ -94,6 +94,14 @@ def test_navigate_play_temperature_language(streamlit_server, page, wait_for_app
     assert "T=1.5" in page.url
     assert page.locator(ROOT_SEL).count() == 1
     assert_no_errors(page)
+    # "Explain one step" is built only when opened: α(x, x') with the numbers appears
+    explain = page.locator("[data-testid='stExpander']", has_text="Explain one step")
+    assert explain.locator(".katex").count() == 0
+    explain.locator("summary").click()
+    wait_until(lambda: explain.locator(".katex", has_text="α").count() > 0, timeout=30,
+               message="the explain panel's formulas")
+    wait_for_app_idle(page)
+    assert_no_errors(page)
     _pause(page, wait_until)
     screenshot_whole_page(page, SHOT_EN)
 

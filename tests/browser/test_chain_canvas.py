@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ui.chain_canvas import DEFAULT_LABELS, pack_clip
+from ui.chain_canvas import DEFAULT_LABELS, PALETTE, pack_clip
 
 DEMO = Path(__file__).resolve().parent / "apps" / "canvas_demo.py"
 ROOT_SEL = "[data-testid='ebm-chain-canvas']"
@@ -142,6 +142,35 @@ def test_chain_canvas_plays_on_into_the_rest_of_a_run(streamlit_server, page, wa
     wait_until(lambda: _int_attr(page, "data-step") > 150, message="playing on")
     assert _attr(page, "data-playing") == "1"
     assert not errors, errors
+
+
+def test_chain_canvas_marks_chains_outside_the_box(streamlit_server, page, wait_for_app_idle, wait_until):
+    """A chain outside the drawn box is not simply clipped away: a triangle in its colour sits on
+    the box's edge, pointing to it."""
+    url = streamlit_server(DEMO)
+    page.goto(f"{url}/?steps=300&chains=2&autoplay=0&off=1")
+    page.wait_for_selector(ROOT_SEL, state="attached")
+    wait_for_app_idle(page)
+    wait_until(lambda: _int_attr(page, "data-rendered") >= 1, message="first render")
+    assert _attr(page, "data-off-box") == "1"
+    plot = json.loads(_attr(page, "data-plot"))
+    x0, x1, y0, y1 = plot["box"]
+    s = plot["width"] / (x1 - x0)
+    # chain 1 starts at (x + 10, y), far right of the box: the triangle is 11 px inside the
+    # right edge at the start's height (the demo's seeded starts, reproduced here)
+    _, y_start = 0.9 * np.random.default_rng(0).uniform([-3.0, -2.5], [3.0, 2.5], size=(2, 2))[0]
+    ex, ey = plot["left"] + plot["width"] - 11, plot["top"] + (y1 - y_start) * s
+    rgb = page.locator(f"{ROOT_SEL} canvas").evaluate(
+        """(c, a) => { const k = c.width / c.clientWidth; const d = c.getContext('2d')
+             .getImageData(Math.round(a.x * k), Math.round(a.y * k), 1, 1).data; return [d[0], d[1], d[2]]; }""",
+        {"x": ex - 2, "y": ey})
+    want = [int(PALETTE[0][i:i + 2], 16) for i in (1, 3, 5)]
+    assert sum(abs(a - b) for a, b in zip(rgb, want)) < 60, (rgb, want)
+    # back inside (without the shift) there is no marker
+    page.goto(f"{url}/?steps=300&chains=2&autoplay=0")
+    wait_for_app_idle(page)
+    wait_until(lambda: _int_attr(page, "data-rendered") >= 1, message="render without the shift")
+    assert _attr(page, "data-off-box") == "0"
 
 
 def test_pack_clip_named_clip_and_total_length():

@@ -2,7 +2,8 @@
 
 Query parameters (for tests and benchmarks): ``steps`` (2000), ``chains`` (4), ``speed`` (60),
 ``autoplay`` (1), ``partial`` (0: with K > 0 the canvas first gets only the first K steps, under a
-fixed clip id, and the button "Send the rest" sends the whole run under the same id).
+fixed clip id, and the button "Send the rest" sends the whole run under the same id), ``off``
+(0: with 1, chain 1 is moved 10 to the right, outside the drawn box).
 The slider changes the proposal step size, i.e. the clip.
 """
 
@@ -66,6 +67,9 @@ autoplay = qp.get("autoplay", "1") != "0"
 st.title("Chain canvas demo")
 sigma = st.slider("Proposal step size σ", 0.05, 2.0, 0.5, 0.05, key="sigma")
 pos, prop, acc, grid = make_clip(float(sigma), n_steps, n_chains)
+if qp.get("off") == "1":
+    pos = pos.copy()
+    pos[:, 0, 0] += 10.0  # chain 1 off to the right of the box
 partial = max(0, min(int(qp.get("partial", 0)), n_steps))
 if partial and not st.session_state.get("rest"):  # only the first steps so far
     pos, prop, acc = pos[: partial + 1], prop[:partial], acc[:partial]
