@@ -246,6 +246,7 @@ _CSS = r"""
   position: absolute; left: 0; top: 0; width: 100%; height: 100%;
   display: block; cursor: crosshair; touch-action: manipulation;
 }
+.ebm-trail { pointer-events: none; }
 .ebm-controls {
   display: flex; flex-wrap: wrap; align-items: center; justify-content: center;
   gap: 8px 12px; padding: 2px 0; user-select: none;
@@ -461,7 +462,10 @@ function createState(parentElement) {
   root.className = "ebm-root";
   root.setAttribute("data-testid", "ebm-chain-canvas");
   root.innerHTML =
-    '<div class="ebm-stage"><canvas class="ebm-canvas" data-testid="ebm-chain-canvas-canvas"></canvas></div>' +
+    // two layers: the landscape and the paths so far (drawn onto, never redrawn while playing),
+    // and a transparent overlay for the moving parts (cleared where it was drawn, each frame)
+    '<div class="ebm-stage"><canvas class="ebm-canvas ebm-trail" data-testid="ebm-chain-canvas-trail"></canvas>' +
+    '<canvas class="ebm-canvas" data-testid="ebm-chain-canvas-canvas"></canvas></div>' +
     '<div class="ebm-controls">' +
     '<button type="button" class="ebm-btn ebm-primary" data-role="play" data-testid="ebm-play"></button>' +
     '<button type="button" class="ebm-btn" data-role="step" data-testid="ebm-step"></button>' +
@@ -474,13 +478,14 @@ function createState(parentElement) {
     "</div>";
   parentElement.appendChild(root);
   const $ = (r) => root.querySelector('[data-role="' + r + '"]');
-  const canvas = root.querySelector("canvas");
+  const trail = root.querySelector(".ebm-trail");
+  const canvas = root.querySelector('[data-testid="ebm-chain-canvas-canvas"]');
   const st = {
     parentElement, root, canvas, ctx: canvas.getContext("2d"),
     stage: root.querySelector(".ebm-stage"),
     ui: { play: $("play"), step: $("step"), reset: $("reset"), speed: $("speed"), speedLabel: $("speed-label"),
           speedValue: $("speed-value"), counter: $("counter"), legend: $("legend") },
-    bg: document.createElement("canvas"), trail: document.createElement("canvas"),
+    bg: document.createElement("canvas"), trail, overlayBox: null,
     cbar: colorbarImage(),
     clip: null, rawData: null, heat: null, contours: null,
     step: 0, trailStep: 0, playing: false, accum: 0, lastT: null, frames: 0,
@@ -791,6 +796,15 @@ function proposalPath(st, j, ch) {
 
 function drawOverlay(st) {
   const c = st.ctx, L = st.layout, clip = st.clip, { C, N, pos, prop, acc } = clip, i = st.step;
+  // what this frame draws is inside the plot rectangle (clipped) and near these points
+  const bb = [Infinity, Infinity, -Infinity, -Infinity];
+  const grow = (x, y, r) => {
+    if (x - r < bb[0]) bb[0] = x - r;
+    if (y - r < bb[1]) bb[1] = y - r;
+    if (x + r > bb[2]) bb[2] = x + r;
+    if (y + r > bb[3]) bb[3] = y + r;
+  };
+  const growPath = (pts) => { for (let k = 0; k < pts.length; k += 2) grow(pts[k], pts[k + 1], 16); };
   c.save();
   c.setTransform(st.dpr, 0, 0, st.dpr, 0, 0);
   clipToPlot(c, L);
@@ -802,6 +816,7 @@ function drawOverlay(st) {
     if (!fin(x, y)) continue;
     c.beginPath();
     c.arc(px(L, x), py(L, y), 7, 0, 2 * Math.PI);
+    grow(px(L, x), py(L, y), 12);
     c.strokeStyle = "rgba(0,0,0,0.65)"; c.lineWidth = 4.5; c.stroke();
     c.strokeStyle = clip.colors[ch]; c.lineWidth = 2.2; c.stroke();
   }
@@ -814,7 +829,7 @@ function drawOverlay(st) {
       for (let ch = 0; ch < C; ch++) {
         if (acc[j * C + ch] & 1) continue;
         const pts = proposalPath(st, j, ch);
-        if (pts) arrow(c, pts, REJ_COLOR, alpha, 1.8);
+        if (pts) { arrow(c, pts, REJ_COLOR, alpha, 1.8); growPath(pts); }
       }
     }
     // the current step's proposal x -> x'
@@ -822,7 +837,7 @@ function drawOverlay(st) {
       const j = i - 1;
       for (let ch = 0; ch < C; ch++) {
         const pts = proposalPath(st, j, ch);
-        if (pts) arrow(c, pts, acc[j * C + ch] & 1 ? ACC_COLOR : REJ_COLOR, 1, 2.6);
+        if (pts) { arrow(c, pts, acc[j * C + ch] & 1 ? ACC_COLOR : REJ_COLOR, 1, 2.6); growPath(pts); }
       }
     }
   }
@@ -831,9 +846,15 @@ function drawOverlay(st) {
   for (let ch = 0; ch < C; ch++) {
     const p = (i * C + ch) * 2, x = pos[p], y = pos[p + 1];
     if (!fin(x, y)) continue;
-    if (x < L.x0 || x > L.x1 || y < L.y0 || y > L.y1) { offBoxMarker(c, L, x, y, clip.colors[ch]); off++; continue; }
+    if (x < L.x0 || x > L.x1 || y < L.y0 || y > L.y1) {
+      const m = offBoxMarker(c, L, x, y, clip.colors[ch]);
+      grow(m[0], m[1], 16);
+      off++;
+      continue;
+    }
     c.beginPath();
     c.arc(px(L, x), py(L, y), 6, 0, 2 * Math.PI);
+    grow(px(L, x), py(L, y), 10);
     c.fillStyle = clip.colors[ch];
     c.fill();
     c.strokeStyle = "rgba(0,0,0,0.75)";
@@ -842,6 +863,11 @@ function drawOverlay(st) {
   }
   c.restore();
   setAttr(st, "data-off-box", String(off));
+  // device pixels, cut to the plot (the overlay is clipped to it), 2 px of slack for antialiasing
+  const d = st.dpr;
+  st.overlayBox = bb[0] > bb[2] ? [0, 0, 0, 0] : [
+    Math.floor(Math.max(bb[0], L.L) * d) - 2, Math.floor(Math.max(bb[1], L.T) * d) - 2,
+    Math.ceil(Math.min(bb[2], L.L + L.W) * d) + 2, Math.ceil(Math.min(bb[3], L.T + L.H) * d) + 2];
 }
 
 // A chain outside the drawn box: a triangle on the box's edge, pointing to where it is.
@@ -862,27 +888,33 @@ function offBoxMarker(c, L, x, y, color) {
   c.strokeStyle = "rgba(0,0,0,0.75)";
   c.lineWidth = 1.5;
   c.stroke();
+  return [ex, ey];
 }
 
-// Composite one frame; returns false when there is nothing to draw yet (no size).
+// Draw one frame; returns false when there is nothing to draw yet (no size).
 function draw(st) {
   if (!st.clip || !measure(st)) return false;
   if (st.bgDirty) { drawBackground(st); st.trailStep = -1; }
-  // The trail canvas is the background plus the paths so far: one blit per frame.
+  // The trail layer is the background plus the paths so far: rebuilt only when the play head
+  // goes back or the layout changes, otherwise each frame only appends its new segments.
   if (st.step < st.trailStep || st.trailStep < 0) {
     st.trailCtx.setTransform(1, 0, 0, 1, 0, 0);
     st.trailCtx.clearRect(0, 0, st.trail.width, st.trail.height);
     st.trailCtx.drawImage(st.bg, 0, 0);
     st.trailStep = 0;
+    st.overlayBox = null;  // (a resize also cleared the overlay)
   }
   if (st.step > st.trailStep) {
     drawTrail(st, st.trailStep, st.step);
     st.trailStep = st.step;
   }
+  // The overlay is transparent: wipe only what the last frame drew there, so the browser
+  // re-rasters a small rectangle, not the whole picture, at 60 frames a second.
   const c = st.ctx;
   c.setTransform(1, 0, 0, 1, 0, 0);
-  c.clearRect(0, 0, st.canvas.width, st.canvas.height);
-  c.drawImage(st.trail, 0, 0);
+  const b = st.overlayBox;
+  if (b) c.clearRect(b[0], b[1], b[2] - b[0], b[3] - b[1]);
+  else c.clearRect(0, 0, st.canvas.width, st.canvas.height);
   drawOverlay(st);
   if (st.needRender) {
     st.needRender = false;

@@ -37,3 +37,17 @@ def screenshot_whole_page(page, path: str, settle_ms: int = 300) -> None:
     page.wait_for_timeout(settle_ms)  # plotly relayout
     page.screenshot(path=path, full_page=True)
     page.set_viewport_size(vp)
+
+
+# The chain canvas draws on two stacked layers (the landscape with the paths so far, then a
+# transparent overlay with the moving parts): what a student sees is their composite.
+# ``(root) => canvas``, for page.evaluate snippets that read pixels.
+COMPOSITE_JS = """(root) => {
+  const layers = root.querySelectorAll('canvas');
+  const out = document.createElement('canvas');
+  out.width = layers[0].width; out.height = layers[0].height;
+  const g = out.getContext('2d');
+  for (const c of layers) g.drawImage(c, 0, 0);
+  out.cssWidth = layers[0].clientWidth;
+  return out;
+}"""

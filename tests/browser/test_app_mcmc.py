@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from pagecheck import NEXT_FRAMES_JS, assert_no_errors, screenshot_whole_page
+from pagecheck import COMPOSITE_JS, NEXT_FRAMES_JS, assert_no_errors, screenshot_whole_page
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 ROOT_SEL = "[data-testid='ebm-chain-canvas']"
@@ -133,9 +133,10 @@ def test_navigate_play_temperature_language(streamlit_server, page, wait_for_app
 # A digest of the plot area's pixels (heatmap, contours, paths, markers).  The axis titles
 # around it are left out: canvas text drawn before the web font has loaded keeps the
 # fallback font, so "x₁" may differ between two page loads of the very same clip.
-PLOT_DIGEST_JS = """c => {
-  const p = JSON.parse(c.closest('[data-testid="ebm-chain-canvas"]').getAttribute('data-plot'));
-  const k = c.width / c.clientWidth;
+PLOT_DIGEST_JS = """root => {
+  const c = (""" + COMPOSITE_JS + """)(root);
+  const p = JSON.parse(root.getAttribute('data-plot'));
+  const k = c.width / c.cssWidth;
   const px = c.getContext('2d').getImageData(Math.round(p.left * k), Math.round(p.top * k),
                                              Math.round(p.width * k), Math.round(p.height * k)).data;
   let h = 0x811c9dc5 >>> 0, nonBlank = 0;
@@ -187,7 +188,7 @@ def _open_shared(page, url, wait_for_app_idle, wait_until) -> tuple[str, list[st
     page.set_viewport_size(vp)
     page.evaluate(NEXT_FRAMES_JS)
     assert _int_attr(page, "data-step") == 500
-    digest = page.locator(f"{ROOT_SEL} canvas").evaluate(PLOT_DIGEST_JS)
+    digest = page.locator(ROOT_SEL).evaluate(PLOT_DIGEST_JS)
     return digest, page.locator("[data-testid='stMetric']").all_inner_texts()
 
 

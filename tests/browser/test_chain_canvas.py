@@ -11,10 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from pagecheck import COMPOSITE_JS
 from ui.chain_canvas import DEFAULT_LABELS, PALETTE, pack_clip
 
 DEMO = Path(__file__).resolve().parent / "apps" / "canvas_demo.py"
 ROOT_SEL = "[data-testid='ebm-chain-canvas']"
+OVERLAY = "[data-testid='ebm-chain-canvas-canvas']"  # the top layer, which takes the clicks
 SCREENSHOT = "/tmp/canvas_demo.png"
 
 
@@ -79,7 +81,7 @@ def test_chain_canvas_plays_and_responds(streamlit_server, page, wait_for_app_id
     wait_for_app_idle(page)
     assert _int_attr(page, "data-rendered") == rendered + 1  # one payload, one render
     assert page.locator(ROOT_SEL).count() == 1  # the canvas is reused, not duplicated
-    assert page.locator(f"{ROOT_SEL} canvas").count() == 1
+    assert page.locator(f"{ROOT_SEL} canvas").count() == 2  # the two layers, not duplicated
     # a new clip starts from 0 and autoplays; pause it somewhere
     wait_until(lambda: _attr(page, "data-playing") == "1" or _int_attr(page, "data-step") == 2000,
                message="autoplay of the new clip")
@@ -94,7 +96,7 @@ def test_chain_canvas_plays_and_responds(streamlit_server, page, wait_for_app_id
     s = plot["width"] / (x1 - x0)
     cx = plot["left"] + (tx - x0) * s
     cy = plot["top"] + (y1 - ty) * s
-    page.locator(f"{ROOT_SEL} canvas").click(position={"x": cx, "y": cy})
+    page.locator(OVERLAY).click(position={"x": cx, "y": cy})
     md = page.get_by_text(re.compile(r"last click: -?\d+\.\d{4}, -?\d+\.\d{4}"))
     md.wait_for(timeout=30_000)
     wait_for_app_idle(page)
@@ -160,9 +162,10 @@ def test_chain_canvas_marks_chains_outside_the_box(streamlit_server, page, wait_
     # right edge at the start's height (the demo's seeded starts, reproduced here)
     _, y_start = 0.9 * np.random.default_rng(0).uniform([-3.0, -2.5], [3.0, 2.5], size=(2, 2))[0]
     ex, ey = plot["left"] + plot["width"] - 11, plot["top"] + (y1 - y_start) * s
-    rgb = page.locator(f"{ROOT_SEL} canvas").evaluate(
-        """(c, a) => { const k = c.width / c.clientWidth; const d = c.getContext('2d')
-             .getImageData(Math.round(a.x * k), Math.round(a.y * k), 1, 1).data; return [d[0], d[1], d[2]]; }""",
+    rgb = page.locator(ROOT_SEL).evaluate(
+        """(root, a) => { const c = (""" + COMPOSITE_JS + """)(root); const k = c.width / c.cssWidth;
+             const d = c.getContext('2d').getImageData(Math.round(a.x * k), Math.round(a.y * k), 1, 1).data;
+             return [d[0], d[1], d[2]]; }""",
         {"x": ex - 2, "y": ey})
     want = [int(PALETTE[0][i:i + 2], 16) for i in (1, 3, 5)]
     assert sum(abs(a - b) for a, b in zip(rgb, want)) < 60, (rgb, want)
