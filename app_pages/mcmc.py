@@ -13,6 +13,7 @@ from ui import params as P
 from ui.chain_canvas import chain_canvas, pack_clip
 from ui.i18n import lang, t
 
+M.foreground()  # the background prefetch pauses while this run works for the student
 st.title(t("mcmc_title"))
 notes = P.sanitize_url(M.ALL_SPECS)
 for n in notes:
@@ -74,6 +75,7 @@ def picture_panel(c: dict):
     without waiting for the numbers and charts; the fragment then asks for the full rerun
     that brings those (they depend on T and the step too).  Returns (T, step, trace).
     """
+    M.foreground()
     s1, s2 = st.columns(2)
     with s1:
         T = P.slider(M.SPECS["T"])
@@ -85,7 +87,7 @@ def picture_panel(c: dict):
     fast = M.in_fragment_rerun()
     # A slider move to settings not computed yet: show the first steps now; the full rerun
     # that follows computes the whole run, and the canvas plays on into it without a restart.
-    partial = fast and c["steps"] > M.PREFIX_STEPS and not M.probably_cached(*key)
+    partial = fast and c["steps"] > M.PREFIX_STEPS and not M.is_cached(*key)
     with st.spinner(t("running", chains=c["chains"], steps=c["steps"])):
         trace = M.run_prefix(*key) if partial else M.run(*key)
     values = picture.density if c["show"] == "density" else np.where(np.isfinite(picture.energy), picture.energy, np.inf)
@@ -192,5 +194,6 @@ st.caption(t("share_help"))
 st.code(M.share_link(), language=None)
 
 # While the student looks, compute the runs one slider notch away (low priority, cached).
+M.foreground(False)
 M.prefetch_neighbours(target, formula, sampler, step or 0.0, T, L, chains, steps, seed, starts,
                       points if starts in ("clicked", "typed") else (), half)

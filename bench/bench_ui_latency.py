@@ -15,7 +15,7 @@ script state "running" -> the largest websocket message of the rerun arrives (th
 data-rendered increments -> script state "notRunning".  No Playwright round trip is in any
 number.
 
-The page caches runs (st.cache_data on every setting), so each sample is labelled by whether
+The page caches runs (on every setting), so each sample is labelled by whether
 the server has computed that (T, σ) before in its life: "cold" = a fresh run (T: also a
 fresh exact grid unless that T was seen), "warm" = a cache hit.  Cold samples come from
 sweeps through values never visited (with one server restart to clear the cache), warm ones
@@ -287,7 +287,7 @@ def _install():
         from ebm_core.viz import mcmc as V
 
         M.exact_grid = _section("exact_grid x2 (st.cache_data)", M.exact_grid)
-        M.run = _section("run chains (st.cache_data)", M.run)
+        M.run = _section("run chains (cached)", M.run)
         CC.pack_clip = _section("pack_clip", CC.pack_clip)
         CC.chain_canvas = _section("chain_canvas", CC.chain_canvas)
         diagnostics.summarise = _section("summarise (ESS, R-hat)", diagnostics.summarise)
@@ -717,7 +717,7 @@ def measure_mcmc(browser, n: int, workdir: Path, quick: bool = False, js_profile
                 "grid_was_cached": sum(1 for s in group if s["grid_cached"])}
 
     def computed_in_press(s) -> bool:  # the rerun itself ran the chains (not a cache hit)
-        sec = ((s.get("server") or {}).get("sections") or {}).get("run chains (st.cache_data)")
+        sec = ((s.get("server") or {}).get("sections") or {}).get("run chains (cached)")
         return sec is None or sec[0] > 20.0
 
     out = {}
@@ -794,7 +794,7 @@ def server_stages(repeats: int = 3) -> dict:
     target, formula, sampler, sigma, T, chains, steps, m, seed = "mixture", M.DEFAULT_FORMULA, "mh", 0.8, 1.0, 4, 2000, 200, 0
     energy_for = M.energy_for.__wrapped__
     grid = M.exact_grid.__wrapped__
-    run = M.run.__wrapped__
+    run = M._run
     energy_for(target, formula)
     times: dict[str, float] = {}
 
@@ -810,7 +810,7 @@ def server_stages(repeats: int = 3) -> dict:
     truth = timed("exact_grid_400 (T change only)", lambda: grid(target, formula, T, M.EXACT_GRID))
     picture = timed("exact_grid_160 (T change only)", lambda: grid(target, formula, T, M.DISPLAY_GRID))
     trace = timed("run 4x2000 MH (T or σ change)", lambda: run(target, formula, sampler, sigma, T, 10, chains, steps,
-                                                              seed, "spread", ()))
+                                                              seed, "spread", (), M.CUSTOM_HALF))
     labels = {k: k for k in ("play", "pause", "reset", "speed", "accepted", "rejected", "start", "speed_unit")}
     clip = timed("pack_clip", lambda: pack_clip(trace.positions, trace.proposals, trace.accepted, picture.density,
                                                 picture.box, m, half=trace.half, labels=labels, colors=fig.PALETTE))

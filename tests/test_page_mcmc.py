@@ -240,11 +240,13 @@ def test_a_cold_move_shows_the_same_first_steps_the_whole_run_has():
 
     from ui import mcmc as M
     key = ("mixture", M.DEFAULT_FORMULA, "mh", 0.8, 0.7, 10, 3, 600, 31337, "spread", (), M.CUSTOM_HALF)
-    assert not M.probably_cached(*key)
+    assert not M.is_cached(*key)
     first = M.run_prefix(*key)
     assert first.n_steps == M.PREFIX_STEPS
-    whole = M.run.__wrapped__(*key)  # the function st.cache_data wraps (no runtime here)
+    whole = M.run(*key)
     np.testing.assert_array_equal(first.positions, whole.positions[: M.PREFIX_STEPS + 1])
     np.testing.assert_array_equal(first.accepted, whole.accepted[: M.PREFIX_STEPS])
-    assert M.probably_cached(*key)
+    assert M.is_cached(*key)
+    assert M.run(*key) is whole  # a hit is the run itself, read-only (shared by sessions)
+    assert not whole.positions.flags.writeable
     assert M.clip_id(key, 200, "density") == M.clip_id(key, 200, "density") != M.clip_id(key, 300, "density")

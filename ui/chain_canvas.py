@@ -985,9 +985,13 @@ function setData(st, data) {
   const prevId = st.clip ? st.clip.id : null;
   const clip = decodeClip(data);
   const sameClip = prevId != null && clip.id === prevId;
-  if (!sameClip || !st.heat) {
+  // The picture of the landscape depends on the grid alone: a new step size keeps it.
+  const g = data.grid || {};
+  const gridKey = [g.q, g.nx, g.ny, g.vmin, g.vmax, g.log, clip.levels].join("|");
+  if (gridKey !== st.gridKey || !st.heat) {
     st.heat = heatImage(clip.grid);
     st.contours = contourSegments(clip.grid.q, clip.grid.nx, clip.grid.ny, clip.levels);
+    st.gridKey = gridKey;
   }
   if (st.dataSpeed !== clip.speed || !st.userSpeed) {
     st.speed = Math.max(SPEED_MIN, Math.min(SPEED_MAX, clip.speed));

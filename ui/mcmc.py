@@ -6,6 +6,7 @@ import atexit
 import hashlib
 import os
 import threading
+import time
 from collections import OrderedDict
 
 import numpy as np
@@ -126,37 +127,85 @@ def starting_points(target: str, formula: str, mode: str, chains: int, seed: int
     return spread_starts(energy, chains, seed)
 
 
-RUN_CACHE = 32  # runs kept by st.cache_data
-_computed: OrderedDict = OrderedDict()  # the run settings computed lately (most recent last)
-_computed_lock = threading.Lock()
+RUN_CACHE = 32  # runs kept (shared by every session of this server)
 
 
-def _run(target, formula, sampler, step, T, L, chains, steps, seed, starts, points, half):
+class RunCache:
+    """The last ``size`` runs, by settings.  Not st.cache_data: a hit returns the run itself
+    (its arrays made read-only), not an unpickled copy, and a run that the background prefetch
+    is computing never makes the page wait on it (the page computes it too, at full speed)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._runs: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            trace = self._runs.get(key)
+            if trace is not None:
+                self._runs.move_to_end(key)
+            return trace
+
+    def put(self, key, trace):
+        for name in ("positions", "proposals", "accepted", "log_alpha", "energies", "diverged", "half"):
+            a = getattr(trace, name)
+            if a is not None:
+                a.flags.writeable = False  # shared between sessions: nobody may change it
+        with self._lock:
+            self._runs[key] = trace
+            self._runs.move_to_end(key)
+            while len(self._runs) > self.size:
+                self._runs.popitem(last=False)
+        return trace
+
+    def __contains__(self, key) -> bool:
+        with self._lock:
+            return key in self._runs
+
+    def clear(self) -> None:
+        with self._lock:
+            self._runs.clear()
+
+
+RUNS = RunCache(RUN_CACHE)
+
+
+def _run(target, formula, sampler, step, T, L, chains, steps, seed, starts, points, half, progress=None):
     energy = energy_for(target, formula, half)
     s = make_sampler(sampler, energy, step if sampler != "gibbs" else None, T, L)
     x0 = starting_points(target, formula, starts, chains, seed, points, half)
-    return run_chains(s, x0, steps, seed)
+    return run_chains(s, x0, steps, seed, progress=progress, progress_every=25)
 
 
-@st.cache_data(max_entries=RUN_CACHE, show_spinner=False)
 def run(target: str, formula: str, sampler: str, step: float, T: float, L: int, chains: int, steps: int,
         seed: int, starts: str, points: tuple, half: float = CUSTOM_HALF):
     """The whole run, cached on every setting that changes it (burn-in m does not)."""
     key = (target, formula, sampler, step, T, L, chains, steps, seed, starts, points, half)
-    trace = _run(*key)
-    with _computed_lock:
-        _computed[key] = True
-        _computed.move_to_end(key)
-        while len(_computed) > RUN_CACHE:
-            _computed.popitem(last=False)
-    return trace
+    trace = RUNS.get(key)
+    return trace if trace is not None else RUNS.put(key, _run(*key))
 
 
-def probably_cached(target, formula, sampler, step, T, L, chains, steps, seed, starts, points,
-                    half=CUSTOM_HALF) -> bool:
-    """Whether ``run`` with these settings was computed lately (so it is most likely a cache hit)."""
-    with _computed_lock:
-        return (target, formula, sampler, step, T, L, chains, steps, seed, starts, points, half) in _computed
+def is_cached(target, formula, sampler, step, T, L, chains, steps, seed, starts, points, half=CUSTOM_HALF) -> bool:
+    return (target, formula, sampler, step, T, L, chains, steps, seed, starts, points, half) in RUNS
+
+
+# The page marks the time it is working for a student (a script or fragment run); the
+# background prefetch pauses meanwhile, so it never competes with them for the CPU or the GIL.
+# A run that is interrupted never says it is done: the mark expires after FOREGROUND_MAX_S.
+FOREGROUND_MAX_S = 2.0
+_foreground_until = 0.0
+
+
+def foreground(active: bool = True) -> None:
+    """``foreground()`` at the start of a page or fragment run, ``foreground(False)`` at its end."""
+    global _foreground_until
+    _foreground_until = time.monotonic() + FOREGROUND_MAX_S if active else 0.0
+
+
+def _wait_for_foreground(*_args) -> None:
+    while time.monotonic() < _foreground_until and not _stopping.is_set():
+        time.sleep(0.005)
 
 
 PREFIX_STEPS = 250  # a cold run first shows this many steps (4 s of play at the default speed)
@@ -239,12 +288,15 @@ def prefetch_neighbours(target, formula, sampler, step, T, L, chains, steps, see
             except (AttributeError, OSError):  # not Linux: still correct, just not deprioritised
                 pass
             for t_, s_ in plan:
+                _wait_for_foreground()
                 if _stopping.is_set():
                     break
                 if t_ != T:
                     exact_grid(target, formula, t_, EXACT_GRID, half=half)
                     exact_grid(target, formula, t_, DISPLAY_GRID, picture=True, half=half)
-                run(target, formula, sampler, s_, t_, L, chains, steps, seed, starts, points, half)
+                key = (target, formula, sampler, s_, t_, L, chains, steps, seed, starts, points, half)
+                if key not in RUNS:  # pausing (every 25 steps) while the page works for someone
+                    RUNS.put(key, _run(*key, progress=_wait_for_foreground))
         except Exception:  # noqa: BLE001 - speculative work: a failure only means no cache hit
             pass
         finally:

@@ -87,10 +87,11 @@ class Trace:
 
 
 def run_chains(sampler: Sampler, x0: torch.Tensor, n_steps: int, seed: int = 0,
-               progress=None) -> Trace:
+               progress=None, progress_every: int = 250) -> Trace:
     """Run ``n_steps`` transitions of every chain from ``x0`` (C, 2) with a fixed seed.
 
-    ``progress(i, n)`` is called every few hundred steps (for a progress bar).
+    ``progress(i, n)`` is called every ``progress_every`` steps and after the last (for a
+    progress bar, or for a background run to pause while the user waits on another).
     """
     if n_steps < 1:
         raise ValueError("steps must be at least 1")
@@ -113,7 +114,7 @@ def run_chains(sampler: Sampler, x0: torch.Tensor, n_steps: int, seed: int = 0,
             div.append(info.diverged)
             if gibbs:
                 half.append(info.extra["half"])
-            if progress is not None and (i % 250 == 0 or i == n_steps - 1):
+            if progress is not None and (i % progress_every == 0 or i == n_steps - 1):
                 progress(i + 1, n_steps)
         arrays = [torch.stack(a).numpy() for a in (pos, prop, acc, la, en, div)]
         arrays[3] = arrays[3].astype(np.float64, copy=False)
