@@ -85,11 +85,16 @@ def picture_panel(c: dict):
     key = (c["target"], c["formula"], c["sampler"], step or 0.0, T, c["L"], c["chains"], c["steps"], c["seed"],
            c["starts"], c["points"], c["half"])
     fast = M.in_fragment_rerun()
-    # A slider move to settings not computed yet: show the first steps now; the full rerun
-    # that follows computes the whole run, and the canvas plays on into it without a restart.
-    partial = fast and c["steps"] > M.PREFIX_STEPS and not M.is_cached(*key)
+    # Settings not computed yet, after a slider move (or any change, when the run is slow): show
+    # the first steps now; the rerun that follows computes the whole run, and the canvas plays
+    # on into it without a restart.
+    early = (c["steps"] > M.PREFIX_STEPS and not M.is_cached(*key)
+             and (fast or (M.estimated_seconds(c["sampler"], c["L"], c["chains"], c["steps"]) > M.SLOW_RUN_S
+                           and st.session_state.get("_shown_early") != key)))
+    if early:
+        st.session_state["_shown_early"] = key  # once: the next run computes the whole run
     with st.spinner(t("running", chains=c["chains"], steps=c["steps"])):
-        trace = M.run_prefix(*key) if partial else M.run(*key)
+        trace = M.run_prefix(*key) if early else M.run(*key)
     values = picture.density if c["show"] == "density" else np.where(np.isfinite(picture.energy), picture.energy, np.inf)
     labels = {k: t(k) for k in ("play", "pause", "reset", "speed", "accepted", "rejected", "start", "speed_unit",
                                 "x_axis", "y_axis")}
@@ -102,7 +107,7 @@ def picture_panel(c: dict):
     # Hand the GIL to the server's event loop so it sends the picture now, before this thread
     # goes on (to the numbers below, or to the full rerun that brings them).
     time.sleep(0.015)
-    if fast:
+    if fast or early:
         st.rerun()  # the picture is out: now the whole page, whose numbers follow T and the step
     if result is not None and getattr(result, "click", None):
         pt = [float(v) for v in result.click]

@@ -250,3 +250,41 @@ def test_a_cold_move_shows_the_same_first_steps_the_whole_run_has():
     assert M.run(*key) is whole  # a hit is the run itself, read-only (shared by sessions)
     assert not whole.positions.flags.writeable
     assert M.clip_id(key, 200, "density") == M.clip_id(key, 200, "density") != M.clip_id(key, 300, "density")
+
+
+def test_background_runs_pause_while_the_page_works_for_a_student(monkeypatch):
+    """The prefetch thread waits (between steps) while a page or fragment run is on, goes on when
+    it ends, and never waits forever on a run that was interrupted before saying so."""
+    import threading
+    import time
+
+    from ui import mcmc as M
+    M.foreground()
+    th = threading.Thread(target=M._wait_for_foreground)
+    th.start()
+    th.join(0.2)
+    assert th.is_alive()
+    M.foreground(False)
+    th.join(2)
+    assert not th.is_alive()
+    monkeypatch.setattr(M, "FOREGROUND_MAX_S", 0.1)
+    M.foreground()  # never ended
+    t0 = time.monotonic()
+    M._wait_for_foreground()
+    assert 0.05 < time.monotonic() - t0 < 1.0
+
+
+def test_a_slow_run_shows_its_first_steps_then_the_whole_run(monkeypatch):
+    """HMC with L = 10 takes ~1.7 s for 2,000 steps: the page first sends its first steps (one
+    script run), then reruns once and sends the whole run under the same clip id."""
+    from ui import mcmc as M
+    sent = []
+    real = M.run_prefix
+    monkeypatch.setattr(M, "run_prefix", lambda *a: sent.append(a) or real(*a))
+    at = _open({"sampler": "hmc", "seed": "777"}, steps=600)  # 600 x 10 leapfrog steps: ~0.5 s
+    assert not at.exception
+    assert len(sent) == 1  # the first steps went out once, and no more
+    clip = _clip(at)  # the last script run's canvas: the whole run
+    assert (clip["n_steps"], clip["n_total"]) == (600, 600)
+    assert M.estimated_seconds("hmc", 10, 4, 600) > M.SLOW_RUN_S > M.estimated_seconds("mh", 10, 4, 600)
+    assert M.is_cached(*sent[0])

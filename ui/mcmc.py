@@ -222,10 +222,23 @@ def clip_id(*settings) -> str:
     return hashlib.blake2b(repr(settings).encode(), digest_size=8).hexdigest()
 
 
-# Rough cost of one chain-step relative to random-walk MH (measured: 4 x 2,000 steps take MH
-# 0.19 s, ULA 0.26, MALA 0.40, Gibbs 0.8, HMC with L = 10 2.1 s on this 2-core machine).
-_STEP_COST = {"mh": 1.0, "mh-independent": 1.0, "ula": 1.4, "mala": 2.1, "gibbs": 4.3, "hmc": 0.11}
-_PREFETCH_BUDGET = 4 * 2000 * 2.5  # chain-steps x cost: skip runs that would take more than ~0.5 s each
+# Seconds per step with 4 chains on the mixture, one torch thread, the 2-core AMD EPYC
+# development machine (4 x 2,000 steps: MH 0.18 s, independence MH 0.24, ULA 0.39, MALA 0.38,
+# Gibbs 0.86, HMC with L = 10 1.70); HMC's is per leapfrog step.  More chains cost little more
+# (vectorised), except Gibbs, whose grid conditionals grow with them (16 chains: MH x 1.3, Gibbs x 1.8).
+_STEP_SECONDS = {"mh": 92e-6, "mh-independent": 121e-6, "ula": 194e-6, "mala": 192e-6, "gibbs": 430e-6,
+                 "hmc": 85e-6}
+_PREFETCH_BUDGET_S = 0.5  # runs estimated to take longer are not computed ahead
+SLOW_RUN_S = 0.4  # a run estimated to take longer first shows its first steps, then itself
+
+
+def estimated_seconds(sampler: str, L: int, chains: int, steps: int) -> float:
+    """Rough time of ``run`` on this machine (to decide what to compute ahead or show early)."""
+    per_chain = 1 / 10 if sampler == "gibbs" else 1 / 40
+    scale = (1 + chains * per_chain) / (1 + 4 * per_chain)
+    return steps * _STEP_SECONDS[sampler] * (L if sampler == "hmc" else 1) * scale
+
+
 _prefetching = threading.Semaphore(1)  # one speculative thread per server, never a pile-up
 _stopping = threading.Event()
 _threads: list[threading.Thread] = []
@@ -276,8 +289,8 @@ def prefetch_neighbours(target, formula, sampler, step, T, L, chains, steps, see
     """
     last = st.session_state.get("_last_run_key")
     st.session_state["_last_run_key"] = (T, step)
-    cost = chains * steps * (_STEP_COST[sampler] * (L if sampler == "hmc" else 1))
-    if not PREFETCH or cost > _PREFETCH_BUDGET or not _prefetching.acquire(blocking=False):
+    slow = estimated_seconds(sampler, L, chains, steps) > _PREFETCH_BUDGET_S
+    if not PREFETCH or slow or not _prefetching.acquire(blocking=False):
         return None
     plan = prefetch_plan(sampler, T, step, last)
 
