@@ -84,15 +84,8 @@ def picture_panel(c: dict):
     picture = M.exact_grid(c["target"], c["formula"], T, M.DISPLAY_GRID, picture=True, half=c["half"])
     key = (c["target"], c["formula"], c["sampler"], step or 0.0, T, c["L"], c["chains"], c["steps"], c["seed"],
            c["starts"], c["points"], c["half"])
-    fast = M.in_fragment_rerun()
-    # Settings not computed yet, after a slider move (or any change, when the run is slow): show
-    # the first steps now; the rerun that follows computes the whole run, and the canvas plays
-    # on into it without a restart.
-    early = (c["steps"] > M.PREFIX_STEPS and not M.is_cached(*key)
-             and (fast or (M.estimated_seconds(c["sampler"], c["L"], c["chains"], c["steps"]) > M.SLOW_RUN_S
-                           and st.session_state.get("_shown_early") != key)))
-    if early:
-        st.session_state["_shown_early"] = key  # once: the next run computes the whole run
+    fast = M.in_fragment_rerun()  # T or the step size just moved
+    early = M.first_steps_only(key, fast)  # then a rerun brings the whole run
     with st.spinner(t("running", chains=c["chains"], steps=c["steps"])):
         trace = M.run_prefix(*key) if early else M.run(*key)
     values = picture.density if c["show"] == "density" else np.where(np.isfinite(picture.energy), picture.energy, np.inf)

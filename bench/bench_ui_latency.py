@@ -781,7 +781,6 @@ def server_stages(repeats: int = 3) -> dict:
     import logging
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
-    import numpy as np
     import plotly.io as pio
     import torch
 

@@ -217,6 +217,24 @@ def run_prefix(target, formula, sampler, step, T, L, chains, steps, seed, starts
     return _run(target, formula, sampler, step, T, L, chains, min(steps, PREFIX_STEPS), seed, starts, points, half)
 
 
+def first_steps_only(key: tuple, slider_moved: bool) -> bool:
+    """Whether to send only the first ``PREFIX_STEPS`` steps of the run ``key`` now and the whole
+    run in the rerun that follows (the canvas plays on into it without a restart).
+
+    Yes when the run is not computed yet and either a slider has just moved (the picture should
+    follow the hand at once) or the run is slow (estimated over ``SLOW_RUN_S``: HMC, Gibbs, long
+    runs), the latter once per settings, so that the rerun computes the whole run.
+    """
+    target, formula, sampler, step, T, L, chains, steps, *_ = key
+    if steps <= PREFIX_STEPS or key in RUNS:
+        return False
+    if not slider_moved and (estimated_seconds(sampler, L, chains, steps) <= SLOW_RUN_S
+                             or st.session_state.get("_shown_early") == key):
+        return False
+    st.session_state["_shown_early"] = key
+    return True
+
+
 def clip_id(*settings) -> str:
     """A name for the clip of these settings: the first steps and the whole run share it."""
     return hashlib.blake2b(repr(settings).encode(), digest_size=8).hexdigest()
