@@ -29,14 +29,20 @@ def _int_attr(page, name: str) -> int:
     return int(v) if v is not None else -1
 
 
-def test_chain_canvas_plays_and_responds(streamlit_server, page, wait_for_app_idle, wait_until):
+def _open_demo(streamlit_server, page, wait_for_app_idle, wait_until, query: str) -> list[str]:
+    """The demo app at ``/?query``, its canvas drawn once; returns the list that collects page errors."""
     url = streamlit_server(DEMO)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{url}/?steps=2000&chains=4&speed=60")
+    page.goto(f"{url}/?{query}")
     page.wait_for_selector(ROOT_SEL, state="attached")
     wait_for_app_idle(page)
     wait_until(lambda: _int_attr(page, "data-rendered") >= 1, message="first render")
+    return errors
+
+
+def test_chain_canvas_plays_and_responds(streamlit_server, page, wait_for_app_idle, wait_until):
+    errors = _open_demo(streamlit_server, page, wait_for_app_idle, wait_until, "steps=2000&chains=4&speed=60")
     root = page.locator(ROOT_SEL)
     assert root.get_attribute("data-n-steps") == "2000"
 
@@ -126,13 +132,8 @@ def test_chain_canvas_plays_and_responds(streamlit_server, page, wait_for_app_id
 def test_chain_canvas_plays_on_into_the_rest_of_a_run(streamlit_server, page, wait_for_app_idle, wait_until):
     """The MCMC page first sends a cold run's first steps, then the whole run under the same clip
     id: the canvas must go on from where it is, not restart, and resume if it ran out."""
-    url = streamlit_server(DEMO)
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{url}/?steps=2000&chains=2&speed=400&partial=120")
-    page.wait_for_selector(ROOT_SEL, state="attached")
-    wait_for_app_idle(page)
-    wait_until(lambda: _int_attr(page, "data-rendered") >= 1, message="first render")
+    errors = _open_demo(streamlit_server, page, wait_for_app_idle, wait_until,
+                        "steps=2000&chains=2&speed=400&partial=120")
     assert _attr(page, "data-n-steps") == "120"
     # it plays what it has, then waits at the end; the counter shows the whole run's length
     wait_until(lambda: _int_attr(page, "data-step") == 120 and _attr(page, "data-playing") == "0",
@@ -149,11 +150,7 @@ def test_chain_canvas_plays_on_into_the_rest_of_a_run(streamlit_server, page, wa
 def test_chain_canvas_marks_chains_outside_the_box(streamlit_server, page, wait_for_app_idle, wait_until):
     """A chain outside the drawn box is not simply clipped away: a triangle in its colour sits on
     the box's edge, pointing to it."""
-    url = streamlit_server(DEMO)
-    page.goto(f"{url}/?steps=300&chains=2&autoplay=0&off=1")
-    page.wait_for_selector(ROOT_SEL, state="attached")
-    wait_for_app_idle(page)
-    wait_until(lambda: _int_attr(page, "data-rendered") >= 1, message="first render")
+    errors = _open_demo(streamlit_server, page, wait_for_app_idle, wait_until, "steps=300&chains=2&autoplay=0&off=1")
     assert _attr(page, "data-off-box") == "1"
     plot = json.loads(_attr(page, "data-plot"))
     x0, x1, y0, y1 = plot["box"]
@@ -170,10 +167,9 @@ def test_chain_canvas_marks_chains_outside_the_box(streamlit_server, page, wait_
     want = [int(PALETTE[0][i:i + 2], 16) for i in (1, 3, 5)]
     assert sum(abs(a - b) for a, b in zip(rgb, want)) < 60, (rgb, want)
     # back inside (without the shift) there is no marker
-    page.goto(f"{url}/?steps=300&chains=2&autoplay=0")
-    wait_for_app_idle(page)
-    wait_until(lambda: _int_attr(page, "data-rendered") >= 1, message="render without the shift")
+    _open_demo(streamlit_server, page, wait_for_app_idle, wait_until, "steps=300&chains=2&autoplay=0")
     assert _attr(page, "data-off-box") == "0"
+    assert not errors, errors
 
 
 def test_pack_clip_named_clip_and_total_length():
