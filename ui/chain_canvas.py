@@ -1010,7 +1010,16 @@ function setData(st, data) {
     st.step = Math.min(st.step, clip.N);
     if (st.waitingForRest && clip.N > st.step) play(st);
   }
-  st.layoutDirty = true;  // new box / labels: redraw background and trail from scratch
+  // A new box, axis labels or landscape: lay out and redraw the background; otherwise (e.g.
+  // only the step size changed) keep it and only start the paths again.
+  const lab = clip.labels;
+  const bgKey = [gridKey, clip.box.join(","), lab.colorbar, lab.x_axis, lab.y_axis].join("#");
+  if (bgKey !== st.bgKey) {
+    st.layoutDirty = true;
+    st.bgKey = bgKey;
+  } else {
+    st.trailStep = -1;
+  }
   st.needRender = true;
   updateControls(st);
 }

@@ -206,6 +206,45 @@ def test_share_link_restores_the_same_picture(streamlit_server, browser, page, w
     assert first == second, "the same link drew a different picture in a fresh browser context"
 
 
+def _start_digest(page, wait_until) -> str:
+    """Paused at step 0: the landscape layer and the starting points, as pixels."""
+    _pause(page, wait_until)
+    page.locator("[data-testid='ebm-reset']").click()
+    wait_until(lambda: _int_attr(page, "data-step") == 0, message="reset")
+    page.mouse.move(5, 5)
+    page.evaluate(NEXT_FRAMES_JS)
+    return page.locator(ROOT_SEL).evaluate(PLOT_DIGEST_JS)
+
+
+def test_a_step_size_move_draws_what_a_fresh_page_draws(streamlit_server, browser, page, wait_for_app_idle,
+                                                         wait_until):
+    """Moving ε one notch keeps the landscape layer (same T, same grid), shows the run's first
+    steps, then the whole run: the result must be the very picture a fresh page draws."""
+    url = streamlit_server(APP)
+    page.goto(f"{url}/mcmc?{SHARE_QUERY.replace('eps=0.1', 'eps=0.08')}")
+    _wait_canvas_drawn(page, wait_for_app_idle, wait_until)
+    rendered = _int_attr(page, "data-rendered")
+    thumb = _slider(page, "Step size ε (= Δt)").locator("input[type='range']")
+    thumb.focus()
+    thumb.press("ArrowRight")
+    wait_until(lambda: _int_attr(page, "data-rendered") > rendered, timeout=30, message="new clip")
+    wait_until(lambda: "eps=0.1" in page.url, timeout=30, message="the full rerun after the picture")
+    wait_for_app_idle(page)
+    assert _slider_value(page, "Step size ε (= Δt)") == "0.1"
+    assert _attr(page, "data-n-steps") == "500"
+    moved = _start_digest(page, wait_until)
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
+    try:
+        fresh = ctx.new_page()
+        fresh.goto(f"{url}/mcmc?{SHARE_QUERY}")
+        _wait_canvas_drawn(fresh, wait_for_app_idle, wait_until)
+        wait_until(lambda: _int_attr(fresh, "data-rendered") >= 1, message="fresh render")
+        assert moved == _start_digest(fresh, wait_until)
+    finally:
+        ctx.close()
+    assert_no_errors(page)
+
+
 def test_share_link_shown_on_the_page_round_trips(streamlit_server, page, wait_for_app_idle, wait_until):
     url = streamlit_server(APP)
     page.goto(f"{url}/mcmc?{SHARE_QUERY}")
