@@ -943,7 +943,13 @@ function updateControls(st) {
   setText(st, "reset", st.ui.reset, ICONS.reset + esc(lab.reset || "Reset"));
   setText(st, "speedLabel", st.ui.speedLabel, esc(lab.speed || "Speed"));
   setText(st, "speedValue", st.ui.speedValue, esc(fmtSpeed(st.speed) + " " + (lab.speed_unit || "steps/s")));
-  setText(st, "counter", st.ui.counter, esc(fmt(lab.step_counter || "step {i} / {n}", { i: st.step, n: clip.nTotal })));
+  // While playing, the counter changes ~10 times a second, not every frame: a text change
+  // makes the browser lay out and repaint the controls, and nobody reads 60 numbers a second.
+  const now = performance.now();
+  if (!st.playing || !(now - st.counterAt < 100)) {
+    setText(st, "counter", st.ui.counter, esc(fmt(lab.step_counter || "step {i} / {n}", { i: st.step, n: clip.nTotal })));
+    st.counterAt = now;
+  }
   const su = String(sliderFromSpeed(st.speed));
   if (st.ui.speed.value !== su && document.activeElement !== st.ui.speed) st.ui.speed.value = su;
   st.ui.step.disabled = st.step >= clip.N;
