@@ -108,9 +108,11 @@ def test_pretrained_model_generates_digits():
 
 
 def test_training_ticks_advance_and_record_statistics():
-    # 5,000 digits, batch 50: 100 updates of CD-25 on 200 hidden units, each ~0.85 GFLOP, so that
-    # a 0.4 s tick cannot hold them all on any CPU (the test counts work, never seconds).
-    at = _open({"rbm_hidden": "200", "rbm_batch": "50", "rbm_epochs": "1", "rbm_k": "25", "rbm_method": "cd"})
+    # 5,000 digits, batch 50, 5 epochs: 500 updates of CD-25 on 200 hidden units, each ~0.8 GFLOP
+    # (400 GFLOP in all), so that the three working ticks below (at most 0.6 s each) cannot finish
+    # the job on any CPU: at this machine's ~100 GFLOP/s peak that takes 4 s (the test counts
+    # work, never seconds; with 1 epoch a fast tick had finished it before "Stop").
+    at = _open({"rbm_hidden": "200", "rbm_batch": "50", "rbm_epochs": "5", "rbm_k": "25", "rbm_method": "cd"})
     _button(at, "Train").click().run()
     _ok(at)
     j = _job(at)
@@ -119,7 +121,7 @@ def test_training_ticks_advance_and_record_statistics():
     p1 = at.progress[0].value
     n1 = len(j["batches"])
     assert 0 < p1 < 100 and n1 > 0
-    assert at.progress[0].text.startswith("Epoch 1 / 1 · batch ")
+    assert at.progress[0].text.startswith("Epoch 1 / 5 · batch ")
     stats = j["batches"][-1]
     for key in ("recon_error", "pos_vh", "neg_vh", "free_energy_data", "free_energy_neg"):
         assert np.isfinite(stats[key]), key
