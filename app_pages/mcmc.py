@@ -100,13 +100,13 @@ def picture_panel(c: dict):
     # Hand the GIL to the server's event loop so it sends the picture now, before this thread
     # goes on (to the numbers below, or to the full rerun that brings them).
     time.sleep(0.015)
-    if fast or early:
-        st.rerun()  # the picture is out: now the whole page, whose numbers follow T and the step
-    if result is not None and getattr(result, "click", None):
+    if result is not None and getattr(result, "click", None):  # (a click also reruns this fragment)
         pt = [float(v) for v in result.click]
         if len(pt) == 2 and all(math.isfinite(v) for v in pt):
             st.session_state["clicked"] = (list(st.session_state.get("clicked", [])) + [pt])[-16:]
             st.rerun()
+    if fast or early:
+        st.rerun()  # the picture is out: now the whole page, whose numbers follow T and the step
     outside = diagnostics.fraction_outside(trace.positions, picture.box)
     if outside.max() > 0:  # the canvas clips them: say so
         st.caption(t("outside_box", pct=100 * outside.max(), chain=int(outside.argmax()) + 1))

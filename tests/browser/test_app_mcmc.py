@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -242,6 +243,27 @@ def test_a_step_size_move_draws_what_a_fresh_page_draws(streamlit_server, browse
         assert moved == _start_digest(fresh, wait_until)
     finally:
         ctx.close()
+    assert_no_errors(page)
+
+
+def test_clicking_the_picture_adds_a_start(streamlit_server, page, wait_for_app_idle, wait_until):
+    """The canvas sits in the picture's fragment: a click reruns that fragment, and the point
+    must still reach the page (it did not, for a while, when the fragment reran the page first)."""
+    url = streamlit_server(APP)
+    page.goto(f"{url}/mcmc?starts=clicked&chains=2&steps=300&m=50")
+    _wait_canvas_drawn(page, wait_for_app_idle, wait_until)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    assert sidebar.get_by_text("(0 so far)").count() == 1
+    _pause(page, wait_until)
+    rendered = _int_attr(page, "data-rendered")
+    plot = json.loads(_attr(page, "data-plot"))
+    x0, x1, y0, y1 = plot["box"]
+    s = plot["width"] / (x1 - x0)
+    page.locator("[data-testid='ebm-chain-canvas-canvas']").click(
+        position={"x": plot["left"] + (1.0 - x0) * s, "y": plot["top"] + (y1 - (-0.5)) * s})
+    wait_until(lambda: sidebar.get_by_text("(1 so far)").count() == 1, timeout=30, message="the click is counted")
+    wait_until(lambda: _int_attr(page, "data-rendered") > rendered, timeout=30, message="chains from the click")
+    wait_for_app_idle(page)
     assert_no_errors(page)
 
 
