@@ -9,11 +9,12 @@ import streamlit as st
 from ebm_core import diagnostics
 from ebm_core.viz import mcmc as fig
 from ui import mcmc as M
+from ui import mcmc_runs as R
 from ui import params as P
 from ui.chain_canvas import chain_canvas, pack_clip
 from ui.i18n import lang, t
 
-M.foreground()  # the background prefetch pauses while this run works for the student
+R.foreground()  # the background prefetch pauses while this run works for the student
 st.title(t("mcmc_title"))
 notes = P.sanitize_url(M.ALL_SPECS)
 for n in notes:
@@ -75,7 +76,7 @@ def picture_panel(c: dict):
     without waiting for the numbers and charts; the fragment then asks for the full rerun
     that brings those (they depend on T and the step too).  Returns (T, step, trace).
     """
-    M.foreground()
+    R.foreground()
     s1, s2 = st.columns(2)
     with s1:
         T = P.slider(M.SPECS["T"])
@@ -85,9 +86,9 @@ def picture_panel(c: dict):
     key = (c["target"], c["formula"], c["sampler"], step or 0.0, T, c["L"], c["chains"], c["steps"], c["seed"],
            c["starts"], c["points"], c["half"])
     fast = M.in_fragment_rerun()  # T or the step size just moved
-    early = M.first_steps_only(key, fast)  # then a rerun brings the whole run
+    early = R.first_steps_only(key, fast)  # then a rerun brings the whole run
     with st.spinner(t("running", chains=c["chains"], steps=c["steps"])):
-        trace = M.run_prefix(*key) if early else M.run(*key)
+        trace = R.run_prefix(*key) if early else R.run(*key)
     values = picture.density if c["show"] == "density" else np.where(np.isfinite(picture.energy), picture.energy, np.inf)
     labels = {k: t(k) for k in ("play", "pause", "reset", "speed", "accepted", "rejected", "start", "speed_unit",
                                 "x_axis", "y_axis")}
@@ -95,7 +96,7 @@ def picture_panel(c: dict):
                   burn_in_note=t("burn_in_note", m="{m}"))
     clip = pack_clip(trace.positions, trace.proposals, trace.accepted, values, picture.box, c["m"],
                      half=trace.half, labels=labels, colors=fig.PALETTE,
-                     clip_id=M.clip_id(key, c["m"], c["show"]), n_total=c["steps"])
+                     clip_id=R.clip_id(key, c["m"], c["show"]), n_total=c["steps"])
     result = chain_canvas(clip, key="mcmc_canvas", height=640)
     # Hand the GIL to the server's event loop so it sends the picture now, before this thread
     # goes on (to the numbers below, or to the full rerun that brings them).
@@ -192,6 +193,6 @@ st.caption(t("share_help"))
 st.code(M.share_link(), language=None)
 
 # While the student looks, compute the runs one slider notch away (low priority, cached).
-M.foreground(False)
-M.prefetch_neighbours(target, formula, sampler, step or 0.0, T, L, chains, steps, seed, starts,
+R.foreground(False)
+R.prefetch_neighbours(target, formula, sampler, step or 0.0, T, L, chains, steps, seed, starts,
                       points if starts in ("clicked", "typed") else (), half)

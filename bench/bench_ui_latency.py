@@ -287,7 +287,8 @@ def _install():
         from ebm_core.viz import mcmc as V
 
         M.exact_grid = _section("exact_grid x2 (st.cache_data)", M.exact_grid)
-        M.run = _section("run chains (cached)", M.run)
+        import ui.mcmc_runs as R
+        R.run = _section("run chains (cached)", R.run)
         CC.pack_clip = _section("pack_clip", CC.pack_clip)
         CC.chain_canvas = _section("chain_canvas", CC.chain_canvas)
         diagnostics.summarise = _section("summarise (ESS, R-hat)", diagnostics.summarise)
@@ -793,7 +794,9 @@ def server_stages(repeats: int = 3) -> dict:
     target, formula, sampler, sigma, T, chains, steps, m, seed = "mixture", M.DEFAULT_FORMULA, "mh", 0.8, 1.0, 4, 2000, 200, 0
     energy_for = M.energy_for.__wrapped__
     grid = M.exact_grid.__wrapped__
-    run = M._run
+    from ui import mcmc_runs as R
+
+    run = R._run
     energy_for(target, formula)
     times: dict[str, float] = {}
 

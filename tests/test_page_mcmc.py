@@ -160,31 +160,31 @@ def test_clicked_points_start_the_chains():
 
 
 def test_prefetch_plan_puts_the_likely_next_move_first():
-    from ui import mcmc as M
+    from ui import mcmc_runs as R
     # first visit: T neighbours (up, then down), then σ neighbours
-    assert M.prefetch_plan("mh", 1.0, 0.8, None) == [(1.5, 0.8), (0.7, 0.8), (1.0, 1.0), (1.0, 0.5)]
+    assert R.prefetch_plan("mh", 1.0, 0.8, None) == [(1.5, 0.8), (0.7, 0.8), (1.0, 1.0), (1.0, 0.5)]
     # the user just lowered T: keep going down first
-    assert M.prefetch_plan("mh", 1.0, 0.8, (1.5, 0.8))[0] == (0.7, 0.8)
+    assert R.prefetch_plan("mh", 1.0, 0.8, (1.5, 0.8))[0] == (0.7, 0.8)
     # the user just raised σ: σ first, upwards
-    assert M.prefetch_plan("mh", 1.0, 0.8, (1.0, 0.5))[:2] == [(1.0, 1.0), (1.0, 0.5)]
+    assert R.prefetch_plan("mh", 1.0, 0.8, (1.0, 0.5))[:2] == [(1.0, 1.0), (1.0, 0.5)]
     # Gibbs has no step size; the ends of the T slider have one neighbour
-    assert M.prefetch_plan("gibbs", 20.0, 0.0, None) == [(10.0, 0.0)]
+    assert R.prefetch_plan("gibbs", 20.0, 0.0, None) == [(10.0, 0.0)]
 
 
 def test_neighbouring_slider_values_are_computed_ahead(monkeypatch):
     """After a page run, the runs one notch away on T and σ are cached: moving there runs no chain."""
     import threading
 
-    from ui import mcmc as M
+    from ui import mcmc_runs as R
     calls = []  # the thread that ran each chain computation
-    real = M.run_chains
+    real = R.run_chains
     def settle():
         for th in threading.enumerate():
             if th.name == "ebm-prefetch":
                 th.join(timeout=60)
 
     settle()  # earlier tests' speculative runs are finished before counting
-    monkeypatch.setattr(M, "run_chains", lambda *a, **k: calls.append(threading.current_thread().name) or real(*a, **k))
+    monkeypatch.setattr(R, "run_chains", lambda *a, **k: calls.append(threading.current_thread().name) or real(*a, **k))
     at = _open({"seed": "4242"}, steps=200)  # a seed no other test uses: nothing cached yet
     settle()
     assert calls.count("ebm-prefetch") == 4  # T ±1 notch and σ ±1 notch
@@ -239,17 +239,18 @@ def test_a_cold_move_shows_the_same_first_steps_the_whole_run_has():
     import numpy as np
 
     from ui import mcmc as M
+    from ui import mcmc_runs as R
     key = ("mixture", M.DEFAULT_FORMULA, "mh", 0.8, 0.7, 10, 3, 600, 31337, "spread", (), M.CUSTOM_HALF)
-    assert not M.is_cached(*key)
-    first = M.run_prefix(*key)
-    assert first.n_steps == M.PREFIX_STEPS
-    whole = M.run(*key)
-    np.testing.assert_array_equal(first.positions, whole.positions[: M.PREFIX_STEPS + 1])
-    np.testing.assert_array_equal(first.accepted, whole.accepted[: M.PREFIX_STEPS])
-    assert M.is_cached(*key)
-    assert M.run(*key) is whole  # a hit is the run itself, read-only (shared by sessions)
+    assert not R.is_cached(*key)
+    first = R.run_prefix(*key)
+    assert first.n_steps == R.PREFIX_STEPS
+    whole = R.run(*key)
+    np.testing.assert_array_equal(first.positions, whole.positions[: R.PREFIX_STEPS + 1])
+    np.testing.assert_array_equal(first.accepted, whole.accepted[: R.PREFIX_STEPS])
+    assert R.is_cached(*key)
+    assert R.run(*key) is whole  # a hit is the run itself, read-only (shared by sessions)
     assert not whole.positions.flags.writeable
-    assert M.clip_id(key, 200, "density") == M.clip_id(key, 200, "density") != M.clip_id(key, 300, "density")
+    assert R.clip_id(key, 200, "density") == R.clip_id(key, 200, "density") != R.clip_id(key, 300, "density")
 
 
 def test_background_runs_pause_while_the_page_works_for_a_student(monkeypatch):
@@ -258,33 +259,33 @@ def test_background_runs_pause_while_the_page_works_for_a_student(monkeypatch):
     import threading
     import time
 
-    from ui import mcmc as M
-    M.foreground()
-    th = threading.Thread(target=M._wait_for_foreground)
+    from ui import mcmc_runs as R
+    R.foreground()
+    th = threading.Thread(target=R._wait_for_foreground)
     th.start()
     th.join(0.2)
     assert th.is_alive()
-    M.foreground(False)
+    R.foreground(False)
     th.join(2)
     assert not th.is_alive()
-    monkeypatch.setattr(M, "FOREGROUND_MAX_S", 0.1)
-    M.foreground()  # never ended
+    monkeypatch.setattr(R, "FOREGROUND_MAX_S", 0.1)
+    R.foreground()  # never ended
     t0 = time.monotonic()
-    M._wait_for_foreground()
+    R._wait_for_foreground()
     assert 0.05 < time.monotonic() - t0 < 1.0
 
 
 def test_a_slow_run_shows_its_first_steps_then_the_whole_run(monkeypatch):
     """HMC with L = 10 takes ~1.7 s for 2,000 steps: the page first sends its first steps (one
     script run), then reruns once and sends the whole run under the same clip id."""
-    from ui import mcmc as M
+    from ui import mcmc_runs as R
     sent = []
-    real = M.run_prefix
-    monkeypatch.setattr(M, "run_prefix", lambda *a: sent.append(a) or real(*a))
+    real = R.run_prefix
+    monkeypatch.setattr(R, "run_prefix", lambda *a: sent.append(a) or real(*a))
     at = _open({"sampler": "hmc", "seed": "777"}, steps=600)  # 600 x 10 leapfrog steps: ~0.5 s
     assert not at.exception
     assert len(sent) == 1  # the first steps went out once, and no more
     clip = _clip(at)  # the last script run's canvas: the whole run
     assert (clip["n_steps"], clip["n_total"]) == (600, 600)
-    assert M.estimated_seconds("hmc", 10, 4, 600) > M.SLOW_RUN_S > M.estimated_seconds("mh", 10, 4, 600)
-    assert M.is_cached(*sent[0])
+    assert R.estimated_seconds("hmc", 10, 4, 600) > R.SLOW_RUN_S > R.estimated_seconds("mh", 10, 4, 600)
+    assert R.is_cached(*sent[0])

@@ -1,0 +1,241 @@
+"""The MCMC page's runs: cached, computed ahead in the background, first steps first.
+
+- ``run``: the whole run for a setting, from a small LRU cache shared by the server's sessions;
+- ``first_steps_only`` / ``run_prefix``: a run not computed yet can be shown by its first steps
+  at once, the rest following under the same clip id (``clip_id``);
+- ``prefetch_neighbours``: the runs one slider notch away, computed by a low-priority thread
+  that pauses while the page works for someone (``foreground``);
+- ``estimated_seconds``: what decides which runs are slow.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import os
+import threading
+import time
+from collections import OrderedDict
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+from ebm_core.samplers import make_sampler, run_chains
+
+from .mcmc import CUSTOM_HALF, DISPLAY_GRID, EXACT_GRID, STEP_SPECS, energy_for, exact_grid, starting_points
+from .params import TEMPERATURES
+
+
+RUN_CACHE = 32  # runs kept (shared by every session of this server)
+
+
+class RunCache:
+    """The last ``size`` runs, by settings.  Not st.cache_data: a hit returns the run itself
+    (its arrays made read-only), not an unpickled copy, and a run that the background prefetch
+    is computing never makes the page wait on it (the page computes it too, at full speed)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._runs: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            trace = self._runs.get(key)
+            if trace is not None:
+                self._runs.move_to_end(key)
+            return trace
+
+    def put(self, key, trace):
+        for name in ("positions", "proposals", "accepted", "log_alpha", "energies", "diverged", "half"):
+            a = getattr(trace, name)
+            if a is not None:
+                a.flags.writeable = False  # shared between sessions: nobody may change it
+        with self._lock:
+            self._runs[key] = trace
+            self._runs.move_to_end(key)
+            while len(self._runs) > self.size:
+                self._runs.popitem(last=False)
+        return trace
+
+    def __contains__(self, key) -> bool:
+        with self._lock:
+            return key in self._runs
+
+    def clear(self) -> None:
+        with self._lock:
+            self._runs.clear()
+
+
+RUNS = RunCache(RUN_CACHE)
+
+
+def _run(target, formula, sampler, step, T, L, chains, steps, seed, starts, points, half, progress=None):
+    energy = energy_for(target, formula, half)
+    s = make_sampler(sampler, energy, step if sampler != "gibbs" else None, T, L)
+    x0 = starting_points(target, formula, starts, chains, seed, points, half)
+    return run_chains(s, x0, steps, seed, progress=progress, progress_every=25)
+
+
+def run(target: str, formula: str, sampler: str, step: float, T: float, L: int, chains: int, steps: int,
+        seed: int, starts: str, points: tuple, half: float = CUSTOM_HALF):
+    """The whole run, cached on every setting that changes it (burn-in m does not)."""
+    key = (target, formula, sampler, step, T, L, chains, steps, seed, starts, points, half)
+    trace = RUNS.get(key)
+    return trace if trace is not None else RUNS.put(key, _run(*key))
+
+
+def is_cached(target, formula, sampler, step, T, L, chains, steps, seed, starts, points, half=CUSTOM_HALF) -> bool:
+    return (target, formula, sampler, step, T, L, chains, steps, seed, starts, points, half) in RUNS
+
+
+# The page marks the time it is working for a student (a script or fragment run); the
+# background prefetch pauses meanwhile, so it never competes with them for the CPU or the GIL.
+# A run that is interrupted never says it is done: the mark expires after FOREGROUND_MAX_S.
+FOREGROUND_MAX_S = 2.0
+_foreground_until = 0.0
+
+
+def foreground(active: bool = True) -> None:
+    """``foreground()`` at the start of a page or fragment run, ``foreground(False)`` at its end."""
+    global _foreground_until
+    _foreground_until = time.monotonic() + FOREGROUND_MAX_S if active else 0.0
+
+
+def _wait_for_foreground(*_args) -> None:
+    while time.monotonic() < _foreground_until and not _stopping.is_set():
+        time.sleep(0.005)
+
+
+PREFIX_STEPS = 250  # a cold run first shows this many steps (4 s of play at the default speed)
+
+
+def run_prefix(target, formula, sampler, step, T, L, chains, steps, seed, starts, points, half=CUSTOM_HALF):
+    """The first ``PREFIX_STEPS`` steps of ``run`` with the same settings: the very same draws
+    (one seeded generator, consumed step by step), so the whole run continues it exactly."""
+    return _run(target, formula, sampler, step, T, L, chains, min(steps, PREFIX_STEPS), seed, starts, points, half)
+
+
+def first_steps_only(key: tuple, slider_moved: bool) -> bool:
+    """Whether to send only the first ``PREFIX_STEPS`` steps of the run ``key`` now and the whole
+    run in the rerun that follows (the canvas plays on into it without a restart).
+
+    Yes when the run is not computed yet and either a slider has just moved (the picture should
+    follow the hand at once) or the run is slow (estimated over ``SLOW_RUN_S``: HMC, Gibbs, long
+    runs), the latter once per settings, so that the rerun computes the whole run.
+    """
+    target, formula, sampler, step, T, L, chains, steps, *_ = key
+    if steps <= PREFIX_STEPS or key in RUNS:
+        return False
+    if not slider_moved and (estimated_seconds(sampler, L, chains, steps) <= SLOW_RUN_S
+                             or st.session_state.get("_shown_early") == key):
+        return False
+    st.session_state["_shown_early"] = key
+    return True
+
+
+def clip_id(*settings) -> str:
+    """A name for the clip of these settings: the first steps and the whole run share it."""
+    return hashlib.blake2b(repr(settings).encode(), digest_size=8).hexdigest()
+
+
+# Seconds per step with 4 chains on the mixture, one torch thread, the 2-core AMD EPYC
+# development machine (4 x 2,000 steps: MH 0.18 s, independence MH 0.24, ULA 0.39, MALA 0.38,
+# Gibbs 0.86, HMC with L = 10 1.70); HMC's is per leapfrog step.  More chains cost little more
+# (vectorised), except Gibbs, whose grid conditionals grow with them (16 chains: MH x 1.3, Gibbs x 1.8).
+_STEP_SECONDS = {"mh": 92e-6, "mh-independent": 121e-6, "ula": 194e-6, "mala": 192e-6, "gibbs": 430e-6,
+                 "hmc": 85e-6}
+_PREFETCH_BUDGET_S = 0.5  # runs estimated to take longer are not computed ahead
+SLOW_RUN_S = 0.4  # a run estimated to take longer first shows its first steps, then itself
+
+
+def estimated_seconds(sampler: str, L: int, chains: int, steps: int) -> float:
+    """Rough time of ``run`` on this machine (to decide what to compute ahead or show early)."""
+    per_chain = 1 / 10 if sampler == "gibbs" else 1 / 40
+    scale = (1 + chains * per_chain) / (1 + 4 * per_chain)
+    return steps * _STEP_SECONDS[sampler] * (L if sampler == "hmc" else 1) * scale
+
+
+_prefetching = threading.Semaphore(1)  # one speculative thread per server, never a pile-up
+_stopping = threading.Event()
+_threads: list[threading.Thread] = []
+
+
+@atexit.register
+def _stop_prefetch() -> None:
+    # A daemon thread still inside torch when the interpreter shuts down aborts the process
+    # ("terminate called without an active exception"): finish the current run, skip the rest.
+    _stopping.set()
+    for th in _threads:
+        th.join(timeout=10)
+#: EBM_PREFETCH=0 turns speculative runs off (a server shared by a whole class that is short of CPU).
+PREFETCH = os.environ.get("EBM_PREFETCH", "1") != "0"
+
+
+def _neighbours(options: tuple, value: float) -> list[float]:
+    i = min(range(len(options)), key=lambda k: abs(options[k] - value))
+    return [options[j] for j in (i + 1, i - 1) if 0 <= j < len(options)]
+
+
+def prefetch_plan(sampler: str, T: float, step: float, last: tuple | None) -> list[tuple[float, float]]:
+    """The (T, step) settings one notch away on each slider, most likely next move first.
+
+    ``last`` is the previous run's (T, step): the slider the user moved last, in the direction
+    it moved, comes first.
+    """
+    t_next = _neighbours(TEMPERATURES, T)
+    s_next = _neighbours(STEP_SPECS[sampler].options, step) if sampler in STEP_SPECS else []
+    if last is not None and last[0] > T:
+        t_next.reverse()  # moving down: the lower value first
+    if last is not None and last[1] > step:
+        s_next.reverse()
+    by_t = [(v, step) for v in t_next]
+    by_s = [(T, v) for v in s_next]
+    moved_step = last is not None and last[1] != step and last[0] == T
+    return by_s + by_t if moved_step else by_t + by_s
+
+
+def prefetch_neighbours(target, formula, sampler, step, T, L, chains, steps, seed, starts, points,
+                        half=CUSTOM_HALF):
+    """Compute, in a low-priority background thread, the runs one notch away on the T and step-size
+    sliders (``prefetch_plan``), so that the next small slider move is a cache hit, not a fresh run.
+
+    Called after the page has been drawn. At most one such thread runs in the server, at
+    nice +10 (Linux gives a thread its own priority), so it yields to every interactive rerun;
+    runs costing more than ~0.5 s each are not prefetched. Returns the thread, or None.
+    """
+    last = st.session_state.get("_last_run_key")
+    st.session_state["_last_run_key"] = (T, step)
+    slow = estimated_seconds(sampler, L, chains, steps) > _PREFETCH_BUDGET_S
+    if not PREFETCH or slow or not _prefetching.acquire(blocking=False):
+        return None
+    plan = prefetch_plan(sampler, T, step, last)
+
+    def work():
+        try:
+            try:
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+            except (AttributeError, OSError):  # not Linux: still correct, just not deprioritised
+                pass
+            for t_, s_ in plan:
+                _wait_for_foreground()
+                if _stopping.is_set():
+                    break
+                if t_ != T:
+                    exact_grid(target, formula, t_, EXACT_GRID, half=half)
+                    exact_grid(target, formula, t_, DISPLAY_GRID, picture=True, half=half)
+                key = (target, formula, sampler, s_, t_, L, chains, steps, seed, starts, points, half)
+                if key not in RUNS:  # pausing (every 25 steps) while the page works for someone
+                    RUNS.put(key, _run(*key, progress=_wait_for_foreground))
+        except Exception:  # noqa: BLE001 - speculative work: a failure only means no cache hit
+            pass
+        finally:
+            _prefetching.release()
+
+    th = threading.Thread(target=work, name="ebm-prefetch", daemon=True)
+    _threads[:] = [x for x in _threads if x.is_alive()] + [th]
+    ctx = get_script_run_ctx()
+    if ctx is not None:  # cached functions expect a script context (else they log warnings)
+        add_script_run_ctx(th, ctx)
+    th.start()
+    return th
