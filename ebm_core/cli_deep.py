@@ -76,7 +76,7 @@ def _common(p) -> None:
     p.add_argument("--data", default="auto",
                    help="auto (full MNIST when downloaded, else the shipped digits), shipped, full, or a folder "
                         "holding the IDX files")
-    p.add_argument("--train-size", type=int, default=None, help="use only the first N training digits")
+    p.add_argument("--train-size", type=int, default=None, help="train on N of the digits (a fixed random subset, the same as the pages')")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's own)")
     p.add_argument("--out", required=True, help="checkpoint to write (.pt)")
@@ -206,7 +206,7 @@ def cmd_train_dbn(args) -> int:
     train, d, resolved, test, dt = _data(args, cfg.binarization, cfg.seed)
     if cfg.batch_size > train.shape[0]:
         raise CliError(f"--batch-size {cfg.batch_size} exceeds the {train.shape[0]} training digits")
-    labels = torch.tensor(np.asarray(d.labels[:train.shape[0]]))
+    labels = torch.tensor(np.asarray(d.labels))
     test_labels = torch.tensor(np.asarray(dt.labels)) if dt is not None else None
     net = DBN(train.shape[1], cfg.sizes, labels=cfg.labels, seed=cfg.seed)
     trainer = DBNTrainer(net, train, cfg, labels=labels if cfg.labels else None, test_data=test,
@@ -278,7 +278,7 @@ def cmd_train_dbm(args) -> int:
     if cfg.batch_size > train.shape[0]:
         raise CliError(f"--batch-size {cfg.batch_size} exceeds the {train.shape[0]} training digits")
     from .data import mnist
-    probs = mnist.to_float(d.images[:train.shape[0]]) if cfg.binarization == "stochastic" else None
+    probs = mnist.to_float(d.images) if cfg.binarization == "stochastic" else None
     net = DBM(train.shape[1], cfg.n_h1, cfg.n_h2, seed=cfg.seed, visible_rates=train.mean(0))
     trainer = DBMTrainer(net, train, cfg, test_data=test, data_probs=probs)
     t0 = time.perf_counter()
@@ -381,7 +381,7 @@ def evaluate(ck: dict, args) -> int:
                "fine_tuned": not net.tied, "binarization": desc, "train_data": d.source, "test_data": dt.source,
                "test_size": int(test.shape[0])}
         if net.labels:
-            ytr = torch.tensor(np.asarray(d.labels[:train.shape[0]]))
+            ytr = torch.tensor(np.asarray(d.labels))
             yte = torch.tensor(np.asarray(dt.labels))
             pred, _ = net.classify(test)
             out.update({"test_accuracy": float((pred == yte).float().mean()),

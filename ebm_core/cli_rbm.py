@@ -53,17 +53,21 @@ def _print(obj: dict) -> None:
 
 # ----------------------------------------------------------------------------------- data
 def load_binary(split: str, source: str, method: str, seed: int, limit: int | None = None):
-    """(binary float32 tensor, MNIST record, resolved source) for a split, binarised as in training."""
+    """(binary float32 tensor, MNIST record, resolved source) for a split, binarised as in training.
+
+    With ``limit``, the record holds only the digits used (images and labels row for row).
+    """
     from .data import mnist
     try:
         d = mnist.load(split, source)
     except mnist.MNISTError as e:
         raise CliError(str(e)) from None
     resolved = "full" if d.source.startswith("full") else "shipped" if d.source.startswith("shipped") else source
-    # A size limit takes the same fixed random subset as the page (the shipped file is sorted by class).
-    images = d.images if limit is None else d.images[mnist.subset_indices(len(d.images), limit)]
+    if limit is not None:  # the same fixed random subset as the page (the shipped file is sorted by class)
+        idx = mnist.subset_indices(len(d.images), limit)
+        d = mnist.MNIST(d.images[idx], d.labels[idx], d.source, d.split)
     # Stochastic binarisation: the test split gets its own seeded draw (seed + 1).
-    v = mnist.binarize(images, method, seed=seed + (split == "test"))
+    v = mnist.binarize(d.images, method, seed=seed + (split == "test"))
     return v, d, resolved
 
 

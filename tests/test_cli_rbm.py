@@ -125,3 +125,19 @@ def test_bad_generate_evaluate_arguments_exit_2_with_one_line(args, needle, tiny
     cap = capsys.readouterr()
     err = cap.err.strip().splitlines()
     assert cap.out == "" and len(err) == 1 and err[0].startswith("error:") and needle in err[0], cap.err
+
+
+def test_a_size_limit_keeps_images_and_labels_together():
+    """--train-size takes a random subset of the (class-sorted) shipped digits: the labels the DBN
+    trains and is scored with must be those of the very digits taken, not of the first N."""
+    import numpy as np
+
+    from ebm_core.cli_rbm import load_binary
+    from ebm_core.data import mnist
+    full = mnist.load("train", "shipped")
+    v, d, _ = load_binary("train", "shipped", "threshold", 0, 300)
+    idx = mnist.subset_indices(len(full), 300)
+    assert v.shape[0] == len(d) == 300
+    np.testing.assert_array_equal(d.labels, full.labels[idx])
+    np.testing.assert_array_equal(v.numpy(), mnist.binarize(full.images[idx], "threshold"))
+    assert len(np.unique(d.labels)) == 10  # not 300 zeros
