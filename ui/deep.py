@@ -299,14 +299,8 @@ def train_tick(kind: str) -> None:
 
 
 def memo(kind: str, key: tuple, compute):
-    j = job(kind)
-    full = (j["version"],) + key
-    cache = j.setdefault("memo", {})
-    if full not in cache:
-        if len(cache) > 24:
-            cache.clear()
-        cache[full] = compute()
-    return cache[full]
+    """Per-model memo of the DBN's or DBM's job (see ``live.memo``)."""
+    return live.memo(JOBS[kind], key, compute, size=25)
 
 
 # ------------------------------------------------------------------------------ generation

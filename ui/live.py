@@ -33,6 +33,19 @@ def set_status(key: str, status: str) -> None:
     state(key)["status"] = status
 
 
+def memo(key: str, what: tuple, compute, size: int = 24):
+    """``compute()`` once per model version of the job ``key`` (its "version" field; results are
+    forgotten when the model changes); at most ``size`` results are kept."""
+    j = state(key)
+    full = (j.get("version"),) + what
+    cache = j.setdefault("memo", {})
+    if full not in cache:
+        if len(cache) >= size:
+            cache.clear()
+        cache[full] = compute()
+    return cache[full]
+
+
 def reset(key: str) -> None:
     """Forget the job (model, history); the page starts from scratch."""
     st.session_state[key] = {"status": IDLE}

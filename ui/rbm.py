@@ -268,14 +268,7 @@ def train_tick() -> None:
 
 def memo(key: tuple, compute):
     """Per-model memo: results for this model version (cleared when the model changes)."""
-    j = job()
-    full = (j["version"],) + key
-    cache = j.setdefault("memo", {})
-    if full not in cache:
-        if len(cache) > 16:
-            cache.clear()
-        cache[full] = compute()
-    return cache[full]
+    return live.memo(JOB, key, compute, size=17)
 
 
 # -------------------------------------------------------------------------------- sampling
