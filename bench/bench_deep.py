@@ -24,7 +24,6 @@ Usage: python bench/bench_deep.py [--out FILE.json] [--dbn-epochs 10] [--dbn-ft 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import sys
@@ -40,7 +39,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _machine import cpu_model  # noqa: E402
+from _machine import cpu_model, emit  # noqa: E402
 
 from ebm_core import checkpoint  # noqa: E402
 from ebm_core.data import mnist  # noqa: E402
@@ -171,10 +170,7 @@ def main(argv=None) -> int:
                                                            clf)
     res["machine"]["loadavg_1min_after"] = os.getloadavg()[0]
     res["wall_seconds"] = time.perf_counter() - t_all
-    text = json.dumps(res, indent=1)
-    print(text)
-    if args.out:
-        Path(args.out).write_text(text)
+    emit(res, args.out)
     return 0
 
 

@@ -27,7 +27,6 @@ One JSON object on stdout (and in ``--out``), with the machine (bench/_machine.p
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import sys
@@ -41,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _machine import cpu_model  # noqa: E402
+from _machine import cpu_model, emit  # noqa: E402
 
 from ebm_core import ebm2d, grid  # noqa: E402
 from ebm_core.data import toy2d  # noqa: E402
@@ -150,10 +149,7 @@ def main(argv=None) -> int:
     out["median"]["goal_met"] = (out["median"]["seconds_to_eight_modes"] is not None
                                  and all(r["page_tick"]["page_seconds_to_eight_modes"] is not None
                                          and r["page_tick"]["page_seconds_to_eight_modes"] < 30 for r in runs))
-    text = json.dumps(out, default=lambda v: None if isinstance(v, float) and not math.isfinite(v) else v)
-    print(text)
-    if a.out:
-        Path(a.out).write_text(text)
+    emit(out, a.out, indent=None, default=lambda v: None if isinstance(v, float) and not math.isfinite(v) else v)
     return 0
 
 

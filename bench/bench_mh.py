@@ -28,7 +28,6 @@ Usage: python bench/bench_mh.py [--chains 10000] [--steps 300] [--repeats 3] [--
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import platform
@@ -48,7 +47,7 @@ from ebm_core.energies import REGISTRY  # noqa: E402
 from ebm_core.samplers import make_sampler, run_chains, spread_starts  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ helpers, however this file is loaded
-from _machine import cpu_model  # noqa: E402
+from _machine import cpu_model, emit  # noqa: E402
 
 
 TARGET = "mixture"
@@ -252,10 +251,7 @@ def main(argv=None) -> dict:
         "goal_chain_steps_per_second": 5_000_000,
         "engine_t2_meets_goal": engine_rate >= 5_000_000,
     }
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        Path(args.out).write_text(text + "\n")
+    emit(result, args.out, indent=2)
     return result
 
 
