@@ -242,11 +242,14 @@ def _sampling(j: dict, c: dict) -> None:
     n_fr = len(s["frames"])
     every = max(1, -(-s["steps"] // max(1, 40)))
     titles = [t("ebm2d_frame", i=min(i * every, s["steps"]), n=s["steps"], eps=_fmt(s["eps"])) for i in range(n_fr)]
-    lab = {"samples": t("ebm2d_samples"), "data": t("ebm2d_data_panel"), "play": t("ebm2d_play"),
-           "pause": t("ebm2d_pause")}
-    st.plotly_chart(V.particles_figure(s["frames"], s["box"], lab, data=tr.data.numpy()[:MAX_DRAWN_DATA],
-                                       background=s["energy"], frame_titles=titles,
-                                       title=t("ebm2d_sample_title", n=s["frames"].shape[1])), key="ebm2d_particles")
+    _particles(tr, s, titles, t("ebm2d_samples"), t("ebm2d_sample_title", n=s["frames"].shape[1]), "ebm2d_particles")
+
+
+def _particles(tr, r: dict, titles: list[str], samples: str, title: str, key: str) -> None:
+    """Particles moving over the learned energy (``r``: frames, box, energy), the data beside."""
+    lab = {"samples": samples, "data": t("ebm2d_data_panel"), "play": t("ebm2d_play"), "pause": t("ebm2d_pause")}
+    st.plotly_chart(V.particles_figure(r["frames"], r["box"], lab, data=tr.data.numpy()[:MAX_DRAWN_DATA],
+                                       background=r["energy"], frame_titles=titles, title=title), key=key)
 
 
 def _annealing(j: dict, c: dict) -> None:
@@ -272,11 +275,8 @@ def _annealing(j: dict, c: dict) -> None:
         st.caption(t("ebm2d_sample_stale", u=f"{a['update']:,}"))
     titles = [t("ebm2d_anneal_frame", sigma=s, beta=b) if s > 0 else t("ebm2d_anneal_final", eps=_fmt(a["final_eps"]))
               for s, b in zip(a["sigma"], a["beta"])]
-    lab = {"samples": t("ebm2d_anneal_samples"), "data": t("ebm2d_data_panel"), "play": t("ebm2d_play"),
-           "pause": t("ebm2d_pause")}
-    st.plotly_chart(V.particles_figure(a["frames"], a["box"], lab, data=tr.data.numpy()[:MAX_DRAWN_DATA],
-                                       background=a["energy"], frame_titles=titles,
-                                       title=t("ebm2d_anneal_title", n=a["frames"].shape[1])), key="ebm2d_anneal")
+    _particles(tr, a, titles, t("ebm2d_anneal_samples"), t("ebm2d_anneal_title", n=a["frames"].shape[1]),
+               "ebm2d_anneal")
 
 
 def _ascii_caption(i: int, what: str) -> str:
