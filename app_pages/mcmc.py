@@ -3,15 +3,15 @@
 import math
 import time
 
-import numpy as np
 import streamlit as st
 
 from ebm_core import diagnostics
 from ebm_core.viz import mcmc as fig
 from ui import mcmc as M
 from ui import mcmc_runs as R
+from ui import mcmc_tune as MT
 from ui import params as P
-from ui.chain_canvas import chain_canvas, pack_clip
+from ui.chain_canvas import chain_canvas
 from ui.i18n import lang, t
 
 R.foreground()  # the background prefetch pauses while this run works for the student
@@ -37,7 +37,7 @@ with st.sidebar:
             formula = st.session_state["_last_good_formula"] = typed
         half = float(P.slider(M.SPECS["box"], step=0.5, help=t("box_half_help")))
     sampler = P.choice(M.SPECS["sampler"], format_func=lambda k: t(f"sampler_{k}"))
-    # T and the step size sit above the picture, in its fragment (below).
+    # T and the step size are drawn in the picture (its fragment, below).
     L = P.slider(M.SPECS["L"]) if sampler == "hmc" else 10
     chains = P.slider(M.SPECS["chains"])
     steps = P.slider(M.SPECS["steps"], step=50)
@@ -70,34 +70,26 @@ left, right = st.columns([5, 3], gap="medium")
 
 @st.fragment(key="mcmc_picture")
 def picture_panel(c: dict):
-    """The T and step-size sliders, the landscape and the chains, in one fragment.
+    """The landscape and the chains, with the T and step-size sliders drawn in the picture.
 
-    Moving T or the step size reruns only this fragment, so the new picture is on screen
-    without waiting for the numbers and charts; the fragment then asks for the full rerun
-    that brings those (they depend on T and the step too).  Returns (T, step, trace).
+    A move of either slider to a clip the browser holds (sent ahead: ``ui.mcmc_tune``) is drawn
+    there at once; the choice then reruns this fragment (``MT.apply`` has stored it), which
+    sends the clip (the browser plays on) and asks for the full rerun that brings the numbers.
+    Returns (T, step, trace).
     """
     R.foreground()
-    s1, s2 = st.columns(2)
-    with s1:
-        T = P.slider(M.SPECS["T"])
-    with s2:
-        step = P.slider(M.STEP_SPECS[c["sampler"]]) if c["sampler"] in M.STEP_SPECS else None
+    fast = bool(st.session_state.pop(MT.TUNED, False)) and M.in_fragment_rerun()  # a slider just moved
+    T = P.value(M.SPECS["T"])
+    step = P.value(M.STEP_SPECS[c["sampler"]]) if c["sampler"] in M.STEP_SPECS else None
     picture = M.exact_grid(c["target"], c["formula"], T, M.DISPLAY_GRID, picture=True, half=c["half"])
     key = (c["target"], c["formula"], c["sampler"], step or 0.0, T, c["L"], c["chains"], c["steps"], c["seed"],
            c["starts"], c["points"], c["half"])
-    fast = M.in_fragment_rerun()  # T or the step size just moved
     early = R.first_steps_only(key, fast)  # then a rerun brings the whole run
     with st.spinner(t("running", chains=c["chains"], steps=c["steps"])):
         trace = R.run_prefix(*key) if early else R.run(*key)
-    values = picture.density if c["show"] == "density" else np.where(np.isfinite(picture.energy), picture.energy, np.inf)
-    labels = {k: t(k) for k in ("play", "pause", "reset", "speed", "accepted", "rejected", "start", "speed_unit",
-                                "x_axis", "y_axis")}
-    labels.update(step=t("step_btn"), step_counter=t("step_counter", i="{i}", n="{n}"),
-                  burn_in_note=t("burn_in_note", m="{m}"))
-    clip = pack_clip(trace.positions, trace.proposals, trace.accepted, values, picture.box, c["m"],
-                     half=trace.half, labels=labels, colors=fig.PALETTE,
-                     clip_id=R.clip_id(key, c["m"], c["show"]), n_total=c["steps"])
-    result = chain_canvas(clip, key="mcmc_canvas", height=640)
+    clip = MT.clip(key, trace, picture, c["m"], c["show"])
+    clip.update(MT.payload(key, c["m"], c["show"]))
+    result = chain_canvas(clip, key=MT.CANVAS_KEY, height=700, on_tune=MT.apply)
     # Hand the GIL to the server's event loop so it sends the picture now, before this thread
     # goes on (to the numbers below, or to the full rerun that brings them).
     time.sleep(0.015)
@@ -111,6 +103,8 @@ def picture_panel(c: dict):
     outside = diagnostics.fraction_outside(trace.positions, picture.box)
     if outside.max() > 0:  # the canvas clips them: say so
         st.caption(t("outside_box", pct=100 * outside.max(), chain=int(outside.argmax()) + 1))
+    if M.in_fragment_rerun():  # (the browser asked for the neighbours' clips): done, no page run
+        R.foreground(False)
     return T, step, trace
 
 

@@ -24,6 +24,15 @@ def _clip(at: AppTest) -> dict:
     return json.loads(comp[0].proto.json)
 
 
+def _tune(at: AppTest, **values) -> None:
+    """Move the sliders drawn in the picture (T, the step size): they keep their values in
+    session state (``ui.mcmc_tune.apply`` writes them there when the browser moves one)."""
+    for k, v in values.items():
+        at.session_state[k] = v
+    at.run()
+    assert not at.exception
+
+
 def _metric(at: AppTest, prefix: str) -> str:
     return next(m.value for m in at.metric if m.label.startswith(prefix))
 
@@ -46,11 +55,11 @@ def test_every_sampler_runs_on_several_targets(sampler, target):
 def test_widgets_change_the_picture():
     at = _open()
     before = _clip(at)
-    at.select_slider(key="T").set_value(3.0).run()
+    _tune(at, T=3.0)
     after_t = _clip(at)
     assert after_t["pos"] != before["pos"]  # the chains re-ran at the new temperature
     assert after_t["grid"] != before["grid"]  # and the landscape p_T reshaped with them
-    at.select_slider(key="sigma").set_value(5.0).run()
+    _tune(at, sigma=5.0)
     assert float(_metric(at, "Acceptance").rstrip("%")) < 20.0  # giant steps: acceptance collapses
     at.session_state["tabs_en"] = "Histograms"  # open the histogram tab
     at.run()
@@ -69,7 +78,8 @@ def test_url_values_are_clamped_with_a_visible_note():
     at = _open({"T": "999", "chains": "500", "sampler": "__import__('os')", "seed": "abc"})
     notes = " ".join(w.value for w in at.warning)
     assert "999" in notes and "500" in notes and "abc" in notes
-    assert at.select_slider(key="T").value == 20.0
+    assert at.session_state["T"] == 20.0
+    assert _clip(at)["tune"]["sliders"][0]["shown"][_clip(at)["tune"]["sliders"][0]["index"]] == "20.0"
     assert at.slider(key="chains").value == 16
     assert at.selectbox(key="sampler__en").value == "mh"
 
@@ -171,42 +181,63 @@ def test_prefetch_plan_puts_the_likely_next_move_first():
     assert R.prefetch_plan("gibbs", 20.0, 0.0, None) == [(10.0, 0.0)]
 
 
-def test_neighbouring_slider_values_are_computed_ahead(monkeypatch):
-    """After a page run, the runs one notch away on T and σ are cached: moving there runs no chain."""
+def test_neighbouring_slider_values_are_computed_ahead_and_sent_to_the_browser(monkeypatch):
+    """After a page run the worker computes the runs one notch away on T and σ; the next run
+    sends their clips with the picture (so the browser can switch to them with no server run),
+    and moving there runs no chain in the rerun."""
     import threading
 
     from ui import mcmc_runs as R
+    R.wait_prefetch_idle()  # earlier tests' speculative runs are finished before counting
     calls = []  # the thread that ran each chain computation
     real = R.run_chains
-    def settle():
-        for th in threading.enumerate():
-            if th.name == "ebm-prefetch":
-                th.join(timeout=60)
-
-    settle()  # earlier tests' speculative runs are finished before counting
     monkeypatch.setattr(R, "run_chains", lambda *a, **k: calls.append(threading.current_thread().name) or real(*a, **k))
     at = _open({"seed": "4242"}, steps=200)  # a seed no other test uses: nothing cached yet
-    settle()
+    first = _clip(at)
+    assert first["near"] == [] and first["missing"] == 4 and first["eta_ms"] > 0
+    assert R.wait_prefetch_idle()
     assert calls.count("ebm-prefetch") == 4  # T ±1 notch and σ ±1 notch
     assert len(calls) == 5  # plus the page's own run
-    for key, value in (("T", 1.5), ("sigma", 1.0)):
+    at.run()  # (as when the browser asks for them: trigger "near")
+    clip = _clip(at)
+    # T = 1.0 is notch 6 of 13, σ = 0.8 notch 13 of 22: the keys are the neighbours' notches
+    assert clip["tune"]["key"] == "6|13" and clip["missing"] == 0
+    assert sorted(k for k, _ in clip["near"]) == ["5|13", "6|12", "6|14", "7|13"]
+    near = dict(clip["near"])
+    assert near["7|13"]["id"] != clip["id"] and near["7|13"]["grid"] != clip["grid"]  # T = 1.5 reshapes p_T
+    assert near["6|14"]["grid"] == clip["grid"]  # a new σ keeps the landscape
+    for key, value, notch in (("T", 1.5, "7|13"), ("sigma", 1.0, "7|14")):
         n = len(calls)
-        at.select_slider(key=key).set_value(value).run()
-        assert not at.exception
+        _tune(at, **{key: value})
         in_rerun = [name for name in calls[n:] if name != "ebm-prefetch"]
         assert in_rerun == [], f"moving {key} to {value} ran the chains in the rerun"
-        settle()
+        assert _clip(at)["tune"]["key"] == notch
+        assert R.wait_prefetch_idle()
+    # the clip the browser switched to is the very clip the server sends for that setting
+    at = _open({"seed": "4242", "T": "0.7"}, steps=200)
+    assert _clip(at)["sig"] == near["5|13"]["sig"]
+
+
+def test_values_from_the_sliders_in_the_picture_are_range_checked():
+    from ui import mcmc_tune as MT
+    assert MT.updates({"T": 1.5, "step": 0.3}, "mh") == {"T": 1.5, "sigma": 0.3}
+    assert MT.updates({"T": 1e9}, "mh") == {"T": 20.0}  # clamped to the slider's end
+    assert MT.updates({"T": 1.49}, "ula") == {"T": 1.5}  # snapped to a notch
+    assert MT.updates({"T": 0.5, "step": 0.2}, "gibbs") == {"T": 0.5}  # Gibbs has no step size
+    assert MT.updates({"step": 0.2}, "hmc") == {"heps": 0.2}
+    for junk in (None, "T=2", [1, 2], {"T": "2"}, {"T": float("nan")}, {"T": True}, {"step": float("inf")}):
+        assert MT.updates(junk, "mh") == {}
 
 
 def test_every_value_reaches_the_share_link():
     """The lowest T and a single chain are in the URL (Streamlit's own binding left them out)."""
     at = _open(steps=100)
-    at.select_slider(key="T").set_value(0.05).run()
+    _tune(at, T=0.05)
     at.slider(key="chains").set_value(1).run()
     assert not at.exception
     link = at.code[-1].value
     assert "T=0.05" in link and "chains=1" in link, link
-    at.select_slider(key="T").set_value(1.0).run()  # back at the default: dropped from the link
+    _tune(at, T=1.0)  # back at the default: dropped from the link
     assert "T=" not in at.code[-1].value
 
 

@@ -13,6 +13,7 @@ key        meaning
 v          format version (1)
 id         hash of the arrays, box and burn-in: same id means the same clip, so the
            browser keeps the play head when only labels/colours/speed change
+sig        hash of everything below: same sig, nothing to decode or redraw
 n_steps    N transitions; positions hold N + 1 draws
 n_chains   C
 box        [x0, x1, y0, y1] (data coordinates of the heatmap)
@@ -29,6 +30,12 @@ colors     a CSS colour per chain
 labels     UI strings (see DEFAULT_LABELS)
 speed      initial steps per second
 autoplay   start playing as soon as it is drawn
+tune       optional (added by the page): the sliders drawn above the picture that choose
+           this clip, ``{ctx, key, sliders: [{name, label, options, shown, index}]}``;
+           ``key`` is the slider indices joined by "|", ``ctx`` names everything else
+near       optional: ``[[key, clip], ...]`` clips one notch away, for instant moves
+missing    optional: how many neighbours the server is still computing; ``eta_ms`` when
+           to ask for them (trigger ``near``)
 ========== ============================================================================
 """
 
@@ -200,9 +207,15 @@ def pack_clip(
     if labels:
         lab.update({str(k): str(v) for k, v in labels.items()})
 
+    content = h.hexdigest()
+    speed = float(min(500.0, max(1.0, float(speed))))
+    # Everything the browser draws from: equal sig, nothing to redo (the id only says whether
+    # the play head carries on).
+    h.update(json.dumps([clip_id, total, cols, lab, speed, bool(autoplay)], sort_keys=True).encode())
     return {
         "v": 1,
-        "id": str(clip_id) if clip_id is not None else h.hexdigest(),
+        "id": str(clip_id) if clip_id is not None else content,
+        "sig": h.hexdigest(),
         "n_steps": int(n_steps),
         "n_total": total,
         "n_chains": int(n_chains),
@@ -223,7 +236,7 @@ def pack_clip(
         "levels": 10,
         "colors": cols,
         "labels": lab,
-        "speed": float(min(500.0, max(1.0, float(speed)))),
+        "speed": speed,
         "autoplay": bool(autoplay),
     }
 
@@ -242,6 +255,19 @@ _CSS = r"""
   font-size: 1rem;
 }
 .ebm-stage { position: relative; flex: 1 1 auto; min-height: 120px; }
+/* a clip the browser does not hold yet is on its way: dim the old one (after a beat, so a
+   quick answer never flashes) */
+.ebm-stage.ebm-waiting { opacity: 0.55; transition: opacity 0.15s ease 0.12s; }
+.ebm-tune { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 32px; padding: 2px 4px 4px; }
+.ebm-tune:empty { display: none; }
+.ebm-tune-item { display: inline-flex; align-items: center; gap: 0.7rem; flex: 1 1 15rem; min-width: 13rem; }
+.ebm-tune-label { white-space: nowrap; font-size: 0.95rem; }
+.ebm-tune-item input {
+  flex: 1 1 auto; min-width: 6rem; height: 1.9rem; margin: 0;
+  accent-color: var(--st-primary-color, #ff4b4b); cursor: pointer;
+}
+.ebm-tune-item input:focus-visible { outline: 2px solid var(--st-primary-color, #ff4b4b); outline-offset: 2px; }
+.ebm-tune-value { font-variant-numeric: tabular-nums; font-weight: 600; min-width: 3.2em; }
 .ebm-canvas {
   position: absolute; left: 0; top: 0; width: 100%; height: 100%;
   display: block; cursor: crosshair; touch-action: manipulation;
@@ -286,6 +312,12 @@ const FADE_CHAIN_STEPS = 32;     // rejected proposals fade out over ~32 / C ste
 const SPEED_MIN = 1, SPEED_MAX = 500, SLIDER_MAX = 1000;
 const MARGIN = { left: 58, right: 92, top: 12, bottom: 46 };
 const STATES = new WeakMap();    // parentElement -> state (the function is called again on each data change)
+// Clips this page has been sent, by "<settings context>#<slider indices>": moving an in-picture
+// slider to a value held here switches the picture at once, before (and without waiting for)
+// the server's run.  Least recently used first; a clip is ~0.2 MB of base64.
+const CLIPS = new Map(), CLIP_CACHE_MAX = 24;
+const PENDING_MS = 6000;         // a slider choice sent to the server is trusted this long
+const NEAR_ASKS = 4;             // at most this many requests for the neighbours of one setting
 
 // frames drawn since the last Play, when it started (performance.now()), payloads drawn,
 // and the ms spent drawing those frames (for benchmarks)
@@ -383,6 +415,7 @@ function decodeClip(d) {
     colors: Array.from({ length: C }, (_, c) => colors[c % colors.length]),
     labels: d.labels || {}, speed: +d.speed || 60, autoplay: d.autoplay !== false,
     nTotal: Math.max(N, d.n_total | 0),  // > N: only the first steps so far, the rest follows
+    sig: d.sig || null,
   };
 }
 
@@ -464,6 +497,7 @@ function createState(parentElement) {
   root.innerHTML =
     // two layers: the landscape and the paths so far (drawn onto, never redrawn while playing),
     // and a transparent overlay for the moving parts (cleared where it was drawn, each frame)
+    '<div class="ebm-tune" data-role="tune"></div>' +
     '<div class="ebm-stage"><canvas class="ebm-canvas ebm-trail" data-testid="ebm-chain-canvas-trail"></canvas>' +
     '<canvas class="ebm-canvas" data-testid="ebm-chain-canvas-canvas"></canvas></div>' +
     '<div class="ebm-controls">' +
@@ -484,7 +518,7 @@ function createState(parentElement) {
     parentElement, root, canvas, ctx: canvas.getContext("2d"),
     stage: root.querySelector(".ebm-stage"),
     ui: { play: $("play"), step: $("step"), reset: $("reset"), speed: $("speed"), speedLabel: $("speed-label"),
-          speedValue: $("speed-value"), counter: $("counter"), legend: $("legend") },
+          speedValue: $("speed-value"), counter: $("counter"), legend: $("legend"), tune: $("tune") },
     bg: document.createElement("canvas"), trail, overlayBox: null,
     cbar: colorbarImage(),
     clip: null, rawData: null, heat: null, contours: null,
@@ -493,6 +527,7 @@ function createState(parentElement) {
     raf: null, alive: true, gen: 0, renders: 0, needRender: false,
     layout: null, cssW: 0, cssH: 0, dpr: 1, layoutDirty: true,
     setTrigger: null, shown: {},
+    tune: null, tuneSig: "", tuneInputs: [], shownKey: null, pending: null, nearTimer: null, nearAsks: null,
   };
   st.bgCtx = st.bg.getContext("2d");
   st.trailCtx = st.trail.getContext("2d");
@@ -515,6 +550,7 @@ function createState(parentElement) {
 function destroy(st) {
   st.alive = false;
   st.playing = false;
+  cancelNear(st);
   if (st.raf != null) cancelAnimationFrame(st.raf);
   st.raf = null;
   if (st.ro) st.ro.disconnect();
@@ -986,6 +1022,158 @@ function onCanvasClick(st, e) {
   st.setTrigger("click", [Math.round(x * 1e4) / 1e4, Math.round(y * 1e4) / 1e4]);
 }
 
+// ------------------------------------------------- sliders in the picture (T, step size)
+// The server sends, with each clip, the sliders that choose it (data.tune) and the clips one
+// notch away that it has computed (data.near).  A move to a value whose clip is held here is
+// drawn at once; the choice then goes to the server (trigger "tune"), whose run brings the
+// numbers, the link and the clip itself (same id: it plays on, no restart).
+function cachePut(k, d) {
+  if (CLIPS.has(k)) CLIPS.delete(k);
+  CLIPS.set(k, d);
+  while (CLIPS.size > CLIP_CACHE_MAX) CLIPS.delete(CLIPS.keys().next().value);
+}
+function cacheGet(k) {
+  const d = CLIPS.get(k);
+  if (d) { CLIPS.delete(k); CLIPS.set(k, d); }
+  return d;
+}
+function tuneIndices(st) { return st.tuneInputs.map((t) => +t.inp.value); }
+function tunePending(st) { return !!st.pending && performance.now() - st.pending.at < PENDING_MS; }
+function showTuneValue(t, i) {
+  t.val.textContent = t.s.shown[i];
+  t.inp.setAttribute("aria-valuetext", t.s.shown[i]);
+}
+
+function setTune(st, tune) {
+  st.tune = tune;
+  const sig = JSON.stringify(tune.sliders.map((s) => [s.name, s.label, s.shown]));
+  if (sig !== st.tuneSig) {
+    st.tuneSig = sig;
+    st.ui.tune.innerHTML = "";
+    st.tuneInputs = tune.sliders.map((s) => {
+      const item = document.createElement("label");
+      item.className = "ebm-tune-item";
+      const name = document.createElement("span");
+      name.className = "ebm-tune-label";
+      name.textContent = s.label;
+      const inp = document.createElement("input");
+      inp.type = "range"; inp.min = "0"; inp.max = String(s.shown.length - 1); inp.step = "1";
+      inp.setAttribute("data-testid", "ebm-tune-" + s.name);
+      const val = document.createElement("span");
+      val.className = "ebm-tune-value";
+      val.setAttribute("aria-hidden", "true");  // the input's aria-valuetext says it
+      item.append(name, inp, val);
+      inp.addEventListener("input", () => onTuneInput(st));
+      inp.addEventListener("change", () => onTuneCommit(st));
+      st.ui.tune.appendChild(item);
+      return { inp, val, s };
+    });
+  }
+  st.tuneInputs.forEach((t, k) => { t.s = tune.sliders[k]; });
+  // The server's positions, unless the user has chosen since this run started.
+  if (!tunePending(st)) {
+    st.tuneInputs.forEach((t, k) => { t.inp.value = String(t.s.index); showTuneValue(t, t.s.index); });
+  }
+}
+
+function setWaiting(st, on) {
+  if (!!st.waiting !== on) { st.waiting = on; st.stage.classList.toggle("ebm-waiting", on); }
+  setAttr(st, "data-waiting", on ? "1" : "0");
+}
+
+// Show a clip now (not on the next animation frame): its first frame is on screen when this returns.
+function showClip(st, d) {
+  if (st.clip && d.sig && d.sig === st.clip.sig) return;  // already showing exactly this
+  st.rawData = d;
+  setData(st, d);
+  if (st.raf != null) { cancelAnimationFrame(st.raf); st.raf = null; }
+  draw(st);
+  updateControls(st);
+  requestDraw(st);
+}
+
+function onTuneInput(st) {
+  if (!st.tune) return;
+  const idx = tuneIndices(st);
+  st.tuneInputs.forEach((t, k) => showTuneValue(t, idx[k]));
+  const key = idx.join("|");
+  st.pending = { key, at: performance.now() };
+  cancelNear(st);
+  const d = cacheGet(st.tune.ctx + "#" + key);
+  if (d) { showClip(st, d); st.shownKey = key; }
+  setWaiting(st, key !== st.shownKey);
+  setAttr(st, "data-tune-shown", st.shownKey || "");
+}
+
+function onTuneCommit(st) {
+  if (!st.tune || !st.setTrigger) return;
+  const idx = tuneIndices(st), value = {};
+  st.tuneInputs.forEach((t, k) => { value[t.s.name] = t.s.options[idx[k]]; });
+  st.pending = { key: idx.join("|"), at: performance.now() };
+  st.setTrigger("tune", value);
+}
+
+function cancelNear(st) {
+  if (st.nearTimer != null) clearTimeout(st.nearTimer);
+  st.nearTimer = null;
+}
+
+// Keys of the settings one notch away on each slider.
+function neighbourKeys(st) {
+  const idx = st.tuneInputs.map((t) => t.s.index), out = [];
+  st.tuneInputs.forEach((t, k) => {
+    for (const d of [1, -1]) {
+      const j = idx[k] + d;
+      if (j < 0 || j >= t.s.shown.length) continue;
+      const n = idx.slice(); n[k] = j;
+      out.push(n.join("|"));
+    }
+  });
+  return out;
+}
+
+// The server computes the neighbours in the background after its run; ask for them once they
+// should be ready (data.eta_ms), a few times at most, unless this browser holds them all.
+function scheduleNear(st, data) {
+  cancelNear(st);
+  const key = data.tune.key, ctx = data.tune.ctx;
+  const lacking = neighbourKeys(st).filter((k) => !CLIPS.has(ctx + "#" + k)).length;
+  if (!st.nearAsks || st.nearAsks.key !== ctx + "#" + key) st.nearAsks = { key: ctx + "#" + key, n: 0 };
+  const ask = lacking > 0 && (data.missing | 0) > 0 && st.nearAsks.n < NEAR_ASKS && !!st.setTrigger;
+  setAttr(st, "data-near-pending", ask ? "1" : "0");
+  if (!ask) return;
+  const wait = Math.max(250, Math.min(4000, +data.eta_ms || 600));
+  st.nearTimer = setTimeout(function again() {
+    st.nearTimer = null;
+    if (!st.alive || tunePending(st) || st.nearAsks.n >= NEAR_ASKS) return;
+    st.nearAsks.n++;
+    st.setTrigger("near", key);
+    // if the answer is the same message as before, no new data comes: ask again later
+    st.nearTimer = setTimeout(again, Math.max(800, wait));
+  }, wait);
+}
+
+// A payload from the server: keep its clips; show it unless the user has moved on since.
+function receive(st, data) {
+  const tune = data.tune;
+  if (!tune || !Array.isArray(tune.sliders)) { showClip(st, data); return; }
+  const { near, ...own } = data;
+  cachePut(tune.ctx + "#" + tune.key, own);
+  for (const [k, c] of near || []) cachePut(tune.ctx + "#" + k, c);
+  if (st.pending && st.pending.key === tune.key) st.pending = null;
+  const stale = tunePending(st);  // a newer choice is on its way: keep showing it
+  setTune(st, tune);
+  if (!stale) {
+    showClip(st, own);
+    st.shownKey = tune.key;
+    setWaiting(st, false);
+  }
+  setAttr(st, "data-tune", tune.key);
+  setAttr(st, "data-tune-shown", st.shownKey || "");
+  setAttr(st, "data-near", String(neighbourKeys(st).filter((k) => CLIPS.has(tune.ctx + "#" + k)).length));
+  scheduleNear(st, data);
+}
+
 // ------------------------------------------------------------------------------ entry
 function setData(st, data) {
   const prevId = st.clip ? st.clip.id : null;
@@ -1040,9 +1228,9 @@ export default function (component) {
   st.setTrigger = setTriggerValue;
   const gen = ++st.gen;
   if (data && data.pos != null) {
-    if (data !== st.rawData) {
-      st.rawData = data;
-      setData(st, data);
+    if (data !== st.lastData) {
+      st.lastData = data;
+      receive(st, data);
     } else {
       st.layoutDirty = true;  // e.g. a theme change: redraw with the new colours
     }
@@ -1079,11 +1267,14 @@ def _noop() -> None:
     pass
 
 
-def chain_canvas(data: dict, *, key: str, height: int = 560):
-    """Mount the chain player.  ``data`` comes from :func:`pack_clip`.
+def chain_canvas(data: dict, *, key: str, height: int = 560, on_tune=None):
+    """Mount the chain player.  ``data`` comes from :func:`pack_clip` (plus, optionally, the
+    page's ``tune`` / ``near`` / ``missing`` / ``eta_ms``: see the module docstring).
 
-    Returns Streamlit's ``ComponentResult``; ``result.click`` is ``[x, y]`` in data
-    coordinates on the script run triggered by a click on the plot (else ``None``).
+    Returns Streamlit's ``ComponentResult``: ``result.click`` is ``[x, y]`` in data coordinates
+    on the script run triggered by a click on the plot, ``result.tune`` the ``{name: value}``
+    chosen on the in-picture sliders (``on_tune`` is called first, before the script runs), and
+    ``result.near`` set when the browser asks for the clips one notch away (else ``None``).
     """
     return _component()(
         key=key,
@@ -1091,4 +1282,6 @@ def chain_canvas(data: dict, *, key: str, height: int = 560):
         height=int(height),
         width="stretch",
         on_click_change=_noop,
+        on_tune_change=on_tune or _noop,
+        on_near_change=_noop,
     )

@@ -4,7 +4,8 @@
 - ``first_steps_only`` / ``run_prefix``: a run not computed yet can be shown by its first steps
   at once, the rest following under the same clip id (``clip_id``);
 - ``prefetch_neighbours``: the runs one slider notch away, computed by a low-priority thread
-  that pauses while the page works for someone (``foreground``);
+  that pauses while the page works for someone (``foreground``); ``near_runs`` says which
+  are ready, for the browser to hold;
 - ``estimated_seconds``: what decides which runs are slow.
 """
 
@@ -57,6 +58,11 @@ class RunCache:
             while len(self._runs) > self.size:
                 self._runs.popitem(last=False)
         return trace
+
+    def peek(self, key):
+        """The run, if cached, without making it the most recently used."""
+        with self._lock:
+            return self._runs.get(key)
 
     def __contains__(self, key) -> bool:
         with self._lock:
@@ -156,9 +162,15 @@ def estimated_seconds(sampler: str, L: int, chains: int, steps: int) -> float:
     return steps * _STEP_SECONDS[sampler] * (L if sampler == "hmc" else 1) * scale
 
 
-_prefetching = threading.Semaphore(1)  # one speculative thread per server, never a pile-up
 _stopping = threading.Event()
-_threads: list[threading.Thread] = []
+# The prefetch worker: one thread per server at nice +10, alive while there is work (it ends
+# after IDLE_EXIT_S without any).  Each session has one plan, replaced by its newest request;
+# the newest session's plan is served first, and a plan is abandoned once superseded.
+_cond = threading.Condition()
+_plans: OrderedDict = OrderedDict()  # session id -> [settings key, ...] still to compute
+_active = 0  # jobs being computed now
+_worker: threading.Thread | None = None
+IDLE_EXIT_S = 5.0
 
 
 @atexit.register
@@ -166,8 +178,13 @@ def _stop_prefetch() -> None:
     # A daemon thread still inside torch when the interpreter shuts down aborts the process
     # ("terminate called without an active exception"): finish the current run, skip the rest.
     _stopping.set()
-    for th in _threads:
+    with _cond:
+        _cond.notify_all()
+        th = _worker
+    if th is not None:
         th.join(timeout=10)
+
+
 #: EBM_PREFETCH=0 turns speculative runs off (a server shared by a whole class that is short of CPU).
 PREFETCH = os.environ.get("EBM_PREFETCH", "1") != "0"
 
@@ -196,46 +213,107 @@ def prefetch_plan(sampler: str, T: float, step: float, last: tuple | None) -> li
 
 
 def prefetch_neighbours(target, formula, sampler, step, T, L, chains, steps, seed, starts, points,
-                        half=CUSTOM_HALF):
-    """Compute, in a low-priority background thread, the runs one notch away on the T and step-size
-    sliders (``prefetch_plan``), so that the next small slider move is a cache hit, not a fresh run.
+                        half=CUSTOM_HALF) -> list[tuple]:
+    """Compute, in the low-priority background worker, the runs one notch away on the T and
+    step-size sliders (``prefetch_plan``), so that the next small move is a cache hit (and the
+    browser, which asks for them, can switch to them with no server run at all).
 
-    Called after the page has been drawn. At most one such thread runs in the server, at
-    nice +10 (Linux gives a thread its own priority), so it yields to every interactive rerun;
-    runs costing more than ~0.5 s each are not prefetched. Returns the thread, or None.
+    Called after the page has been drawn.  The worker pauses while any page run works for a
+    student; runs costing more than ~0.5 s each are not computed ahead.  Returns the plan.
     """
     last = st.session_state.get("_last_run_key")
     st.session_state["_last_run_key"] = (T, step)
-    slow = estimated_seconds(sampler, L, chains, steps) > _PREFETCH_BUDGET_S
-    if not PREFETCH or slow or not _prefetching.acquire(blocking=False):
-        return None
-    plan = prefetch_plan(sampler, T, step, last)
+    if not PREFETCH or _stopping.is_set() or estimated_seconds(sampler, L, chains, steps) > _PREFETCH_BUDGET_S:
+        return []
+    plan = [(target, formula, sampler, s_, t_, L, chains, steps, seed, starts, points, half)
+            for t_, s_ in prefetch_plan(sampler, T, step, last)]
+    ctx = get_script_run_ctx()
+    _submit(ctx.session_id if ctx is not None else "", plan, ctx)
+    return plan
 
-    def work():
+
+def _submit(session: str, plan: list, ctx) -> None:
+    global _worker
+    with _cond:
+        _plans[session] = list(plan)
+        _plans.move_to_end(session)
+        if _worker is None:
+            _worker = threading.Thread(target=_work, name="ebm-prefetch", daemon=True)
+            if ctx is not None:  # cached functions expect a script context (else they log warnings)
+                add_script_run_ctx(_worker, ctx)
+            _worker.start()
+        _cond.notify_all()
+
+
+def _next_job_locked():
+    while _plans:
+        session, plan = next(reversed(_plans.items()))
+        if plan:
+            return plan.pop(0)
+        del _plans[session]
+    return None
+
+
+def _work() -> None:
+    global _worker, _active
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):  # not Linux: still correct, just not deprioritised
+        pass
+    while True:
+        with _cond:
+            deadline = time.monotonic() + IDLE_EXIT_S
+            key = _next_job_locked()
+            while key is None:
+                left = deadline - time.monotonic()
+                if _stopping.is_set() or left <= 0:
+                    _worker = None
+                    return
+                _cond.wait(left)
+                key = _next_job_locked()
+            _active += 1
         try:
-            try:
-                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-            except (AttributeError, OSError):  # not Linux: still correct, just not deprioritised
-                pass
-            for t_, s_ in plan:
-                _wait_for_foreground()
-                if _stopping.is_set():
-                    break
-                if t_ != T:
-                    exact_grid(target, formula, t_, EXACT_GRID, half=half)
-                    exact_grid(target, formula, t_, DISPLAY_GRID, picture=True, half=half)
-                key = (target, formula, sampler, s_, t_, L, chains, steps, seed, starts, points, half)
-                if key not in RUNS:  # pausing (every 25 steps) while the page works for someone
-                    RUNS.put(key, _run(*key, progress=_wait_for_foreground))
+            _wait_for_foreground()
+            if not _stopping.is_set():
+                _compute(key)
         except Exception:  # noqa: BLE001 - speculative work: a failure only means no cache hit
             pass
         finally:
-            _prefetching.release()
+            with _cond:
+                _active -= 1
+                _cond.notify_all()
 
-    th = threading.Thread(target=work, name="ebm-prefetch", daemon=True)
-    _threads[:] = [x for x in _threads if x.is_alive()] + [th]
-    ctx = get_script_run_ctx()
-    if ctx is not None:  # cached functions expect a script context (else they log warnings)
-        add_script_run_ctx(th, ctx)
-    th.start()
-    return th
+
+def _compute(key: tuple) -> None:
+    target, formula, _sampler, _step, T, *_rest, half = key
+    exact_grid(target, formula, T, EXACT_GRID, half=half)  # (cached: free when T did not change)
+    exact_grid(target, formula, T, DISPLAY_GRID, picture=True, half=half)
+    if key not in RUNS:  # pausing (every 25 steps) while the page works for someone
+        RUNS.put(key, _run(*key, progress=_wait_for_foreground))
+
+
+def wait_prefetch_idle(timeout: float = 60.0) -> bool:
+    """Block until the worker has nothing left to do (for tests and benchmarks)."""
+    with _cond:
+        return _cond.wait_for(lambda: _active == 0 and not any(_plans.values()), timeout)
+
+
+# Clips bigger than this are not sent ahead to the browser (16 chains x 2,500 steps: ~0.5 MB).
+NEAR_MAX_CHAIN_STEPS = 40_000
+
+
+def near_runs(key: tuple) -> tuple[list[tuple[float, float, object]], int, float]:
+    """The runs one slider notch away from ``key`` that are computed: ``[(T, step, trace)]``,
+    and how many more the worker will compute, with their estimated seconds in all."""
+    target, formula, sampler, step, T, L, chains, steps, seed, starts, points, half = key
+    if chains * steps > NEAR_MAX_CHAIN_STEPS:
+        return [], 0, 0.0
+    ahead = PREFETCH and estimated_seconds(sampler, L, chains, steps) <= _PREFETCH_BUDGET_S
+    done, missing = [], 0
+    for t_, s_ in prefetch_plan(sampler, T, step, None):
+        trace = RUNS.peek((target, formula, sampler, s_, t_, L, chains, steps, seed, starts, points, half))
+        if trace is not None:
+            done.append((t_, s_, trace))
+        elif ahead:
+            missing += 1
+    return done, missing, missing * estimated_seconds(sampler, L, chains, steps)

@@ -94,6 +94,16 @@ def slider(s: Spec, **kw):
     return value
 
 
+def value(s: Spec):
+    """A setting chosen by a control inside a component (not a Streamlit widget): kept in
+    session state, range-checked like a URL value on every run, and synced to the URL."""
+    _init(s)
+    v, _note = s.parse(str(st.session_state[s.key]))
+    st.session_state[s.key] = v
+    sync_url(s, v)
+    return v
+
+
 def sync_url(s: Spec, value) -> None:
     """Write a choice's *key* (not its translated label) to the URL; drop it at the default."""
     if value == s.default or value is None:

@@ -37,6 +37,21 @@ def _slider_value(page, label: str) -> str:
     return _slider(page, label).locator("[data-testid='stSliderThumbValue']").inner_text().strip()
 
 
+def _href(page) -> str:
+    # Not page.url: the sync API updates it only while it talks to the browser, so a loop that
+    # polls it alone never sees a history.pushState.
+    return page.evaluate("location.href")
+
+
+def _tune(page, name: str):
+    """A slider drawn in the picture: "T" or "step" (the step size of the chosen sampler)."""
+    return page.locator(f"[data-testid='ebm-tune-{name}']")
+
+
+def _tune_value(page, name: str) -> str | None:
+    return _tune(page, name).get_attribute("aria-valuetext")
+
+
 def _selectbox_text(page, label: str) -> str:
     box = page.locator("[data-testid='stSelectbox']").filter(has=page.get_by_text(label, exact=True))
     return box.locator("input").input_value()
@@ -83,16 +98,19 @@ def test_navigate_play_temperature_language(streamlit_server, page, wait_for_app
     time.sleep(0.3)
     assert _int_attr(page, "data-step") == paused_at
 
-    # Temperature T (a select_slider) by keyboard -> the server reruns, the canvas draws a new clip
-    assert _slider_value(page, "Temperature T") == "1.0"
+    # Temperature T (drawn in the picture) by keyboard -> a new clip; the server's run follows
+    assert _tune_value(page, "T") == "1.0"
+    assert page.locator(".ebm-tune-label").first.inner_text() == "Temperature T"
+    acceptance = page.locator("[data-testid='stMetric']").first.inner_text()
     rendered = _int_attr(page, "data-rendered")
-    thumb = _slider(page, "Temperature T").locator("input[type='range']")
+    thumb = _tune(page, "T")
     thumb.focus()
     thumb.press("ArrowRight")
     wait_until(lambda: _int_attr(page, "data-rendered") > rendered, timeout=30, message="re-render after T")
+    wait_until(lambda: "T=1.5" in _href(page), timeout=30, message="T in the link")
     wait_for_app_idle(page)
-    assert _slider_value(page, "Temperature T") == "1.5"
-    assert "T=1.5" in page.url
+    assert _tune_value(page, "T") == "1.5"
+    assert page.locator("[data-testid='stMetric']").first.inner_text() != acceptance  # the numbers follow
     assert page.locator(ROOT_SEL).count() == 1
     assert_no_errors(page)
     # "Explain one step" is built only when opened: α(x, x') with the numbers appears
@@ -115,7 +133,8 @@ def test_navigate_play_temperature_language(streamlit_server, page, wait_for_app
     assert page.locator(ROOT_SEL).count() == 1
     wait_until(lambda: "播放" in page.locator("[data-testid='ebm-play']").inner_text()
                or "暂停" in page.locator("[data-testid='ebm-play']").inner_text(), message="canvas labels in 中文")
-    assert _slider_value(page, "温度 T") == "1.5"  # the setting survives the language switch
+    assert _tune_value(page, "T") == "1.5"  # the setting survives the language switch
+    assert page.locator(".ebm-tune-label").first.inner_text() == "温度 T"
     assert_no_errors(page)
     _pause(page, wait_until)
     screenshot_whole_page(page, SHOT_ZH)
@@ -150,8 +169,9 @@ PLOT_DIGEST_JS = """root => {
 def _check_shared_widgets(page) -> None:
     assert _selectbox_text(page, "Target p(x) ∝ exp(−E(x)/T)") == "Banana (curved ridge)"
     assert _selectbox_text(page, "Sampler") == "MALA (Langevin + MH test)"
-    assert _slider_value(page, "Step size ε (= Δt)") == "0.1"
-    assert _slider_value(page, "Temperature T") == "2.0"
+    assert _tune_value(page, "step") == "0.1"
+    assert page.locator(".ebm-tune-label").nth(1).inner_text() == "Step size ε (= Δt)"
+    assert _tune_value(page, "T") == "2.0"
     assert _slider_value(page, "Chains") == "3"
     assert _slider_value(page, "Steps n") == "500"
     assert _slider_value(page, "Burn-in m") == "100"
@@ -225,13 +245,13 @@ def test_a_step_size_move_draws_what_a_fresh_page_draws(streamlit_server, browse
     page.goto(f"{url}/mcmc?{SHARE_QUERY.replace('eps=0.1', 'eps=0.08')}")
     _wait_canvas_drawn(page, wait_for_app_idle, wait_until)
     rendered = _int_attr(page, "data-rendered")
-    thumb = _slider(page, "Step size ε (= Δt)").locator("input[type='range']")
+    thumb = _tune(page, "step")
     thumb.focus()
     thumb.press("ArrowRight")
     wait_until(lambda: _int_attr(page, "data-rendered") > rendered, timeout=30, message="new clip")
-    wait_until(lambda: "eps=0.1" in page.url, timeout=30, message="the full rerun after the picture")
+    wait_until(lambda: "eps=0.1" in _href(page), timeout=30, message="the full rerun after the picture")
     wait_for_app_idle(page)
-    assert _slider_value(page, "Step size ε (= Δt)") == "0.1"
+    assert _tune_value(page, "step") == "0.1"
     assert _attr(page, "data-n-steps") == "500"
     moved = _start_digest(page, wait_until)
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
@@ -243,6 +263,57 @@ def test_a_step_size_move_draws_what_a_fresh_page_draws(streamlit_server, browse
         assert moved == _start_digest(fresh, wait_until)
     finally:
         ctx.close()
+    assert_no_errors(page)
+
+
+# Move an in-picture slider one notch from inside the page, as a key press does, and report
+# whether the canvas had drawn the new clip before this JavaScript task ended: if so, no server
+# run can have taken part (its answer could only arrive in a later task).
+MOVE_NOW_JS = """([name, delta]) => {
+  const root = document.querySelector("[data-testid='stApp']");
+  const host = [...document.querySelectorAll('*')].find((e) => e.shadowRoot &&
+                e.shadowRoot.querySelector("[data-testid='ebm-chain-canvas']"));
+  const canvas = host.shadowRoot.querySelector("[data-testid='ebm-chain-canvas']");
+  const input = host.shadowRoot.querySelector(`[data-testid='ebm-tune-${name}']`);
+  const before = Number(canvas.getAttribute('data-rendered'));
+  input.value = String(Number(input.value) + delta);
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+  const drawnNow = Number(canvas.getAttribute('data-rendered')) > before;
+  const state = root.getAttribute('data-test-script-state');
+  input.dispatchEvent(new Event('change', { bubbles: true }));
+  return { drawnNow, shown: canvas.getAttribute('data-tune-shown'), state };
+}"""
+
+
+def test_a_held_neighbour_is_drawn_before_the_server_answers(streamlit_server, page, wait_for_app_idle, wait_until):
+    """The page sends the clips one notch away on T and σ (the browser asks once the server has
+    computed them).  Moving there draws the new clip in the very same task, with the app idle;
+    then the server's run brings the numbers and the link, and the clip it sends is the one
+    shown (same signature: no redraw, no restart).  A move further on, to a clip not held,
+    dims the picture until the server's clip arrives."""
+    url = streamlit_server(APP)
+    page.goto(f"{url}/mcmc?chains=3&steps=600&m=50&seed=99")
+    _wait_canvas_drawn(page, wait_for_app_idle, wait_until)
+    wait_until(lambda: _attr(page, "data-near") == "4" and _attr(page, "data-near-pending") == "0",
+               timeout=60, message="the four neighbours' clips in the browser")
+    assert _attr(page, "data-tune") == "6|13"  # T = 1.0, σ = 0.8
+    acceptance = page.locator("[data-testid='stMetric']").first.inner_text()
+    got = page.evaluate(MOVE_NOW_JS, ["T", 1])
+    assert got == {"drawnNow": True, "shown": "7|13", "state": "notRunning"}, got
+    rendered = _int_attr(page, "data-rendered")
+    wait_until(lambda: "T=1.5" in _href(page), timeout=30, message="the server's run after the move")
+    wait_for_app_idle(page)
+    assert _attr(page, "data-tune") == "7|13" and _tune_value(page, "T") == "1.5"
+    assert page.locator("[data-testid='stMetric']").first.inner_text() != acceptance
+    assert _int_attr(page, "data-rendered") == rendered  # the server's clip was the one already drawn
+    # two notches on before the neighbours of T = 1.5 are all in: not held, so the picture waits
+    got = page.evaluate(MOVE_NOW_JS, ["step", 3])
+    assert got["drawnNow"] is False and got["shown"] == "7|13", got
+    assert _attr(page, "data-waiting") == "1"
+    wait_until(lambda: _attr(page, "data-tune-shown") == "7|16", timeout=30, message="the server's clip")
+    assert _attr(page, "data-waiting") == "0"
+    wait_until(lambda: "sigma=2.0" in _href(page), timeout=30, message="σ in the link")
+    wait_for_app_idle(page)
     assert_no_errors(page)
 
 
@@ -290,7 +361,7 @@ def test_out_of_range_url_values_are_clamped_with_a_note(streamlit_server, page,
     assert t_note and "Temperature T" in t_note[0] and "20.0" in t_note[0], texts
     assert warnings.filter(has_text=re.compile(r"Chains.*500.*16")).first.is_visible(), texts
     assert warnings.filter(has_text="999").first.is_visible()
-    assert _slider_value(page, "Temperature T") == "20.0"
+    assert _tune_value(page, "T") == "20.0"
     assert _slider_value(page, "Chains") == "16"
     assert_no_errors(page)
 

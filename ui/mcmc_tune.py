@@ -1,0 +1,125 @@
+"""The T and step-size sliders drawn in the MCMC picture, and the clips sent ahead with it.
+
+The two sliders that reshape the picture most often live inside the chain canvas, not in
+Streamlit: with each clip the page sends the clips one notch away on either slider (those the
+background worker has computed), so a move to one of them is drawn by the browser at once,
+with no server run in between.  The choice then reaches the server as the canvas's ``tune``
+trigger; ``apply`` (its callback, run before the script) range-checks it into session state,
+where the values live (``params.value`` keeps them in the share link).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+import numpy as np
+import streamlit as st
+
+from ebm_core.viz import mcmc as fig
+
+from . import mcmc as M
+from . import mcmc_runs as R
+from .chain_canvas import pack_clip
+from .i18n import lang, t
+
+CANVAS_KEY = "mcmc_canvas"
+TUNED = "_mcmc_tuned"  # set by ``apply``: this rerun comes from a slider in the picture
+
+
+def labels() -> dict[str, str]:
+    lab = {k: t(k) for k in ("play", "pause", "reset", "speed", "accepted", "rejected", "start", "speed_unit",
+                             "x_axis", "y_axis")}
+    lab.update(step=t("step_btn"), step_counter=t("step_counter", i="{i}", n="{n}"),
+               burn_in_note=t("burn_in_note", m="{m}"))
+    return lab
+
+
+def _slider(name: str, spec, value) -> dict:
+    options = list(spec.options)
+    index = min(range(len(options)), key=lambda i: abs(options[i] - value))
+    return {"name": name, "label": t(spec.label), "options": options, "shown": [str(o) for o in options],
+            "index": index}
+
+
+def sliders(sampler: str, T: float, step: float | None) -> list[dict]:
+    out = [_slider("T", M.SPECS["T"], T)]
+    if sampler in M.STEP_SPECS:
+        out.append(_slider("step", M.STEP_SPECS[sampler], step))
+    return out
+
+
+def tune_key(sampler: str, T: float, step: float | None) -> str:
+    """The browser's name for (T, step): the slider indices joined by "|"."""
+    return "|".join(str(s["index"]) for s in sliders(sampler, T, step))
+
+
+def updates(value, sampler: str) -> dict:
+    """Session-state values for a ``tune`` trigger ``{"T": …, "step": …}`` from the browser.
+
+    Every value is range-checked like a URL value (snapped to the nearest allowed notch);
+    anything that is not a finite number is ignored, so the setting stays as it was.
+    """
+    out = {}
+    if not isinstance(value, dict):
+        return out
+    for name, spec in (("T", M.SPECS["T"]), ("step", M.STEP_SPECS.get(sampler))):
+        v = value.get(name)
+        if spec is None or isinstance(v, bool) or not isinstance(v, (int, float)):
+            continue
+        parsed, note = spec.parse(str(v))
+        if note is None or note[0] == "clamped":
+            out[spec.key] = parsed
+    return out
+
+
+def apply() -> None:
+    """The canvas's ``on_tune_change`` callback: runs before the script, so the page reads the
+    new values like any other setting."""
+    result = st.session_state.get(CANVAS_KEY)
+    value = result.get("tune") if hasattr(result, "get") else getattr(result, "tune", None)
+    st.session_state.update(updates(value, st.session_state.get(M.SPECS["sampler"].key, "mh")))
+    st.session_state[TUNED] = True
+
+
+_PACKED: OrderedDict = OrderedDict()  # (clip id, steps held, language) -> packed clip
+_PACKED_MAX = 16
+_packed_lock = threading.Lock()
+
+
+def clip(key: tuple, trace, picture, m: int, show: str) -> dict:
+    """The canvas payload of run ``key`` (its first steps or the whole run), packed once per
+    language and kept: a neighbour is sent again with every run until the student moves."""
+    memo = (R.clip_id(key, m, show), trace.n_steps, lang())
+    with _packed_lock:
+        if memo in _PACKED:
+            _PACKED.move_to_end(memo)
+            return dict(_PACKED[memo])
+    values = picture.density if show == "density" else np.where(np.isfinite(picture.energy), picture.energy, np.inf)
+    packed = pack_clip(trace.positions, trace.proposals, trace.accepted, values, picture.box, m,
+                       half=trace.half, labels=labels(), colors=fig.PALETTE, clip_id=memo[0], n_total=key[7])
+    with _packed_lock:
+        _PACKED[memo] = packed
+        while len(_PACKED) > _PACKED_MAX:
+            _PACKED.popitem(last=False)
+    return dict(packed)
+
+
+def payload(key: tuple, m: int, show: str) -> dict:
+    """What the canvas needs besides the clip: its sliders, the neighbours' clips that are
+    computed, and when to ask again for those that are not (``missing``, ``eta_ms``)."""
+    target, formula, sampler, step, T, *_rest, half = key
+    near, missing, eta_s = R.near_runs(key)
+    sent = []
+    for t_, s_, trace in near:
+        n_key = key[:3] + (s_, t_) + key[5:]
+        picture = M.exact_grid(target, formula, t_, M.DISPLAY_GRID, picture=True, half=half)
+        sent.append([tune_key(sampler, t_, s_), clip(n_key, trace, picture, m, show)])
+    return {
+        "tune": {"ctx": R.clip_id(key[:3], key[5:], m, show, lang()), "key": tune_key(sampler, T, step),
+                 "sliders": sliders(sampler, T, step)},
+        "near": sent,
+        "missing": missing,
+        # the worker starts when the page's run ends (~0.2 s) and runs at low priority
+        "eta_ms": round(1300 * eta_s + 250) if missing else 0,
+    }
