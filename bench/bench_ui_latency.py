@@ -5,20 +5,21 @@ One run, headless Debian Chromium on this machine, prints ONE JSON object (and w
 
 floor    bench/apps/bare_slider.py: ArrowRight/ArrowLeft on an st.slider -> the st.write text
          shows the new value (a MutationObserver sees the text).
-mcmc     /mcmc?target=mixture&chains=4&steps=2000 (MH): a key press on "Temperature T" or on
-         "Proposal width σ" -> the chain canvas has drawn the new clip (its data-rendered
-         attribute increments; the component draws synchronously before setting it, the
-         browser paints it in the same frame).
+mcmc     /mcmc?target=mixture&chains=4&steps=2000 (MH): a key press on the "Temperature T" or
+         "Proposal width σ" slider drawn in the chain canvas -> the canvas has drawn the new
+         clip (its data-rendered attribute increments; the component draws synchronously
+         before setting it, the browser paints it in the same frame).
 
 Every time is taken inside the page with performance.now(): keydown (capture listener) ->
-script state "running" -> the largest websocket message of the rerun arrives (the clip) ->
+[script state "running" -> the websocket message carrying the clip arrives ->]
 data-rendered increments -> script state "notRunning".  No Playwright round trip is in any
-number.
+number.  A clip the browser holds (sent ahead with the previous one) is drawn before any
+script run starts: such presses are marked drawn_by_browser.
 
-The page caches runs (on every setting), so each sample is labelled by whether
+The page caches runs (on every setting), so each sample is also labelled by whether
 the server has computed that (T, σ) before in its life: "cold" = a fresh run (T: also a
 fresh exact grid unless that T was seen), "warm" = a cache hit.  Cold samples come from
-sweeps through values never visited (with one server restart to clear the cache), warm ones
+sweeps through values never visited (server B: a fresh server with prefetch off), warm ones
 from alternating Right/Left between two visited values.
 
 Where the time goes:
@@ -31,7 +32,7 @@ Where the time goes:
 - the page's stages once more in this process, without contention and without caches.
 
 Usage: python bench/bench_ui_latency.py [--n 20] [--floor-n 30] [--out FILE] [-v]
-Takes about 3.5 minutes on 2 cores.
+Takes about 6 minutes on 2 cores.
 """
 
 from __future__ import annotations

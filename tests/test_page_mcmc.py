@@ -188,22 +188,30 @@ def test_neighbouring_slider_values_are_computed_ahead_and_sent_to_the_browser(m
     import threading
 
     from ui import mcmc_runs as R
+    from ui import mcmc_tune as MT
     R.wait_prefetch_idle()  # earlier tests' speculative runs are finished before counting
     calls = []  # the thread that ran each chain computation
     real = R.run_chains
     monkeypatch.setattr(R, "run_chains", lambda *a, **k: calls.append(threading.current_thread().name) or real(*a, **k))
     at = _open({"seed": "4242"}, steps=200)  # a seed no other test uses: nothing cached yet
     first = _clip(at)
-    assert first["near"] == [] and first["missing"] == 4 and first["eta_ms"] > 0
+    assert first["near"] == [] and (first["ready"], first["missing"]) == (0, 4) and first["eta_ms"] > 0
     assert R.wait_prefetch_idle()
     assert calls.count("ebm-prefetch") == 4  # T ±1 notch and σ ±1 notch
     assert len(calls) == 5  # plus the page's own run
-    at.run()  # (as when the browser asks for them: trigger "near")
+    at.run()
     clip = _clip(at)
     # T = 1.0 is notch 6 of 13, σ = 0.8 notch 13 of 22: the keys are the neighbours' notches
-    assert clip["tune"]["key"] == "6|13" and clip["missing"] == 0
-    assert sorted(k for k, _ in clip["near"]) == ["5|13", "6|12", "6|14", "7|13"]
-    near = dict(clip["near"])
+    assert clip["tune"]["key"] == "6|13" and (clip["ready"], clip["missing"]) == (4, 0)
+    assert clip["near"] == []  # sent only when the browser asks (trigger "near": what it holds)
+    at.session_state[MT.ASKED] = ["6|12"]
+    at.run()
+    clip = _clip(at)
+    assert sorted(k for k, _ in clip["near"]) == ["5|13", "6|14", "7|13"]  # not the one it holds
+    at.session_state[MT.ASKED] = []
+    at.run()
+    near = dict(_clip(at)["near"])
+    assert len(near) == 4
     assert near["7|13"]["id"] != clip["id"] and near["7|13"]["grid"] != clip["grid"]  # T = 1.5 reshapes p_T
     assert near["6|14"]["grid"] == clip["grid"]  # a new σ keeps the landscape
     for key, value, notch in (("T", 1.5, "7|13"), ("sigma", 1.0, "7|14")):
@@ -227,6 +235,12 @@ def test_values_from_the_sliders_in_the_picture_are_range_checked():
     assert MT.updates({"step": 0.2}, "hmc") == {"heps": 0.2}
     for junk in (None, "T=2", [1, 2], {"T": "2"}, {"T": float("nan")}, {"T": True}, {"step": float("inf")}):
         assert MT.updates(junk, "mh") == {}
+    # what the browser says it holds, when it asks for the neighbours' clips
+    assert MT.held_keys({"key": "6|13", "have": ["6|12", "7|13"]}) == ["6|12", "7|13"]
+    assert MT.held_keys({"have": ["6|12", "__import__('os')", 5, "1" * 40, "-1|2"]}) == ["6|12"]
+    assert MT.held_keys({"have": ["1"] * 100}) == ["1"] * 16
+    for junk in (None, "have", {"have": "6|12"}, {"key": "6|13"}):
+        assert MT.held_keys(junk) is None
 
 
 def test_every_value_reaches_the_share_link():

@@ -33,9 +33,10 @@ autoplay   start playing as soon as it is drawn
 tune       optional (added by the page): the sliders drawn above the picture that choose
            this clip, ``{ctx, key, sliders: [{name, label, options, shown, index}]}``;
            ``key`` is the slider indices joined by "|", ``ctx`` names everything else
-near       optional: ``[[key, clip], ...]`` clips one notch away, for instant moves
-missing    optional: how many neighbours the server is still computing; ``eta_ms`` when
-           to ask for them (trigger ``near``)
+near       optional: ``[[key, clip], ...]`` clips one notch away, for instant moves (sent
+           when the browser asks, trigger ``near`` = ``{key, have: [keys it holds]}``)
+ready      optional: how many of the neighbours the server has computed; ``missing``:
+           how many it is still computing, ready in about ``eta_ms``
 ========== ============================================================================
 """
 
@@ -1132,23 +1133,25 @@ function neighbourKeys(st) {
   return out;
 }
 
-// The server computes the neighbours in the background after its run; ask for them once they
-// should be ready (data.eta_ms), a few times at most, unless this browser holds them all.
+// The server computes the neighbours in the background after its run.  Ask for the ones this
+// browser lacks: at once when the server has more than it holds, else when the rest should
+// be ready (data.eta_ms); a few times at most per setting.
 function scheduleNear(st, data) {
   cancelNear(st);
-  const key = data.tune.key, ctx = data.tune.ctx;
-  const lacking = neighbourKeys(st).filter((k) => !CLIPS.has(ctx + "#" + k)).length;
+  const key = data.tune.key, ctx = data.tune.ctx, keys = neighbourKeys(st);
+  const held = keys.filter((k) => CLIPS.has(ctx + "#" + k));
   if (!st.nearAsks || st.nearAsks.key !== ctx + "#" + key) st.nearAsks = { key: ctx + "#" + key, n: 0 };
-  const ask = lacking > 0 && (data.missing | 0) > 0 && st.nearAsks.n < NEAR_ASKS && !!st.setTrigger;
+  const more = (data.ready | 0) > held.length, later = (data.missing | 0) > 0;
+  const ask = held.length < keys.length && (more || later) && st.nearAsks.n < NEAR_ASKS && !!st.setTrigger;
   setAttr(st, "data-near-pending", ask ? "1" : "0");
   if (!ask) return;
-  const wait = Math.max(250, Math.min(4000, +data.eta_ms || 600));
+  const wait = more ? 30 : Math.max(250, Math.min(4000, +data.eta_ms || 600));
   st.nearTimer = setTimeout(function again() {
     st.nearTimer = null;
     if (!st.alive || tunePending(st) || st.nearAsks.n >= NEAR_ASKS) return;
     st.nearAsks.n++;
-    st.setTrigger("near", key);
-    // if the answer is the same message as before, no new data comes: ask again later
+    st.setTrigger("near", { key, have: neighbourKeys(st).filter((k) => CLIPS.has(ctx + "#" + k)) });
+    // an answer that changes nothing sends no new data: look again later
     st.nearTimer = setTimeout(again, Math.max(800, wait));
   }, wait);
 }
@@ -1267,14 +1270,15 @@ def _noop() -> None:
     pass
 
 
-def chain_canvas(data: dict, *, key: str, height: int = 560, on_tune=None):
+def chain_canvas(data: dict, *, key: str, height: int = 560, on_tune=None, on_near=None):
     """Mount the chain player.  ``data`` comes from :func:`pack_clip` (plus, optionally, the
     page's ``tune`` / ``near`` / ``missing`` / ``eta_ms``: see the module docstring).
 
     Returns Streamlit's ``ComponentResult``: ``result.click`` is ``[x, y]`` in data coordinates
     on the script run triggered by a click on the plot, ``result.tune`` the ``{name: value}``
     chosen on the in-picture sliders (``on_tune`` is called first, before the script runs), and
-    ``result.near`` set when the browser asks for the clips one notch away (else ``None``).
+    ``result.near`` = ``{"key": …, "have": [keys held]}`` when the browser asks for the clips
+    one notch away (``on_near`` is called first; else ``None``).
     """
     return _component()(
         key=key,
@@ -1283,5 +1287,5 @@ def chain_canvas(data: dict, *, key: str, height: int = 560, on_tune=None):
         width="stretch",
         on_click_change=_noop,
         on_tune_change=on_tune or _noop,
-        on_near_change=_noop,
+        on_near_change=on_near or _noop,
     )

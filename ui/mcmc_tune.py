@@ -25,6 +25,7 @@ from .i18n import lang, t
 
 CANVAS_KEY = "mcmc_canvas"
 TUNED = "_mcmc_tuned"  # set by ``apply``: this rerun comes from a slider in the picture
+ASKED = "_mcmc_near_have"  # set by ``asked``: the browser asks for the neighbours (it holds these)
 
 
 def labels() -> dict[str, str]:
@@ -82,6 +83,26 @@ def apply() -> None:
     st.session_state[TUNED] = True
 
 
+def held_keys(value) -> list[str] | None:
+    """The neighbour keys a ``near`` trigger says the browser holds (None: not a valid request).
+
+    Only short "i|j" strings of digits are kept, at most 16: the value comes from the browser.
+    """
+    if not isinstance(value, dict) or not isinstance(value.get("have"), list):
+        return None
+    return [k for k in value["have"][:16]
+            if isinstance(k, str) and len(k) <= 12 and all(p.isdigit() for p in k.split("|"))]
+
+
+def asked() -> None:
+    """The canvas's ``on_near_change`` callback: the browser asks for the clips one notch away."""
+    result = st.session_state.get(CANVAS_KEY)
+    value = result.get("near") if hasattr(result, "get") else getattr(result, "near", None)
+    have = held_keys(value)
+    if have is not None:
+        st.session_state[ASKED] = have
+
+
 _PACKED: OrderedDict = OrderedDict()  # (clip id, steps held, language) -> packed clip
 _PACKED_MAX = 16
 _packed_lock = threading.Lock()
@@ -105,20 +126,28 @@ def clip(key: tuple, trace, picture, m: int, show: str) -> dict:
     return dict(packed)
 
 
-def payload(key: tuple, m: int, show: str) -> dict:
-    """What the canvas needs besides the clip: its sliders, the neighbours' clips that are
-    computed, and when to ask again for those that are not (``missing``, ``eta_ms``)."""
+def payload(key: tuple, m: int, show: str, have: list[str] | None = None) -> dict:
+    """What the canvas needs besides the clip: its sliders; how many clips one notch away the
+    server has computed (``ready``) and is computing (``missing``, ready in about ``eta_ms``);
+    and, when the browser asks for them (``have``: the keys it holds), the clips it lacks.
+
+    Each neighbour's clip thus crosses the network once, when asked for, not with every run.
+    """
     target, formula, sampler, step, T, *_rest, half = key
     near, missing, eta_s = R.near_runs(key)
     sent = []
-    for t_, s_, trace in near:
+    for t_, s_, trace in near if have is not None else ():
+        n_tune = tune_key(sampler, t_, s_)
+        if n_tune in have:
+            continue
         n_key = key[:3] + (s_, t_) + key[5:]
         picture = M.exact_grid(target, formula, t_, M.DISPLAY_GRID, picture=True, half=half)
-        sent.append([tune_key(sampler, t_, s_), clip(n_key, trace, picture, m, show)])
+        sent.append([n_tune, clip(n_key, trace, picture, m, show)])
     return {
         "tune": {"ctx": R.clip_id(key[:3], key[5:], m, show, lang()), "key": tune_key(sampler, T, step),
                  "sliders": sliders(sampler, T, step)},
         "near": sent,
+        "ready": len(near),
         "missing": missing,
         # the worker starts when the page's run ends (~0.2 s) and runs at low priority
         "eta_ms": round(1300 * eta_s + 250) if missing else 0,
