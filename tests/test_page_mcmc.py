@@ -334,3 +334,48 @@ def test_a_slow_run_shows_its_first_steps_then_the_whole_run(monkeypatch):
     assert (clip["n_steps"], clip["n_total"]) == (600, 600)
     assert R.estimated_seconds("hmc", 10, 4, 600) > R.SLOW_RUN_S > R.estimated_seconds("mh", 10, 4, 600)
     assert R.is_cached(*sent[0])
+
+
+def test_the_prefetch_worker_serves_the_newest_request_first():
+    """One plan per session, replaced by its newest; the most recent session's plan first."""
+    from ui import mcmc_runs as R
+    assert R.wait_prefetch_idle()
+    with R._cond:
+        saved = list(R._plans.items())
+        R._plans.clear()
+        try:
+            R._queue_locked("a", ["a1", "a2"])
+            R._queue_locked("b", ["b1"])
+            R._queue_locked("a", ["a3"])  # session a moved again: its old plan is dropped
+            assert [R._next_job_locked() for _ in range(3)] == ["a3", "b1", None]
+            assert not R._plans  # finished plans are forgotten
+        finally:
+            R._plans.clear()
+            R._plans.update(saved)
+
+
+def test_slow_runs_have_their_neighbours_first_steps_computed_and_sent_ahead(monkeypatch):
+    """HMC (600 x 10 leapfrog steps, ~0.5 s a run) is too slow to compute ahead whole: the worker
+    computes the neighbours' first steps, the browser gets them as partial clips (it plays them
+    and waits for the rest), and a move there computes only the rest of the run."""
+    import threading
+
+    from ui import mcmc_runs as R
+    from ui import mcmc_tune as MT
+    assert R.wait_prefetch_idle()
+    at = _open({"sampler": "hmc", "seed": "4343"}, steps=600)
+    assert R.wait_prefetch_idle()
+    at.session_state[MT.ASKED] = []
+    at.run()
+    clip = _clip(at)
+    assert (clip["ready"], clip["missing"]) == (4, 0)
+    near = dict(clip["near"])
+    assert sorted(near) == ["5|10", "6|11", "6|9", "7|10"]  # T = 1.0 (notch 6), ε = 0.2 (notch 10)
+    assert all((c["n_steps"], c["n_total"]) == (R.PREFIX_STEPS, 600) for c in near.values())
+    steps_run = []  # (thread, steps) of every chain computation from here on
+    real = R._run
+    monkeypatch.setattr(R, "_run", lambda *a, **k: steps_run.append((threading.current_thread().name, a[7]))
+                        or real(*a, **k))
+    _tune(at, T=1.5)
+    assert [n for th, n in steps_run if th != "ebm-prefetch"] == [600]  # the first steps came from the cache
+    assert _clip(at)["id"] == near["7|10"]["id"]  # the whole run plays on from the clip the browser held

@@ -74,6 +74,7 @@ class RunCache:
 
 
 RUNS = RunCache(RUN_CACHE)
+PREFIXES = RunCache(RUN_CACHE)  # first steps of runs too slow to compute ahead whole (by the same key)
 
 
 def _run(target, formula, sampler, step, T, L, chains, steps, seed, starts, points, half, progress=None):
@@ -118,8 +119,17 @@ PREFIX_STEPS = 250  # a cold run first shows this many steps (4 s of play at the
 
 def run_prefix(target, formula, sampler, step, T, L, chains, steps, seed, starts, points, half=CUSTOM_HALF):
     """The first ``PREFIX_STEPS`` steps of ``run`` with the same settings: the very same draws
-    (one seeded generator, consumed step by step), so the whole run continues it exactly."""
-    return _run(target, formula, sampler, step, T, L, chains, min(steps, PREFIX_STEPS), seed, starts, points, half)
+    (one seeded generator, consumed step by step), so the whole run continues it exactly.
+    Cached (``PREFIXES``): the worker computes them ahead for runs too slow to compute whole."""
+    return _prefix((target, formula, sampler, step, T, L, chains, steps, seed, starts, points, half))
+
+
+def _prefix(key: tuple, progress=None):
+    trace = PREFIXES.get(key)
+    if trace is None:
+        short = key[:7] + (min(key[7], PREFIX_STEPS),) + key[8:]
+        trace = PREFIXES.put(key, _run(*short, progress=progress))
+    return trace
 
 
 def first_steps_only(key: tuple, slider_moved: bool) -> bool:
@@ -219,11 +229,12 @@ def prefetch_neighbours(target, formula, sampler, step, T, L, chains, steps, see
     browser, which asks for them, can switch to them with no server run at all).
 
     Called after the page has been drawn.  The worker pauses while any page run works for a
-    student; runs costing more than ~0.5 s each are not computed ahead.  Returns the plan.
+    student.  Runs costing more than ~0.5 s each (HMC, Gibbs, 16 x 5,000 steps) are computed
+    ahead only as their first ``PREFIX_STEPS`` steps (``_ahead``).  Returns the plan.
     """
     last = st.session_state.get("_last_run_key")
     st.session_state["_last_run_key"] = (T, step)
-    if not PREFETCH or _stopping.is_set() or estimated_seconds(sampler, L, chains, steps) > _PREFETCH_BUDGET_S:
+    if not PREFETCH or _stopping.is_set() or _ahead(sampler, L, chains, steps) is None:
         return []
     plan = [(target, formula, sampler, s_, t_, L, chains, steps, seed, starts, points, half)
             for t_, s_ in prefetch_plan(sampler, T, step, last)]
@@ -232,11 +243,15 @@ def prefetch_neighbours(target, formula, sampler, step, T, L, chains, steps, see
     return plan
 
 
+def _queue_locked(session: str, plan: list) -> None:
+    _plans[session] = list(plan)  # (its older plan, if any, is dropped)
+    _plans.move_to_end(session)
+
+
 def _submit(session: str, plan: list, ctx) -> None:
     global _worker
     with _cond:
-        _plans[session] = list(plan)
-        _plans.move_to_end(session)
+        _queue_locked(session, plan)
         if _worker is None:
             _worker = threading.Thread(target=_work, name="ebm-prefetch", daemon=True)
             if ctx is not None:  # cached functions expect a script context (else they log warnings)
@@ -284,12 +299,26 @@ def _work() -> None:
                 _cond.notify_all()
 
 
+def _ahead(sampler: str, L: int, chains: int, steps: int) -> str | None:
+    """What the worker computes ahead for such runs: "whole", "first steps" or nothing."""
+    if estimated_seconds(sampler, L, chains, steps) <= _PREFETCH_BUDGET_S:
+        return "whole"
+    if estimated_seconds(sampler, L, chains, min(steps, PREFIX_STEPS)) <= _PREFETCH_BUDGET_S:
+        return "first steps"
+    return None
+
+
 def _compute(key: tuple) -> None:
-    target, formula, _sampler, _step, T, *_rest, half = key
+    target, formula, sampler, _step, T, L, chains, steps, *_rest, half = key
     exact_grid(target, formula, T, EXACT_GRID, half=half)  # (cached: free when T did not change)
     exact_grid(target, formula, T, DISPLAY_GRID, picture=True, half=half)
-    if key not in RUNS:  # pausing (every 25 steps) while the page works for someone
+    if key in RUNS:
+        return
+    # (pausing every 25 steps while the page works for someone)
+    if _ahead(sampler, L, chains, steps) == "whole":
         RUNS.put(key, _run(*key, progress=_wait_for_foreground))
+    else:
+        _prefix(key, progress=_wait_for_foreground)
 
 
 def wait_prefetch_idle(timeout: float = 60.0) -> bool:
@@ -303,17 +332,22 @@ NEAR_MAX_CHAIN_STEPS = 40_000
 
 
 def near_runs(key: tuple) -> tuple[list[tuple[float, float, object]], int, float]:
-    """The runs one slider notch away from ``key`` that are computed: ``[(T, step, trace)]``,
-    and how many more the worker will compute, with their estimated seconds in all."""
+    """The runs one slider notch away from ``key`` that are computed, whole or (for slow runs)
+    their first steps: ``[(T, step, trace)]``; and how many more the worker will compute,
+    with their estimated seconds in all."""
     target, formula, sampler, step, T, L, chains, steps, seed, starts, points, half = key
-    if chains * steps > NEAR_MAX_CHAIN_STEPS:
+    ahead = _ahead(sampler, L, chains, steps) if PREFETCH else None
+    n = steps if ahead == "whole" else min(steps, PREFIX_STEPS)
+    if chains * n > NEAR_MAX_CHAIN_STEPS:
         return [], 0, 0.0
-    ahead = PREFETCH and estimated_seconds(sampler, L, chains, steps) <= _PREFETCH_BUDGET_S
     done, missing = [], 0
     for t_, s_ in prefetch_plan(sampler, T, step, None):
-        trace = RUNS.peek((target, formula, sampler, s_, t_, L, chains, steps, seed, starts, points, half))
+        n_key = (target, formula, sampler, s_, t_, L, chains, steps, seed, starts, points, half)
+        trace = RUNS.peek(n_key)
+        if trace is None:
+            trace = PREFIXES.peek(n_key)
         if trace is not None:
             done.append((t_, s_, trace))
-        elif ahead:
+        elif ahead is not None:
             missing += 1
-    return done, missing, missing * estimated_seconds(sampler, L, chains, steps)
+    return done, missing, missing * estimated_seconds(sampler, L, chains, n)
