@@ -259,7 +259,7 @@ _CSS = r"""
 /* a clip the browser does not hold yet is on its way: dim the old one (after a beat, so a
    quick answer never flashes) */
 .ebm-stage.ebm-waiting { opacity: 0.55; transition: opacity 0.15s ease 0.12s; }
-.ebm-tune { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 32px; padding: 2px 4px 4px; }
+.ebm-tune { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 32px; padding: 5px 6px 4px; }
 .ebm-tune:empty { display: none; }
 .ebm-tune-item { display: inline-flex; align-items: center; gap: 0.7rem; flex: 1 1 15rem; min-width: 13rem; }
 .ebm-tune-label { white-space: nowrap; font-size: 0.95rem; }
