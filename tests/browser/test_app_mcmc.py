@@ -376,3 +376,23 @@ def test_select_boxes_follow_the_language_switch(streamlit_server, page, wait_fo
     wait_for_app_idle(page)
     assert _selectbox_text(page, "采样方法") == "Metropolis–Hastings（随机游走）"
     assert _selectbox_text(page, "目标分布 p(x) ∝ exp(−E(x)/T)") == "高斯混合（3 个模式）"
+
+
+def test_fast_presses_end_in_a_consistent_page(streamlit_server, page, wait_for_app_idle, wait_until):
+    """Five presses faster than the server can answer (a key held down): whatever clips were
+    held or not, the page ends showing the last value's clip, with the link and numbers for it."""
+    url = streamlit_server(APP)
+    page.goto(f"{url}/mcmc?chains=2&steps=400&m=50&seed=5")
+    _wait_canvas_drawn(page, wait_for_app_idle, wait_until)
+    thumb = _tune(page, "T")
+    thumb.focus()
+    for _ in range(5):
+        thumb.press("ArrowRight", delay=10)
+    wait_until(lambda: "T=10.0" in _href(page), timeout=60, message="the last T in the link")
+    wait_until(lambda: _attr(page, "data-tune") == _attr(page, "data-tune-shown") == "11|13"
+               and _attr(page, "data-waiting") == "0", timeout=60, message="the last value's clip")
+    wait_for_app_idle(page)
+    assert _tune_value(page, "T") == "10.0"
+    link = page.locator("[data-testid='stCode']").last.inner_text()
+    assert "T=10.0" in link, link
+    assert_no_errors(page)
