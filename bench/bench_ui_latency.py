@@ -71,6 +71,7 @@ CANVAS = "[data-testid='ebm-chain-canvas']"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 GOAL_RATIO = 3.0
 GAP_MS = 400  # between the idle app and the next key press (--gap-ms)
+STEADY_MS = 600  # the brisk student's rhythm (one press every 0.6 s)
 
 # Before any page script: log every websocket message (arrival time, bytes) in page time.
 WS_LOG_INIT = """
@@ -525,8 +526,13 @@ class Page:
             return self.control(label).get_attribute("aria-valuetext")
         return self.slider(label).locator("[data-testid='stSliderThumbValue']").inner_text().strip()
 
-    def press(self, label: str, key: str, *, canvas: bool, text: str | None = None) -> dict:
-        """Arm, press ``key`` on the slider, wait for the picture/text and the idle app; return the record."""
+    def press(self, label: str, key: str, *, canvas: bool, text: str | None = None,
+              every_ms: float | None = None) -> dict:
+        """Arm, press ``key`` on the slider, wait for the picture/text and the idle app; return the record.
+
+        ``every_ms``: a student who presses again as soon as the picture has changed and
+        ``every_ms`` have passed (no waiting for the server or for the neighbours' clips)."""
+        t_press = time.perf_counter()
         thumb = self.control(label)
         thumb.focus()
         root = self.page.locator(CANVAS).element_handle() if canvas else None
@@ -535,6 +541,9 @@ class Page:
         thumb.press(key, timeout=30_000)
         self.page.wait_for_function("() => window.__recDone === true", timeout=70_000, polling=50)
         rec = self.page.evaluate(COLLECT_JS)
+        if every_ms is not None:
+            self.page.wait_for_timeout(max(0.0, every_ms - 1000 * (time.perf_counter() - t_press)))
+            return rec
         if canvas:
             # a clip the browser held is drawn before the server hears of the move: wait until the
             # server's own clip for it has arrived (its run has happened) before "settled"
@@ -671,14 +680,14 @@ class McmcSession:
         self.p.page.wait_for_timeout(1000)
         server_runs(self.srv, 0.5)
 
-    def press(self, which: str, key: str, paused: bool = False) -> dict:
+    def press(self, which: str, key: str, paused: bool = False, every_ms: float | None = None) -> dict:
         label = T_LABEL if which == "T" else S_LABEL
         if paused:
             self.pause_canvas()
         before = self.state()
         log(f"  {which} {key} from T={before[0]} σ={before[1]}")
         try:
-            rec = self.p.press(label, key, canvas=True)
+            rec = self.p.press(label, key, canvas=True, every_ms=every_ms)
         except Exception as e:  # noqa: BLE001 - a stall: record it, start a fresh page, go on
             stall = {"slider": which, "key": key, "from_T": before[0], "from_sigma": before[1],
                      "error": f"{type(e).__name__}: {str(e).splitlines()[0][:200]}",
@@ -733,6 +742,11 @@ def measure_mcmc(browser, n: int, workdir: Path, quick: bool = False, js_profile
             keep(a.press("sigma", "ArrowRight" if i % 2 == 0 else "ArrowLeft", paused=True), "warm-paused")
         if js_profile_n:
             meta["js_profile_warm_sigma"] = js_profile(a, js_profile_n)
+        # diagnostic: σ one notch down every 0.6 s, through values never visited, not waiting
+        # for the server or for the neighbours (a student stepping briskly)
+        for _ in range(min(n, 10)):
+            keep(a.press("sigma", "ArrowLeft", every_ms=STEADY_MS), "steady")
+        a.press("sigma", "ArrowRight")  # (waits until the page has settled)
         a.press("T", "End")  # T = 20 (cold, not counted), then walk down through every T
         for _ in range(n_t):
             keep(a.press("T", "ArrowLeft"), "sweep-A")
@@ -770,10 +784,10 @@ def measure_mcmc(browser, n: int, workdir: Path, quick: bool = False, js_profile
     out = {}
     for which in ("T", "sigma"):
         mine = [s for s in samples if s["slider"] == which and s["changed"] and s["total_ms"] is not None
-                and not s["paused_before"]]
-        fresh = [s for s in mine if not s["run_cached"]]
-        # warm: a value this page visited before; next-notch: never visited, but computed ahead by
-        # the page's prefetch; cold: never visited and computed during the press (server B: always).
+                and not s["paused_before"] and s["phase"] != "steady"]
+        # Moves the server had to answer: warm = a value this page visited before; next-notch =
+        # never visited, but computed ahead by the page's prefetch; cold = never visited and
+        # computed during the press (server B: always).
         by_browser = [s for s in mine if s.get("drawn_by_browser")]
         by_server = [s for s in mine if not s.get("drawn_by_browser")]
         # every one-notch move of a student who pauses between moves (server A, prefetch on):
@@ -787,6 +801,8 @@ def measure_mcmc(browser, n: int, workdir: Path, quick: bool = False, js_profile
                       "server: warm": group_stats([s for s in by_server if s["run_cached"]])}
     paused = [s for s in samples if s["paused_before"] and s["changed"] and s["total_ms"] is not None]
     out["sigma"]["warm_canvas_paused_first (diagnostic)"] = group_stats(paused)
+    steady = [s for s in samples if s["phase"] == "steady" and s["changed"] and s["total_ms"] is not None]
+    out["sigma"][f"one press every {STEADY_MS} ms, fresh values (diagnostic)"] = group_stats(steady)
     meta["timeouts"] = sum(1 for s in samples if s.get("timeout"))
     meta["unchanged_presses"] = sum(1 for s in samples if not s["changed"] and not s.get("stall"))
     return out, {"meta": meta, "samples": samples}

@@ -173,10 +173,13 @@ def test_prefetch_plan_puts_the_likely_next_move_first():
     from ui import mcmc_runs as R
     # first visit: T neighbours (up, then down), then σ neighbours
     assert R.prefetch_plan("mh", 1.0, 0.8, None) == [(1.5, 0.8), (0.7, 0.8), (1.0, 1.0), (1.0, 0.5)]
-    # the user just lowered T: keep going down first
-    assert R.prefetch_plan("mh", 1.0, 0.8, (1.5, 0.8))[0] == (0.7, 0.8)
-    # the user just raised σ: σ first, upwards
-    assert R.prefetch_plan("mh", 1.0, 0.8, (1.0, 0.5))[:2] == [(1.0, 1.0), (1.0, 0.5)]
+    # the user just lowered T: keep going down first, then two notches down, then the rest
+    assert R.prefetch_plan("mh", 1.0, 0.8, (1.5, 0.8)) == [(0.7, 0.8), (0.5, 0.8), (1.5, 0.8), (1.0, 1.0),
+                                                          (1.0, 0.5)]
+    # the user just raised σ: σ first, upwards (0.8 -> 1.0 -> 1.5)
+    assert R.prefetch_plan("mh", 1.0, 0.8, (1.0, 0.5))[:3] == [(1.0, 1.0), (1.0, 1.5), (1.0, 0.5)]
+    # at the end of the slider there is no second notch on
+    assert R.prefetch_plan("mh", 10.0, 0.8, (5.0, 0.8))[:2] == [(20.0, 0.8), (5.0, 0.8)]
     # Gibbs has no step size; the ends of the T slider have one neighbour
     assert R.prefetch_plan("gibbs", 20.0, 0.0, None) == [(10.0, 0.0)]
 

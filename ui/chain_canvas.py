@@ -36,7 +36,7 @@ tune       optional (added by the page): the sliders drawn above the picture tha
 near       optional: ``[[key, clip], ...]`` clips one notch away, for instant moves (sent
            when the browser asks, trigger ``near`` = ``{key, have: [keys it holds]}``)
 ready      optional: how many of the neighbours the server has computed; ``missing``:
-           how many it is still computing, ready in about ``eta_ms``
+           how many it is still computing, the next ready in about ``eta_ms``
 ========== ============================================================================
 """
 
@@ -318,7 +318,7 @@ const STATES = new WeakMap();    // parentElement -> state (the function is call
 // the server's run.  Least recently used first; a clip is ~0.2 MB of base64.
 const CLIPS = new Map(), CLIP_CACHE_MAX = 24;
 const PENDING_MS = 6000;         // a slider choice sent to the server is trusted this long
-const NEAR_ASKS = 4;             // at most this many requests for the neighbours of one setting
+const NEAR_ASKS = 6;             // at most this many requests for the neighbours of one setting
 
 // frames drawn since the last Play, when it started (performance.now()), payloads drawn,
 // and the ms spent drawing those frames (for benchmarks)
@@ -1133,9 +1133,9 @@ function neighbourKeys(st) {
   return out;
 }
 
-// The server computes the neighbours in the background after its run.  Ask for the ones this
-// browser lacks: at once when the server has more than it holds, else when the rest should
-// be ready (data.eta_ms); a few times at most per setting.
+// The server computes the neighbours in the background after its run, the likeliest next move
+// first.  Ask for the ones this browser lacks: at once when the server has more than it
+// holds, else when the next should be ready (data.eta_ms); a few times at most per setting.
 function scheduleNear(st, data) {
   cancelNear(st);
   const key = data.tune.key, ctx = data.tune.ctx, keys = neighbourKeys(st);
@@ -1150,9 +1150,11 @@ function scheduleNear(st, data) {
     st.nearTimer = null;
     if (!st.alive || tunePending(st) || st.nearAsks.n >= NEAR_ASKS) return;
     st.nearAsks.n++;
-    st.setTrigger("near", { key, have: neighbourKeys(st).filter((k) => CLIPS.has(ctx + "#" + k)) });
+    // (every clip held for these settings, so that none is sent twice; at most 16)
+    const have = [...CLIPS.keys()].filter((k) => k.startsWith(ctx + "#")).map((k) => k.slice(ctx.length + 1));
+    st.setTrigger("near", { key, have: have.slice(-16) });
     // an answer that changes nothing sends no new data: look again later
-    st.nearTimer = setTimeout(again, Math.max(800, wait));
+    st.nearTimer = setTimeout(again, Math.max(600, wait));
   }, wait);
 }
 

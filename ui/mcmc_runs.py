@@ -199,27 +199,54 @@ def _stop_prefetch() -> None:
 PREFETCH = os.environ.get("EBM_PREFETCH", "1") != "0"
 
 
-def _neighbours(options: tuple, value: float) -> list[float]:
+def _neighbours(options: tuple, value: float, d: int = 1) -> list[float]:
+    """The values ``d`` notches above and below ``value`` (those that exist)."""
+    if not options:  # (Gibbs has no step size)
+        return []
     i = min(range(len(options)), key=lambda k: abs(options[k] - value))
-    return [options[j] for j in (i + 1, i - 1) if 0 <= j < len(options)]
+    return [options[j] for j in (i + d, i - d) if 0 <= j < len(options)]
+
+
+def _step_options(sampler: str) -> tuple:
+    return STEP_SPECS[sampler].options if sampler in STEP_SPECS else ()
 
 
 def prefetch_plan(sampler: str, T: float, step: float, last: tuple | None) -> list[tuple[float, float]]:
     """The (T, step) settings one notch away on each slider, most likely next move first.
 
     ``last`` is the previous run's (T, step): the slider the user moved last, in the direction
-    it moved, comes first.
+    it moved, comes first, followed by the setting two notches on in that direction (so that
+    someone stepping on at a steady pace finds the next one ready).
     """
     t_next = _neighbours(TEMPERATURES, T)
-    s_next = _neighbours(STEP_SPECS[sampler].options, step) if sampler in STEP_SPECS else []
-    if last is not None and last[0] > T:
+    s_next = _neighbours(_step_options(sampler), step)
+    down_t = last is not None and last[0] > T
+    down_s = last is not None and last[1] > step
+    if down_t:
         t_next.reverse()  # moving down: the lower value first
-    if last is not None and last[1] > step:
+    if down_s:
         s_next.reverse()
     by_t = [(v, step) for v in t_next]
     by_s = [(T, v) for v in s_next]
     moved_step = last is not None and last[1] != step and last[0] == T
-    return by_s + by_t if moved_step else by_t + by_s
+    moved_t = last is not None and last[0] != T and last[1] == step
+    plan = by_s + by_t if moved_step else by_t + by_s
+    if moved_t or moved_step:
+        options, value, down = (_step_options(sampler), step, down_s) if moved_step else (TEMPERATURES, T, down_t)
+        i = min(range(len(options)), key=lambda k: abs(options[k] - value))
+        j = i - 2 if down else i + 2
+        if 0 <= j < len(options):
+            plan.insert(1, (T, options[j]) if moved_step else (options[j], step))
+    return plan
+
+
+def near_settings(sampler: str, T: float, step: float) -> tuple[list, list]:
+    """The settings one notch away on each slider, and those two notches away (these only
+    computed ahead in the direction of the last move)."""
+    one = [(v, step) for v in _neighbours(TEMPERATURES, T)] + [(T, v) for v in _neighbours(_step_options(sampler), step)]
+    two = ([(v, step) for v in _neighbours(TEMPERATURES, T, 2)]
+           + [(T, v) for v in _neighbours(_step_options(sampler), step, 2)])
+    return one, two
 
 
 def prefetch_neighbours(target, formula, sampler, step, T, L, chains, steps, seed, starts, points,
@@ -332,22 +359,23 @@ NEAR_MAX_CHAIN_STEPS = 40_000
 
 
 def near_runs(key: tuple) -> tuple[list[tuple[float, float, object]], int, float]:
-    """The runs one slider notch away from ``key`` that are computed, whole or (for slow runs)
-    their first steps: ``[(T, step, trace)]``; and how many more the worker will compute,
-    with their estimated seconds in all."""
+    """The runs one slider notch away from ``key`` (and two notches, if computed ahead) that are
+    computed, whole or (for slow runs) their first steps: ``[(T, step, trace)]``; how many more
+    one notch away the worker will compute; and the estimated seconds of one of those."""
     target, formula, sampler, step, T, L, chains, steps, seed, starts, points, half = key
     ahead = _ahead(sampler, L, chains, steps) if PREFETCH else None
     n = steps if ahead == "whole" else min(steps, PREFIX_STEPS)
     if chains * n > NEAR_MAX_CHAIN_STEPS:
         return [], 0, 0.0
     done, missing = [], 0
-    for t_, s_ in prefetch_plan(sampler, T, step, None):
+    one, two = near_settings(sampler, T, step)
+    for t_, s_ in one + two:
         n_key = (target, formula, sampler, s_, t_, L, chains, steps, seed, starts, points, half)
         trace = RUNS.peek(n_key)
         if trace is None:
             trace = PREFIXES.peek(n_key)
         if trace is not None:
             done.append((t_, s_, trace))
-        elif ahead is not None:
+        elif ahead is not None and (t_, s_) in one:
             missing += 1
-    return done, missing, missing * estimated_seconds(sampler, L, chains, n)
+    return done, missing, estimated_seconds(sampler, L, chains, n)

@@ -128,13 +128,14 @@ def clip(key: tuple, trace, picture, m: int, show: str) -> dict:
 
 def payload(key: tuple, m: int, show: str, have: list[str] | None = None) -> dict:
     """What the canvas needs besides the clip: its sliders; how many clips one notch away the
-    server has computed (``ready``) and is computing (``missing``, ready in about ``eta_ms``);
+    server has computed (``ready``) and is computing (``missing``, the next in about ``eta_ms``);
     and, when the browser asks for them (``have``: the keys it holds), the clips it lacks.
 
     Each neighbour's clip thus crosses the network once, when asked for, not with every run.
     """
     target, formula, sampler, step, T, *_rest, half = key
-    near, missing, eta_s = R.near_runs(key)
+    near, missing, one_s = R.near_runs(key)
+    one, _two = R.near_settings(sampler, T, step)
     sent = []
     for t_, s_, trace in near if have is not None else ():
         n_tune = tune_key(sampler, t_, s_)
@@ -147,8 +148,9 @@ def payload(key: tuple, m: int, show: str, have: list[str] | None = None) -> dic
         "tune": {"ctx": R.clip_id(key[:3], key[5:], m, show, lang()), "key": tune_key(sampler, T, step),
                  "sliders": sliders(sampler, T, step)},
         "near": sent,
-        "ready": len(near),
+        "ready": sum(1 for t_, s_, _trace in near if (t_, s_) in one),  # (of those one notch away)
         "missing": missing,
-        # the worker starts when the page's run ends (~0.2 s) and runs at low priority
-        "eta_ms": round(1300 * eta_s + 250) if missing else 0,
+        # when the next one should be ready: the worker starts when the page's run ends
+        # (~0.2 s), runs at low priority, and computes the likeliest next move first
+        "eta_ms": round(1300 * one_s + 250) if missing else 0,
     }
