@@ -215,6 +215,13 @@ def test_neighbouring_slider_values_are_computed_ahead_and_sent_to_the_browser(m
     at.run()
     near = dict(_clip(at)["near"])
     assert len(near) == 4
+    # it holds this setting's clip too: the answer leaves it out (only its id and signature)
+    at.session_state[MT.ASKED] = ["6|13", "5|13"]
+    at.run()
+    stub = _clip(at)
+    assert stub["held"] is True and "pos" not in stub and "grid" not in stub
+    assert (stub["id"], stub["sig"]) == (clip["id"], clip["sig"])
+    assert sorted(k for k, _ in stub["near"]) == ["6|12", "6|14", "7|13"]
     assert near["7|13"]["id"] != clip["id"] and near["7|13"]["grid"] != clip["grid"]  # T = 1.5 reshapes p_T
     assert near["6|14"]["grid"] == clip["grid"]  # a new σ keeps the landscape
     for key, value, notch in (("T", 1.5, "7|13"), ("sigma", 1.0, "7|14")):

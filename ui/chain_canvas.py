@@ -35,6 +35,8 @@ tune       optional (added by the page): the sliders drawn above the picture tha
            ``key`` is the slider indices joined by "|", ``ctx`` names everything else
 near       optional: ``[[key, clip], ...]`` clips one notch away, for instant moves (sent
            when the browser asks, trigger ``near`` = ``{key, have: [keys it holds]}``)
+held       optional: true when the answer to ``near`` leaves out the clip itself because
+           the browser holds it (then only ``v``, ``id``, ``sig`` and the keys below)
 ready      optional: how many of the neighbours the server has computed; ``missing``:
            how many it is still computing, the next ready in about ``eta_ms``
 ========== ============================================================================
@@ -1161,10 +1163,19 @@ function scheduleNear(st, data) {
 // A payload from the server: keep its clips; show it unless the user has moved on since.
 function receive(st, data) {
   const tune = data.tune;
-  if (!tune || !Array.isArray(tune.sliders)) { showClip(st, data); return; }
-  const { near, ...own } = data;
-  cachePut(tune.ctx + "#" + tune.key, own);
+  if (!tune || !Array.isArray(tune.sliders)) { if (data.pos != null) showClip(st, data); return; }
+  const { near, ...rest } = data;
   for (const [k, c] of near || []) cachePut(tune.ctx + "#" + k, c);
+  let own = rest;
+  if (data.held) {  // the answer to "near": the clip itself was left out, this browser holds it
+    own = cacheGet(tune.ctx + "#" + tune.key);
+    if (!own || own.sig !== data.sig) {  // not the same copy: ask again, holding nothing
+      if (st.setTrigger) st.setTrigger("near", { key: tune.key, have: [] });
+      return;
+    }
+  } else {
+    cachePut(tune.ctx + "#" + tune.key, own);
+  }
   if (st.pending && st.pending.key === tune.key) st.pending = null;
   const stale = tunePending(st);  // a newer choice is on its way: keep showing it
   setTune(st, tune);
@@ -1232,7 +1243,7 @@ export default function (component) {
   }
   st.setTrigger = setTriggerValue;
   const gen = ++st.gen;
-  if (data && data.pos != null) {
+  if (data && (data.pos != null || data.held)) {
     if (data !== st.lastData) {
       st.lastData = data;
       receive(st, data);

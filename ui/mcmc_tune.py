@@ -126,6 +126,21 @@ def clip(key: tuple, trace, picture, m: int, show: str) -> dict:
     return dict(packed)
 
 
+def canvas_data(key: tuple, trace, picture, m: int, show: str, have: list[str] | None = None) -> dict:
+    """The chain canvas's data for run ``key``: its clip and ``payload``.
+
+    When the browser asks for the neighbours and says it holds this very setting's clip, the
+    clip is left out (``held``: only its id and signature; the browser checks the signature and
+    asks again, holding nothing, if its copy differs), so the answer carries only what it lacks.
+    """
+    data = clip(key, trace, picture, m, show)
+    extra = payload(key, m, show, have)
+    if have is not None and extra["tune"]["key"] in have:
+        data = {"v": data["v"], "id": data["id"], "sig": data["sig"], "held": True}
+    data.update(extra)
+    return data
+
+
 def payload(key: tuple, m: int, show: str, have: list[str] | None = None) -> dict:
     """What the canvas needs besides the clip: its sliders; how many clips one notch away the
     server has computed (``ready``) and is computing (``missing``, the next in about ``eta_ms``);
