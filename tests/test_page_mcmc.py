@@ -207,16 +207,20 @@ def test_neighbouring_slider_values_are_computed_ahead_and_sent_to_the_browser(m
     # T = 1.0 is notch 6 of 13, σ = 0.8 notch 13 of 22: the keys are the neighbours' notches
     assert clip["tune"]["key"] == "6|13" and (clip["ready"], clip["missing"]) == (4, 0)
     assert clip["near"] == []  # sent only when the browser asks (trigger "near": what it holds)
-    at.session_state[MT.ASKED] = ["6|12"]
+    ctx = clip["tune"]["ctx"]
+    at.session_state[MT.ASKED] = (ctx, ["6|12"])
     at.run()
     clip = _clip(at)
     assert sorted(k for k, _ in clip["near"]) == ["5|13", "6|14", "7|13"]  # not the one it holds
-    at.session_state[MT.ASKED] = []
+    at.session_state[MT.ASKED] = (ctx, [])
     at.run()
     near = dict(_clip(at)["near"])
     assert len(near) == 4
     # it holds this setting's clip too: the answer leaves it out (only its id and signature)
-    at.session_state[MT.ASKED] = ["6|13", "5|13"]
+    at.session_state[MT.ASKED] = ("some other settings", [])  # asked before the page changed: ignored
+    at.run()
+    assert _clip(at)["near"] == [] and "pos" in _clip(at)
+    at.session_state[MT.ASKED] = (ctx, ["6|13", "5|13"])
     at.run()
     stub = _clip(at)
     assert stub["held"] is True and "pos" not in stub and "grid" not in stub
@@ -238,17 +242,20 @@ def test_neighbouring_slider_values_are_computed_ahead_and_sent_to_the_browser(m
 
 def test_values_from_the_sliders_in_the_picture_are_range_checked():
     from ui import mcmc_tune as MT
-    assert MT.updates({"T": 1.5, "step": 0.3}, "mh") == {"T": 1.5, "sigma": 0.3}
+    assert MT.updates({"T": 1.5, "sigma": 0.3}, "mh") == {"T": 1.5, "sigma": 0.3}
     assert MT.updates({"T": 1e9}, "mh") == {"T": 20.0}  # clamped to the slider's end
     assert MT.updates({"T": 1.49}, "ula") == {"T": 1.5}  # snapped to a notch
-    assert MT.updates({"T": 0.5, "step": 0.2}, "gibbs") == {"T": 0.5}  # Gibbs has no step size
-    assert MT.updates({"step": 0.2}, "hmc") == {"heps": 0.2}
-    for junk in (None, "T=2", [1, 2], {"T": "2"}, {"T": float("nan")}, {"T": True}, {"step": float("inf")}):
+    assert MT.updates({"T": 0.5, "sigma": 0.2}, "gibbs") == {"T": 0.5}  # Gibbs has no step size
+    assert MT.updates({"heps": 0.2}, "hmc") == {"heps": 0.2}
+    # a step size from another sampler's slider (sent just before the page switched): ignored
+    assert MT.updates({"T": 2.0, "sigma": 0.3}, "mala") == {"T": 2.0}
+    for junk in (None, "T=2", [1, 2], {"T": "2"}, {"T": float("nan")}, {"T": True}, {"sigma": float("inf")},
+                 {"T": 10 ** 400}):
         assert MT.updates(junk, "mh") == {}
     # what the browser says it holds, when it asks for the neighbours' clips
-    assert MT.held_keys({"key": "6|13", "have": ["6|12", "7|13"]}) == ["6|12", "7|13"]
-    assert MT.held_keys({"have": ["6|12", "__import__('os')", 5, "1" * 40, "-1|2"]}) == ["6|12"]
-    assert MT.held_keys({"have": ["1"] * 100}) == ["1"] * 16
+    assert MT.held_keys({"key": "6|13", "ctx": "abc", "have": ["6|12", "7|13"]}) == ("abc", ["6|12", "7|13"])
+    assert MT.held_keys({"ctx": 5, "have": ["6|12", "__import__('os')", 5, "1" * 40, "-1|2"]}) == ("", ["6|12"])
+    assert MT.held_keys({"have": ["1"] * 100}) == ("", ["1"] * 16)
     for junk in (None, "have", {"have": "6|12"}, {"key": "6|13"}):
         assert MT.held_keys(junk) is None
 
@@ -375,7 +382,7 @@ def test_slow_runs_have_their_neighbours_first_steps_computed_and_sent_ahead(mon
     assert R.wait_prefetch_idle()
     at = _open({"sampler": "hmc", "seed": "4343"}, steps=600)
     assert R.wait_prefetch_idle()
-    at.session_state[MT.ASKED] = []
+    at.session_state[MT.ASKED] = (_clip(at)["tune"]["ctx"], [])
     at.run()
     clip = _clip(at)
     assert (clip["ready"], clip["missing"]) == (4, 0)
@@ -389,3 +396,30 @@ def test_slow_runs_have_their_neighbours_first_steps_computed_and_sent_ahead(mon
     _tune(at, T=1.5)
     assert [n for th, n in steps_run if th != "ebm-prefetch"] == [600]  # the first steps came from the cache
     assert _clip(at)["id"] == near["7|10"]["id"]  # the whole run plays on from the clip the browser held
+
+
+def test_the_canvas_callbacks_store_checked_values(monkeypatch):
+    """``apply`` (trigger "tune") and ``asked`` (trigger "near") read the canvas's result before
+    the script runs; Streamlit presents it as a dict-like object in session state."""
+    from types import SimpleNamespace
+
+    from ui import mcmc_tune as MT
+
+    class Result(dict):
+        pass
+
+    state = {"sampler": "mh", "T": 1.0, "sigma": 0.8}
+    monkeypatch.setattr(MT, "st", SimpleNamespace(session_state=state))
+    state[MT.CANVAS_KEY] = Result(tune={"T": 2.2, "sigma": 0.31}, near=None)
+    MT.apply()
+    assert (state["T"], state["sigma"], state[MT.TUNED]) == (2.0, 0.3, True)  # snapped to notches
+    state[MT.CANVAS_KEY] = Result(tune={"T": "__import__('os')", "sigma": None}, near=None)
+    MT.apply()
+    assert (state["T"], state["sigma"]) == (2.0, 0.3)  # junk changes nothing
+    state[MT.CANVAS_KEY] = Result(tune=None, near={"key": "7|12", "ctx": "c1", "have": ["7|12", "x"]})
+    MT.asked()
+    assert state[MT.ASKED] == ("c1", ["7|12"])
+    del state[MT.ASKED]
+    state[MT.CANVAS_KEY] = Result(tune=None, near="all of them")
+    MT.asked()
+    assert MT.ASKED not in state

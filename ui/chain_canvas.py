@@ -34,7 +34,7 @@ tune       optional (added by the page): the sliders drawn above the picture tha
            this clip, ``{ctx, key, sliders: [{name, label, options, shown, index}]}``;
            ``key`` is the slider indices joined by "|", ``ctx`` names everything else
 near       optional: ``[[key, clip], ...]`` clips one notch away, for instant moves (sent
-           when the browser asks, trigger ``near`` = ``{key, have: [keys it holds]}``)
+           when the browser asks, trigger ``near`` = ``{key, ctx, have: [keys it holds]}``)
 held       optional: true when the answer to ``near`` leaves out the clip itself because
            the browser holds it (then only ``v``, ``id``, ``sig`` and the keys below)
 ready      optional: how many of the neighbours the server has computed; ``missing``:
@@ -320,7 +320,7 @@ const STATES = new WeakMap();    // parentElement -> state (the function is call
 // the server's run.  Least recently used first; a clip is ~0.2 MB of base64.
 const CLIPS = new Map(), CLIP_CACHE_MAX = 24;
 const PENDING_MS = 6000;         // a slider choice sent to the server is trusted this long
-const NEAR_ASKS = 6;             // at most this many requests for the neighbours of one setting
+const NEAR_ASKS = 8;             // requests for one setting's neighbours while none arrives
 
 // frames drawn since the last Play, when it started (performance.now()), payloads drawn,
 // and the ms spent drawing those frames (for benchmarks)
@@ -554,6 +554,7 @@ function destroy(st) {
   st.alive = false;
   st.playing = false;
   cancelNear(st);
+  clearTimeout(st.staleTimer);
   if (st.raf != null) cancelAnimationFrame(st.raf);
   st.raf = null;
   if (st.ro) st.ro.disconnect();
@@ -1050,7 +1051,8 @@ function showTuneValue(t, i) {
 function setTune(st, tune) {
   st.tune = tune;
   const sig = JSON.stringify(tune.sliders.map((s) => [s.name, s.label, s.shown]));
-  if (sig !== st.tuneSig) {
+  const fresh = sig !== st.tuneSig;
+  if (fresh) {
     st.tuneSig = sig;
     st.ui.tune.innerHTML = "";
     st.tuneInputs = tune.sliders.map((s) => {
@@ -1061,7 +1063,7 @@ function setTune(st, tune) {
       name.textContent = s.label;
       const inp = document.createElement("input");
       inp.type = "range"; inp.min = "0"; inp.max = String(s.shown.length - 1); inp.step = "1";
-      inp.setAttribute("data-testid", "ebm-tune-" + s.name);
+      inp.setAttribute("data-testid", "ebm-tune-" + (s.role || s.name));
       const val = document.createElement("span");
       val.className = "ebm-tune-value";
       val.setAttribute("aria-hidden", "true");  // the input's aria-valuetext says it
@@ -1073,8 +1075,9 @@ function setTune(st, tune) {
     });
   }
   st.tuneInputs.forEach((t, k) => { t.s = tune.sliders[k]; });
-  // The server's positions, unless the user has chosen since this run started.
-  if (!tunePending(st)) {
+  // The server's positions, unless the user has chosen since this run started (new inputs
+  // always start from the server's).
+  if (fresh || !tunePending(st)) {
     st.tuneInputs.forEach((t, k) => { t.inp.value = String(t.s.index); showTuneValue(t, t.s.index); });
   }
 }
@@ -1100,19 +1103,20 @@ function onTuneInput(st) {
   const idx = tuneIndices(st);
   st.tuneInputs.forEach((t, k) => showTuneValue(t, idx[k]));
   const key = idx.join("|");
-  st.pending = { key, at: performance.now() };
+  st.pending = { key, ctx: st.tune.ctx, at: performance.now() };
   cancelNear(st);
   const d = cacheGet(st.tune.ctx + "#" + key);
   if (d) { showClip(st, d); st.shownKey = key; }
   setWaiting(st, key !== st.shownKey);
   setAttr(st, "data-tune-shown", st.shownKey || "");
+  setAttr(st, "data-sig-shown", (st.clip && st.clip.sig) || "");
 }
 
 function onTuneCommit(st) {
   if (!st.tune || !st.setTrigger) return;
   const idx = tuneIndices(st), value = {};
   st.tuneInputs.forEach((t, k) => { value[t.s.name] = t.s.options[idx[k]]; });
-  st.pending = { key: idx.join("|"), at: performance.now() };
+  st.pending = { key: idx.join("|"), ctx: st.tune.ctx, at: performance.now() };
   st.setTrigger("tune", value);
 }
 
@@ -1137,26 +1141,30 @@ function neighbourKeys(st) {
 
 // The server computes the neighbours in the background after its run, the likeliest next move
 // first.  Ask for the ones this browser lacks: at once when the server has more than it
-// holds, else when the next should be ready (data.eta_ms); a few times at most per setting.
+// holds, else when the next should be ready (data.eta_ms), backing off while none arrives.
+function heldKeys(ctx) {  // every clip held for these settings (so that none is sent twice)
+  return [...CLIPS.keys()].filter((k) => k.startsWith(ctx + "#")).map((k) => k.slice(ctx.length + 1)).slice(-16);
+}
+
 function scheduleNear(st, data) {
   cancelNear(st);
   const key = data.tune.key, ctx = data.tune.ctx, keys = neighbourKeys(st);
   const held = keys.filter((k) => CLIPS.has(ctx + "#" + k));
-  if (!st.nearAsks || st.nearAsks.key !== ctx + "#" + key) st.nearAsks = { key: ctx + "#" + key, n: 0 };
-  const more = (data.ready | 0) > held.length, later = (data.missing | 0) > 0;
+  const ready = data.ready | 0, id = ctx + "#" + key;
+  if (!st.nearAsks || st.nearAsks.id !== id || ready > st.nearAsks.ready) st.nearAsks = { id, n: 0, ready };
+  const more = ready > held.length, later = (data.missing | 0) > 0;
   const ask = held.length < keys.length && (more || later) && st.nearAsks.n < NEAR_ASKS && !!st.setTrigger;
   setAttr(st, "data-near-pending", ask ? "1" : "0");
   if (!ask) return;
-  const wait = more ? 30 : Math.max(250, Math.min(4000, +data.eta_ms || 600));
+  const eta = Math.max(250, Math.min(4000, +data.eta_ms || 600));
+  const wait = more ? 30 : Math.min(8000, eta * Math.pow(1.5, st.nearAsks.n));
   st.nearTimer = setTimeout(function again() {
     st.nearTimer = null;
     if (!st.alive || tunePending(st) || st.nearAsks.n >= NEAR_ASKS) return;
     st.nearAsks.n++;
-    // (every clip held for these settings, so that none is sent twice; at most 16)
-    const have = [...CLIPS.keys()].filter((k) => k.startsWith(ctx + "#")).map((k) => k.slice(ctx.length + 1));
-    st.setTrigger("near", { key, have: have.slice(-16) });
+    st.setTrigger("near", { key, ctx, have: heldKeys(ctx) });
     // an answer that changes nothing sends no new data: look again later
-    st.nearTimer = setTimeout(again, Math.max(600, wait));
+    st.nearTimer = setTimeout(again, Math.min(8000, Math.max(600, eta * Math.pow(1.5, st.nearAsks.n))));
   }, wait);
 }
 
@@ -1169,23 +1177,32 @@ function receive(st, data) {
   let own = rest;
   if (data.held) {  // the answer to "near": the clip itself was left out, this browser holds it
     own = cacheGet(tune.ctx + "#" + tune.key);
-    if (!own || own.sig !== data.sig) {  // not the same copy: ask again, holding nothing
-      if (st.setTrigger) st.setTrigger("near", { key: tune.key, have: [] });
+    if (!own || own.sig !== data.sig) {  // not the same copy: ask again, without it
+      CLIPS.delete(tune.ctx + "#" + tune.key);
+      if (st.setTrigger) st.setTrigger("near", { key: tune.key, ctx: tune.ctx, have: heldKeys(tune.ctx) });
       return;
     }
   } else {
     cachePut(tune.ctx + "#" + tune.key, own);
   }
-  if (st.pending && st.pending.key === tune.key) st.pending = null;
+  // the user's choice has been answered, or the page has changed under it (e.g. a new sampler)
+  if (st.pending && (st.pending.key === tune.key || st.pending.ctx !== tune.ctx)) st.pending = null;
   const stale = tunePending(st);  // a newer choice is on its way: keep showing it
   setTune(st, tune);
+  clearTimeout(st.staleTimer);
   if (!stale) {
     showClip(st, own);
     st.shownKey = tune.key;
     setWaiting(st, false);
+  } else {
+    // if that choice is never answered, this answer stands once the choice has expired
+    st.staleTimer = setTimeout(() => { if (st.alive && st.lastData === data) receive(st, data); },
+                               PENDING_MS - (performance.now() - st.pending.at) + 20);
   }
   setAttr(st, "data-tune", tune.key);
   setAttr(st, "data-tune-shown", st.shownKey || "");
+  setAttr(st, "data-sig", data.sig || "");
+  setAttr(st, "data-sig-shown", (st.clip && st.clip.sig) || "");
   setAttr(st, "data-near", String(neighbourKeys(st).filter((k) => CLIPS.has(tune.ctx + "#" + k)).length));
   scheduleNear(st, data);
 }

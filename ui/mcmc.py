@@ -84,7 +84,7 @@ def formula_help() -> str:
 CUSTOM_HALF = 4.0  # default half-width of a typed formula's box
 
 
-@st.cache_resource(max_entries=64)
+@st.cache_resource(max_entries=64, show_spinner=False)  # (also called by the prefetch worker)
 def energy_for(target: str, formula: str, half: float = CUSTOM_HALF):
     """The energy object (compiled formula cached, so typing is not recompiled per rerun).
 

@@ -278,6 +278,8 @@ def _queue_locked(session: str, plan: list) -> None:
 def _submit(session: str, plan: list, ctx) -> None:
     global _worker
     with _cond:
+        if _stopping.is_set():
+            return
         _queue_locked(session, plan)
         if _worker is None:
             _worker = threading.Thread(target=_work, name="ebm-prefetch", daemon=True)
@@ -297,7 +299,17 @@ def _next_job_locked():
 
 
 def _work() -> None:
-    global _worker, _active
+    global _worker
+    try:
+        _work_loop()
+    finally:  # even if it died of an error, the next request starts a new worker
+        with _cond:
+            if _worker is threading.current_thread():
+                _worker = None
+
+
+def _work_loop() -> None:
+    global _active, _worker
     try:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
     except (AttributeError, OSError):  # not Linux: still correct, just not deprioritised
@@ -309,7 +321,7 @@ def _work() -> None:
             while key is None:
                 left = deadline - time.monotonic()
                 if _stopping.is_set() or left <= 0:
-                    _worker = None
+                    _worker = None  # (decided under the lock: a request from now on starts a new one)
                     return
                 _cond.wait(left)
                 key = _next_job_locked()
@@ -365,17 +377,15 @@ def near_runs(key: tuple) -> tuple[list[tuple[float, float, object]], int, float
     target, formula, sampler, step, T, L, chains, steps, seed, starts, points, half = key
     ahead = _ahead(sampler, L, chains, steps) if PREFETCH else None
     n = steps if ahead == "whole" else min(steps, PREFIX_STEPS)
-    if chains * n > NEAR_MAX_CHAIN_STEPS:
-        return [], 0, 0.0
     done, missing = [], 0
     one, two = near_settings(sampler, T, step)
     for t_, s_ in one + two:
         n_key = (target, formula, sampler, s_, t_, L, chains, steps, seed, starts, points, half)
         trace = RUNS.peek(n_key)
-        if trace is None:
+        if trace is None or chains * trace.n_steps > NEAR_MAX_CHAIN_STEPS:  # (too big to send ahead)
             trace = PREFIXES.peek(n_key)
         if trace is not None:
             done.append((t_, s_, trace))
-        elif ahead is not None and (t_, s_) in one:
+        elif ahead is not None and (t_, s_) in one and chains * n <= NEAR_MAX_CHAIN_STEPS:
             missing += 1
     return done, missing, estimated_seconds(sampler, L, chains, n)

@@ -36,11 +36,13 @@ def labels() -> dict[str, str]:
     return lab
 
 
-def _slider(name: str, spec, value) -> dict:
+def _slider(role: str, spec, value) -> dict:
+    # name: the setting's own key ("T", "sigma", "eps", ...), so that a step size chosen on one
+    # sampler's slider can never be applied to another's (see ``updates``)
     options = list(spec.options)
     index = min(range(len(options)), key=lambda i: abs(options[i] - value))
-    return {"name": name, "label": t(spec.label), "options": options, "shown": [str(o) for o in options],
-            "index": index}
+    return {"name": spec.key, "role": role, "label": t(spec.label), "options": options,
+            "shown": [str(o) for o in options], "index": index}
 
 
 def sliders(sampler: str, T: float, step: float | None) -> list[dict]:
@@ -56,17 +58,19 @@ def tune_key(sampler: str, T: float, step: float | None) -> str:
 
 
 def updates(value, sampler: str) -> dict:
-    """Session-state values for a ``tune`` trigger ``{"T": …, "step": …}`` from the browser.
+    """Session-state values for a ``tune`` trigger ``{"T": …, "sigma": …}`` from the browser.
 
-    Every value is range-checked like a URL value (snapped to the nearest allowed notch);
-    anything that is not a finite number is ignored, so the setting stays as it was.
+    Only T and the current sampler's own step size are read (a value from another sampler's
+    slider, sent before the page switched, is ignored).  Every value is range-checked like a
+    URL value (snapped to the nearest allowed notch); anything that is not a finite number is
+    ignored, so the setting stays as it was.
     """
     out = {}
     if not isinstance(value, dict):
         return out
-    for name, spec in (("T", M.SPECS["T"]), ("step", M.STEP_SPECS.get(sampler))):
-        v = value.get(name)
-        if spec is None or isinstance(v, bool) or not isinstance(v, (int, float)):
+    for spec in (M.SPECS["T"], M.STEP_SPECS.get(sampler)):
+        v = value.get(spec.key) if spec is not None else None
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
             continue
         parsed, note = spec.parse(str(v))
         if note is None or note[0] == "clamped":
@@ -83,24 +87,27 @@ def apply() -> None:
     st.session_state[TUNED] = True
 
 
-def held_keys(value) -> list[str] | None:
-    """The neighbour keys a ``near`` trigger says the browser holds (None: not a valid request).
+def held_keys(value) -> tuple[str, list[str]] | None:
+    """(ctx, keys) of a ``near`` trigger: the settings it was asked for and the keys the browser
+    holds for them (None: not a valid request).
 
     Only short "i|j" strings of digits are kept, at most 16: the value comes from the browser.
     """
     if not isinstance(value, dict) or not isinstance(value.get("have"), list):
         return None
-    return [k for k in value["have"][:16]
+    ctx = value.get("ctx")
+    keys = [k for k in value["have"][:16]
             if isinstance(k, str) and len(k) <= 12 and all(p.isdigit() for p in k.split("|"))]
+    return (ctx if isinstance(ctx, str) else "", keys)
 
 
 def asked() -> None:
     """The canvas's ``on_near_change`` callback: the browser asks for the clips one notch away."""
     result = st.session_state.get(CANVAS_KEY)
     value = result.get("near") if hasattr(result, "get") else getattr(result, "near", None)
-    have = held_keys(value)
-    if have is not None:
-        st.session_state[ASKED] = have
+    held = held_keys(value)
+    if held is not None:
+        st.session_state[ASKED] = held
 
 
 _PACKED: OrderedDict = OrderedDict()  # (clip id, steps held, language) -> packed clip
@@ -126,14 +133,22 @@ def clip(key: tuple, trace, picture, m: int, show: str) -> dict:
     return dict(packed)
 
 
-def canvas_data(key: tuple, trace, picture, m: int, show: str, have: list[str] | None = None) -> dict:
+def context(key: tuple, m: int, show: str) -> str:
+    """A name for everything that makes a clip but T and the step size (and the language)."""
+    return R.clip_id(key[:3], key[5:], m, show, lang())
+
+
+def canvas_data(key: tuple, trace, picture, m: int, show: str, asked_for: tuple | None = None) -> dict:
     """The chain canvas's data for run ``key``: its clip and ``payload``.
 
-    When the browser asks for the neighbours and says it holds this very setting's clip, the
-    clip is left out (``held``: only its id and signature; the browser checks the signature and
-    asks again, holding nothing, if its copy differs), so the answer carries only what it lacks.
+    ``asked_for``: the browser's request for the neighbours, ``(ctx, keys it holds)``; one made
+    for other settings (the page changed meanwhile) is ignored, the browser asks again.  When
+    the browser says it holds this very setting's clip, the clip is left out (``held``: only
+    its id and signature; the browser checks the signature and asks again, holding nothing,
+    if its copy differs), so the answer carries only what it lacks.
     """
     data = clip(key, trace, picture, m, show)
+    have = asked_for[1] if asked_for is not None and asked_for[0] == context(key, m, show) else None
     extra = payload(key, m, show, have)
     if have is not None and extra["tune"]["key"] in have:
         data = {"v": data["v"], "id": data["id"], "sig": data["sig"], "held": True}
@@ -160,7 +175,7 @@ def payload(key: tuple, m: int, show: str, have: list[str] | None = None) -> dic
         picture = M.exact_grid(target, formula, t_, M.DISPLAY_GRID, picture=True, half=half)
         sent.append([n_tune, clip(n_key, trace, picture, m, show)])
     return {
-        "tune": {"ctx": R.clip_id(key[:3], key[5:], m, show, lang()), "key": tune_key(sampler, T, step),
+        "tune": {"ctx": context(key, m, show), "key": tune_key(sampler, T, step),
                  "sliders": sliders(sampler, T, step)},
         "near": sent,
         "ready": sum(1 for t_, s_, _trace in near if (t_, s_) in one),  # (of those one notch away)

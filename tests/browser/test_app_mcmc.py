@@ -393,6 +393,40 @@ def test_fast_presses_end_in_a_consistent_page(streamlit_server, page, wait_for_
                and _attr(page, "data-waiting") == "0", timeout=60, message="the last value's clip")
     wait_for_app_idle(page)
     assert _tune_value(page, "T") == "10.0"
+    assert _attr(page, "data-sig-shown") == _attr(page, "data-sig")  # the very clip the server sent last
     link = page.locator("[data-testid='stCode']").last.inner_text()
     assert "T=10.0" in link, link
+    assert_no_errors(page)
+
+
+def _choose(page, label: str, option: str) -> None:
+    page.locator("[data-testid='stSelectbox']").filter(has=page.get_by_text(label, exact=True)).click()
+    page.get_by_role("option", name=option).click()
+
+
+def test_a_new_sampler_right_after_a_move_leaves_consistent_sliders(streamlit_server, page, wait_for_app_idle,
+                                                                     wait_until):
+    """A sampler without a step size (Gibbs) chosen, and T moved on the old picture before the
+    page has answered: no answer ever comes for the old sampler's (T, σ), the page changed under
+    the move.  The picture must still end on Gibbs's clip at the new T, with one slider in the
+    picture, showing that T, and a move to a neighbour must keep working."""
+    url = streamlit_server(APP)
+    page.goto(f"{url}/mcmc?chains=2&steps=300&m=50&seed=6")
+    _wait_canvas_drawn(page, wait_for_app_idle, wait_until)
+    _tune(page, "T").focus()
+    _choose(page, "Sampler", "Gibbs (one coordinate at a time)")
+    assert _attr(page, "data-tune") == "6|13"  # (the old sampler's picture is still there)
+    page.evaluate(MOVE_NOW_JS, ["T", 1])
+    wait_until(lambda: _attr(page, "data-tune") == _attr(page, "data-tune-shown") == "7"
+               and _attr(page, "data-waiting") == "0", timeout=5,  # (less than the 6 s a choice is trusted)
+               message="Gibbs's clip at T = 1.5")
+    wait_for_app_idle(page)
+    assert page.locator("[data-testid^='ebm-tune-']").count() == 1
+    assert _tune_value(page, "T") == "1.5" and _attr(page, "data-sig-shown") == _attr(page, "data-sig")
+    thumb = _tune(page, "T")
+    thumb.focus()
+    thumb.press("ArrowLeft")
+    wait_until(lambda: _attr(page, "data-tune") == _attr(page, "data-tune-shown") == "6"
+               and "T=" not in _href(page), timeout=60, message="back to T = 1.0 on Gibbs")
+    wait_for_app_idle(page)
     assert_no_errors(page)
