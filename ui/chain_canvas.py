@@ -524,7 +524,7 @@ function createState(parentElement) {
           speedValue: $("speed-value"), counter: $("counter"), legend: $("legend"), tune: $("tune") },
     bg: document.createElement("canvas"), trail, overlayBox: null,
     cbar: colorbarImage(),
-    clip: null, rawData: null, heat: null, contours: null,
+    clip: null, heat: null, contours: null,
     step: 0, trailStep: 0, playing: false, accum: 0, lastT: null, frames: 0,
     speed: 60, userSpeed: false, dataSpeed: null,
     raf: null, alive: true, gen: 0, renders: 0, needRender: false,
@@ -1090,7 +1090,6 @@ function setWaiting(st, on) {
 // Show a clip now (not on the next animation frame): its first frame is on screen when this returns.
 function showClip(st, d) {
   if (st.clip && d.sig && d.sig === st.clip.sig) return;  // already showing exactly this
-  st.rawData = d;
   setData(st, d);
   if (st.raf != null) { cancelAnimationFrame(st.raf); st.raf = null; }
   draw(st);

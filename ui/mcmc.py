@@ -172,7 +172,8 @@ LATEX = {
            r"p(x) = \frac{1}{Z} \exp\left(-\frac{E(x)}{T}\right)"],
     "mh-independent": [r"\alpha(x, x') = \min\left\{1, \frac{p(x')\,q(x)}{p(x)\,q(x')}\right\}",
                        r"q(x, x') = q(x') = \mathcal N(x' \mid \mu_q, \sigma_q^2 I)"],
-    "gibbs": [r"x_1^{(i)} \sim p(x_1 \mid x_2^{(i-1)}),\qquad x_2^{(i)} \sim p(x_2 \mid x_1^{(i)})"],
+    # one conditional per line: side by side they overflow the narrow formulas column
+    "gibbs": [r"x_1^{(i)} \sim p(x_1 \mid x_2^{(i-1)})", r"x_2^{(i)} \sim p(x_2 \mid x_1^{(i)})"],
     "ula": [r"x_{t+\Delta t} = x_t + \frac{\Delta t}{2} \nabla_x f(x_t) + \sqrt{\Delta t}\, e_t",
             r"f(x) = -E(x)/T,\quad e_t \sim \mathcal N(0, I),\quad \Delta t = \varepsilon"],
     "mala": [r"x' = x - \frac{\varepsilon}{2T}\nabla E(x) + \sqrt{\varepsilon}\,\xi",

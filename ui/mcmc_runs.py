@@ -370,14 +370,15 @@ def wait_prefetch_idle(timeout: float = 60.0) -> bool:
 NEAR_MAX_CHAIN_STEPS = 40_000
 
 
-def near_runs(key: tuple) -> tuple[list[tuple[float, float, object]], int, float]:
+def near_runs(key: tuple) -> tuple[list[tuple[float, float, object]], int, int, float]:
     """The runs one slider notch away from ``key`` (and two notches, if computed ahead) that are
-    computed, whole or (for slow runs) their first steps: ``[(T, step, trace)]``; how many more
-    one notch away the worker will compute; and the estimated seconds of one of those."""
+    computed, whole or (for slow runs) their first steps: ``[(T, step, trace)]``; how many of
+    those one notch away are computed (``ready``) and how many the worker will still compute
+    (``missing``); and the estimated seconds of one of those."""
     target, formula, sampler, step, T, L, chains, steps, seed, starts, points, half = key
     ahead = _ahead(sampler, L, chains, steps) if PREFETCH else None
     n = steps if ahead == "whole" else min(steps, PREFIX_STEPS)
-    done, missing = [], 0
+    done, ready, missing = [], 0, 0
     one, two = near_settings(sampler, T, step)
     for t_, s_ in one + two:
         n_key = (target, formula, sampler, s_, t_, L, chains, steps, seed, starts, points, half)
@@ -386,6 +387,7 @@ def near_runs(key: tuple) -> tuple[list[tuple[float, float, object]], int, float
             trace = PREFIXES.peek(n_key)
         if trace is not None:
             done.append((t_, s_, trace))
+            ready += (t_, s_) in one
         elif ahead is not None and (t_, s_) in one and chains * n <= NEAR_MAX_CHAIN_STEPS:
             missing += 1
-    return done, missing, estimated_seconds(sampler, L, chains, n)
+    return done, ready, missing, estimated_seconds(sampler, L, chains, n)

@@ -117,7 +117,7 @@ _packed_lock = threading.Lock()
 
 def clip(key: tuple, trace, picture, m: int, show: str) -> dict:
     """The canvas payload of run ``key`` (its first steps or the whole run), packed once per
-    language and kept: a neighbour is sent again with every run until the student moves."""
+    language and kept: the current clip is sent again with every run of the page."""
     memo = (R.clip_id(key, m, show), trace.n_steps, lang())
     with _packed_lock:
         if memo in _PACKED:
@@ -164,8 +164,7 @@ def payload(key: tuple, m: int, show: str, have: list[str] | None = None) -> dic
     Each neighbour's clip thus crosses the network once, when asked for, not with every run.
     """
     target, formula, sampler, step, T, *_rest, half = key
-    near, missing, one_s = R.near_runs(key)
-    one, _two = R.near_settings(sampler, T, step)
+    near, ready, missing, one_s = R.near_runs(key)
     sent = []
     for t_, s_, trace in near if have is not None else ():
         n_tune = tune_key(sampler, t_, s_)
@@ -178,7 +177,7 @@ def payload(key: tuple, m: int, show: str, have: list[str] | None = None) -> dic
         "tune": {"ctx": context(key, m, show), "key": tune_key(sampler, T, step),
                  "sliders": sliders(sampler, T, step)},
         "near": sent,
-        "ready": sum(1 for t_, s_, _trace in near if (t_, s_) in one),  # (of those one notch away)
+        "ready": ready,
         "missing": missing,
         # when the next one should be ready: the worker starts when the page's run ends
         # (~0.2 s), runs at low priority, and computes the likeliest next move first

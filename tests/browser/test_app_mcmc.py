@@ -52,6 +52,18 @@ def _tune_value(page, name: str) -> str | None:
     return _tune(page, name).get_attribute("aria-valuetext")
 
 
+def _press_tune(page, name: str, key: str, in_link: str, wait_until, wait_for_app_idle) -> None:
+    """Press ``key`` on an in-picture slider; wait for a new clip, ``in_link`` in the address
+    (the server's run) and the idle app."""
+    rendered = _int_attr(page, "data-rendered")
+    thumb = _tune(page, name)
+    thumb.focus()
+    thumb.press(key)
+    wait_until(lambda: _int_attr(page, "data-rendered") > rendered, timeout=30, message=f"a new clip after {name}")
+    wait_until(lambda: in_link in _href(page), timeout=30, message=f"{in_link} in the link")
+    wait_for_app_idle(page)
+
+
 def _selectbox_text(page, label: str) -> str:
     box = page.locator("[data-testid='stSelectbox']").filter(has=page.get_by_text(label, exact=True))
     return box.locator("input").input_value()
@@ -102,13 +114,7 @@ def test_navigate_play_temperature_language(streamlit_server, page, wait_for_app
     assert _tune_value(page, "T") == "1.0"
     assert page.locator(".ebm-tune-label").first.inner_text() == "Temperature T"
     acceptance = page.locator("[data-testid='stMetric']").first.inner_text()
-    rendered = _int_attr(page, "data-rendered")
-    thumb = _tune(page, "T")
-    thumb.focus()
-    thumb.press("ArrowRight")
-    wait_until(lambda: _int_attr(page, "data-rendered") > rendered, timeout=30, message="re-render after T")
-    wait_until(lambda: "T=1.5" in _href(page), timeout=30, message="T in the link")
-    wait_for_app_idle(page)
+    _press_tune(page, "T", "ArrowRight", "T=1.5", wait_until, wait_for_app_idle)
     assert _tune_value(page, "T") == "1.5"
     assert page.locator("[data-testid='stMetric']").first.inner_text() != acceptance  # the numbers follow
     assert page.locator(ROOT_SEL).count() == 1
@@ -244,13 +250,7 @@ def test_a_step_size_move_draws_what_a_fresh_page_draws(streamlit_server, browse
     url = streamlit_server(APP)
     page.goto(f"{url}/mcmc?{SHARE_QUERY.replace('eps=0.1', 'eps=0.08')}")
     _wait_canvas_drawn(page, wait_for_app_idle, wait_until)
-    rendered = _int_attr(page, "data-rendered")
-    thumb = _tune(page, "step")
-    thumb.focus()
-    thumb.press("ArrowRight")
-    wait_until(lambda: _int_attr(page, "data-rendered") > rendered, timeout=30, message="new clip")
-    wait_until(lambda: "eps=0.1" in _href(page), timeout=30, message="the full rerun after the picture")
-    wait_for_app_idle(page)
+    _press_tune(page, "step", "ArrowRight", "eps=0.1", wait_until, wait_for_app_idle)
     assert _tune_value(page, "step") == "0.1"
     assert _attr(page, "data-n-steps") == "500"
     moved = _start_digest(page, wait_until)
