@@ -3,9 +3,9 @@
 import streamlit as st
 import torch
 
-from ui import params as P
-from ui.i18n import LANGS, t
-from ui.layout import apply_style
+from ui.kit import params as P
+from ui.kit.i18n import LANGS, t
+from ui.kit.layout import apply_style
 
 # Two cores serve every session: one torch thread per request keeps sessions from fighting.
 torch.set_num_threads(1)

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from ui import deep as DP
-from ui import live
-from ui import params as P
-from ui.i18n import t
+from ui.deep import page as DP
+from ui.kit import live
+from ui.kit import params as P
+from ui.kit.i18n import t
 
 st.title(t("deep_title"))
 st.caption(t("deep_intro"))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.i18n import t
+from ui.kit.i18n import t
 
 st.title(t("home_title"))
 st.write(t("home_intro"))

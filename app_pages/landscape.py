@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from ui import landscape_explore as LX
-from ui.i18n import t
+from ui.landscape import explore as LX
+from ui.kit.i18n import t
 
 st.title(t("landscape_title"))
 if LX.mode_switch() == "learn":
-    from ui import ebm2d_train
+    from ui.landscape import ebm2d as ebm2d_train
 
     ebm2d_train.render()
 else:

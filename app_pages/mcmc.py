@@ -5,14 +5,14 @@ import time
 
 import streamlit as st
 
-from ebm_core import diagnostics
+from ebm_core.mcmc import diagnostics
 from ebm_core.viz import mcmc as fig
-from ui import mcmc as M
-from ui import mcmc_runs as R
-from ui import mcmc_tune as MT
-from ui import params as P
-from ui.chain_canvas import chain_canvas
-from ui.i18n import lang, t
+from ui.mcmc import controls as M
+from ui.mcmc import runs as R
+from ui.mcmc import tune as MT
+from ui.kit import params as P
+from ui.mcmc.canvas import chain_canvas
+from ui.kit.i18n import lang, t
 
 R.foreground()  # the background prefetch pauses while this run works for the student
 st.title(t("mcmc_title"))
@@ -72,7 +72,7 @@ left, right = st.columns([5, 3], gap="medium")
 def picture_panel(c: dict):
     """The landscape and the chains, with the T and step-size sliders drawn in the picture.
 
-    A move of either slider to a clip the browser holds (sent ahead: ``ui.mcmc_tune``) is drawn
+    A move of either slider to a clip the browser holds (sent ahead: ``ui.mcmc.tune``) is drawn
     there at once; the choice then reruns this fragment (``MT.apply`` has stored it), which
     sends the clip (the browser plays on) and asks for the full rerun that brings the numbers.
     Returns (T, step, trace).

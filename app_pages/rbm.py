@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from ui import live
-from ui import params as P
-from ui import rbm as R
-from ui.i18n import lang, t
+from ui.kit import live
+from ui.kit import params as P
+from ui.rbm import page as R
+from ui.kit.i18n import lang, t
 
 st.title(t("rbm_title"))
 st.caption(t("rbm_intro"))

@@ -41,10 +41,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _machine import cpu_model, emit  # noqa: E402
 
-from ebm_core import checkpoint  # noqa: E402
+from ebm_core.io import checkpoint  # noqa: E402
 from ebm_core.data import mnist  # noqa: E402
-from ebm_core.dbm import DBM, DBMConfig, DBMTrainer  # noqa: E402
-from ebm_core.dbn import DBN, DBNConfig, DBNTrainer  # noqa: E402
+from ebm_core.deep.dbm import DBM, DBMConfig, DBMTrainer  # noqa: E402
+from ebm_core.deep.dbn import DBN, DBNConfig, DBNTrainer  # noqa: E402
 
 
 def classifier(x: torch.Tensor, y: torch.Tensor):

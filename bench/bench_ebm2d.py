@@ -1,5 +1,5 @@
 """How fast does a class see the 8 Gaussians learned?  Maximum-likelihood training of the 2D
-EBM with the page's defaults (ebm_core.ebm2d.Config()).
+EBM with the page's defaults (ebm_core.ebm.ebm2d.Config()).
 
     python bench/bench_ebm2d.py                   # seed 0, 2,000 updates
     python bench/bench_ebm2d.py --seeds 0 1 2 --out ebm2d.json
@@ -42,7 +42,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from _machine import cpu_model, emit  # noqa: E402
 
-from ebm_core import ebm2d, grid  # noqa: E402
+from ebm_core.ebm import ebm2d
+from ebm_core.landscapes import grid  # noqa: E402
 from ebm_core.data import toy2d  # noqa: E402
 from ebm_core.viz import ebm2d as V  # noqa: E402
 

@@ -16,7 +16,7 @@ Measures chain-steps per second (chains × steps / wall seconds) for
 Every variant gets one warm-up run, then ``--repeats`` timed runs of the same ``--steps``,
 taken round-robin (so all variants see the same background load on a shared machine) and
 the best kept; all in one process so the ratios are side by side.  After the runs each
-variant is checked against the grid-exact answer (``ebm_core.grid.integrate``): the pooled
+variant is checked against the grid-exact answer (``ebm_core.landscapes.grid.integrate``): the pooled
 mean of y (and of y²) over the last half of the steps, with a standard error from the
 spread of the per-chain means (chains are independent).  The check is printed, not asserted.
 Caveat: RW-MH with σ = 0.8 essentially never hops between the three modes in a few hundred
@@ -42,9 +42,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from ebm_core import grid  # noqa: E402
-from ebm_core.energies import REGISTRY  # noqa: E402
-from ebm_core.samplers import make_sampler, run_chains, spread_starts  # noqa: E402
+from ebm_core.landscapes import grid  # noqa: E402
+from ebm_core.landscapes.energies import REGISTRY  # noqa: E402
+from ebm_core.mcmc.samplers import make_sampler, run_chains, spread_starts  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ helpers, however this file is loaded
 from _machine import cpu_model, emit  # noqa: E402
@@ -53,7 +53,7 @@ from _machine import cpu_model, emit  # noqa: E402
 TARGET = "mixture"
 SIGMA = 0.8
 TEMPERATURE = 1.0
-# The "mixture" target of ebm_core.energies, repeated here for the numpy version.
+# The "mixture" target of ebm_core.landscapes.energies, repeated here for the numpy version.
 MIX_MEANS = np.array([(-2.0, -1.5), (2.0, -1.5), (0.0, 2.0)])
 MIX_SIGMAS = np.array([0.6, 0.6, 0.6])
 MIX_WEIGHTS = np.array([0.3, 0.3, 0.4])

@@ -56,11 +56,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from ebm_core import ais  # noqa: E402
-from ebm_core.cd import CDConfig, CDTrainer  # noqa: E402
-from ebm_core.checkpoint import load  # noqa: E402
+from ebm_core.rbm import ais  # noqa: E402
+from ebm_core.rbm.cd import CDConfig, CDTrainer  # noqa: E402
+from ebm_core.io.checkpoint import load  # noqa: E402
 from ebm_core.data import mnist  # noqa: E402
-from ebm_core.rbm import RBM  # noqa: E402
+from ebm_core.rbm.model import RBM  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _machine import cpu_model, emit  # noqa: E402

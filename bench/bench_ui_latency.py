@@ -304,13 +304,13 @@ def _install():
     try:  # the MCMC page's stages (module attributes, looked up by the page on every run)
         import streamlit
         from streamlit.delta_generator import DeltaGenerator
-        import ui.chain_canvas as CC
-        import ui.mcmc as M
-        from ebm_core import diagnostics
+        import ui.mcmc.canvas as CC
+        import ui.mcmc.controls as M
+        from ebm_core.mcmc import diagnostics
         from ebm_core.viz import mcmc as V
 
         M.exact_grid = _section("exact_grid x2 (st.cache_data)", M.exact_grid)
-        import ui.mcmc_runs as R
+        import ui.mcmc.runs as R
         R.run = _section("run chains (cached)", R.run)
         CC.pack_clip = _section("pack_clip", CC.pack_clip)
         CC.chain_canvas = _section("chain_canvas", CC.chain_canvas)
@@ -856,15 +856,15 @@ def server_stages(repeats: int = 3) -> dict:
     import torch
 
     torch.set_num_threads(1)  # as app.py does
-    from ebm_core import diagnostics
+    from ebm_core.mcmc import diagnostics
     from ebm_core.viz import mcmc as fig
-    from ui import mcmc as M
-    from ui.chain_canvas import pack_clip
+    from ui.mcmc import controls as M
+    from ui.mcmc.canvas import pack_clip
 
     target, formula, sampler, sigma, T, chains, steps, m, seed = "mixture", M.DEFAULT_FORMULA, "mh", 0.8, 1.0, 4, 2000, 200, 0
     energy_for = M.energy_for.__wrapped__
     grid = M.exact_grid.__wrapped__
-    from ui import mcmc_runs as R
+    from ui.mcmc import runs as R
 
     run = R._run
     energy_for(target, formula)
@@ -908,8 +908,8 @@ def server_stages(repeats: int = 3) -> dict:
           lambda: [pio.to_json(f, validate=False) for f in all_figs])
     times["plotly_json_bytes"] = sum(len(pio.to_json(f, validate=False)) for f in all_figs)
     try:
-        from ebm_core.explain import explain_step
-        from ebm_core.samplers import make_sampler
+        from ebm_core.mcmc.explain import explain_step
+        from ebm_core.mcmc.samplers import make_sampler
 
         s = make_sampler(sampler, energy_for(target, formula), sigma, T, 10)
         x = tuple(float(v) for v in trace.positions[10, 0])

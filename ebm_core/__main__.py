@@ -1,7 +1,7 @@
-"""``python -m ebm_core ...``: see ebm_core.cli."""
+"""``python -m ebm_core ...``: see ebm_core.cli.main."""
 
 import sys
 
-from .cli import main
+from ebm_core.cli.main import main
 
 sys.exit(main())

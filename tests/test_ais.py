@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 import torch
 
-from ebm_core import ais
-from ebm_core.cd import CDConfig, CDTrainer
+from ebm_core.rbm import ais
+from ebm_core.rbm.cd import CDConfig, CDTrainer
 from ebm_core.data import mnist
-from ebm_core.rbm import RBM
+from ebm_core.rbm.model import RBM
 
 torch.set_num_threads(1)
 

@@ -44,7 +44,7 @@ def test_bench_mh_smoke(tmp_path, capsys):
 
 def test_numpy_energy_matches_engine():
     bench = _load_bench()
-    from ebm_core.energies import REGISTRY
+    from ebm_core.landscapes.energies import REGISTRY
 
     x = torch.randn(257, 2, dtype=torch.float64, generator=torch.Generator().manual_seed(1)) * 3
     ref = REGISTRY["mixture"](x).numpy()

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 import torch
 
-from ebm_core import checkpoint, cli
+from ebm_core.io import checkpoint
+from ebm_core.cli import main as cli
 
 ROOT = Path(__file__).resolve().parents[1]
 

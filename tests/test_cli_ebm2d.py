@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 import torch
 
-from ebm_core import checkpoint, cli, ebm2d
+from ebm_core.io import checkpoint
+from ebm_core.cli import main as cli
+from ebm_core.ebm import ebm2d
 from ebm_core.data import toy2d
 
 ROOT = Path(__file__).resolve().parents[1]

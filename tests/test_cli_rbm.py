@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 import torch
 
-from ebm_core import ais
-from ebm_core.checkpoint import load
-from ebm_core.cli import main
-from ebm_core.rbm import RBM
+from ebm_core.rbm import ais
+from ebm_core.io.checkpoint import load
+from ebm_core.cli.main import main
+from ebm_core.rbm.model import RBM
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ["train", "rbm", "--hidden", "8", "--epochs", "2", "--k", "2", "--train-size", "300", "--batch-size", "50",
@@ -132,7 +132,7 @@ def test_a_size_limit_keeps_images_and_labels_together():
     trains and is scored with must be those of the very digits taken, not of the first N."""
     import numpy as np
 
-    from ebm_core.cli_rbm import load_binary
+    from ebm_core.cli.common import load_binary
     from ebm_core.data import mnist
     full = mnist.load("train", "shipped")
     v, d, _ = load_binary("train", "shipped", "threshold", 0, 300)

@@ -10,8 +10,8 @@ import pytest
 import torch
 from scipy.stats import chi2
 
-from ebm_core import dbm as D
-from ebm_core.dbm import DBM, DBMConfig, DBMTrainer
+from ebm_core.deep import dbm as D
+from ebm_core.deep.dbm import DBM, DBMConfig, DBMTrainer
 
 torch.set_num_threads(1)
 
@@ -215,7 +215,7 @@ def test_state_round_trip_and_validation():
 
 
 def test_ais_log_z_matches_exact_on_a_small_dbm():
-    pytest.importorskip("ebm_core.ais")
+    pytest.importorskip("ebm_core.rbm.ais")
     d = tiny(nv=16, n1=10, n2=8, scale=1.0, seed=5)
     exact = D.exact_log_z(d)  # ≈ 41.76
     res = D.ais_log_z(d, runs=200, betas=2000, generator=torch.Generator().manual_seed(0))

@@ -10,7 +10,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from ebm_core.dbn import DBN, DBNConfig, DBNTrainer, TopRBM, updown_gradients, updown_states
+from ebm_core.deep.dbn import DBN, DBNConfig, DBNTrainer, TopRBM, updown_gradients, updown_states
 
 torch.set_num_threads(1)
 ROOT = Path(__file__).resolve().parents[1]
@@ -245,7 +245,7 @@ def _logistic_regression(x, y, epochs=60):
 @pytest.mark.skipif(not SHIPPED.exists(), reason="assets/models/dbn_mnist.pt not built yet")
 def test_shipped_dbn_generates_the_clamped_digit():
     """Digits generated with a clamped label, judged by a logistic regression trained on the data."""
-    from ebm_core import checkpoint
+    from ebm_core.io import checkpoint
     from ebm_core.data import mnist
 
     tr, te = mnist.load("train", source="shipped"), mnist.load("test", source="shipped")

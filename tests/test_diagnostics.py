@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ebm_core.diagnostics import fraction_outside
+from ebm_core.mcmc.diagnostics import fraction_outside
 
 
 def test_fraction_outside_the_box_per_chain():

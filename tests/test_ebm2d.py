@@ -9,7 +9,8 @@ import pytest
 import torch
 from torch import nn
 
-from ebm_core import checkpoint, ebm2d
+from ebm_core.io import checkpoint
+from ebm_core.ebm import ebm2d
 from ebm_core.data import toy2d
 
 torch.set_num_threads(1)  # bitwise-reproducible runs
@@ -221,7 +222,7 @@ def test_smoothed_score_is_exact_for_a_gaussian():
     # p = N(μ, s²I) blurred by N(0, σ²I) is N(μ, (s² + σ²)I): score −(x − μ)/(s² + σ²).
     mu, s = (0.4, -0.3), 0.5
     energy = GaussianEnergy(mu, s)
-    from ebm_core import grid
+    from ebm_core.landscapes import grid
     _, _, pts = grid.grid_points(BOX, 64)  # cell 0.125
     centres = pts.float()
     log_w = -energy(centres)
@@ -291,7 +292,7 @@ def test_the_learned_density_puts_mass_on_every_mode(trained):
     # measured 0.089-0.232), and within 0.5 (≈ 1.7σ) of a centre: truth 0.75, measured 0.60;
     # the ring the net learns first has ≈ 0.40 there (measured after 100 updates), so ≥ 0.5
     # says "eight separate wells".
-    from ebm_core import grid
+    from ebm_core.landscapes import grid
     g = grid.integrate(ebm2d.as_energy2d(trained.model, BOX), 1.0, box=BOX, n=200)
     gx, gy = np.meshgrid(g.xs, g.ys)
     k, dist = _nearest_centre(np.stack([gx, gy], -1))

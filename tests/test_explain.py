@@ -4,9 +4,9 @@ import math
 
 import pytest
 
-from ebm_core.energies import REGISTRY
-from ebm_core.explain import explain_step
-from ebm_core.samplers import make_sampler
+from ebm_core.landscapes.energies import REGISTRY
+from ebm_core.mcmc.explain import explain_step
+from ebm_core.mcmc.samplers import make_sampler
 
 
 @pytest.mark.parametrize("seed", range(6))

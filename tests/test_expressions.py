@@ -1,4 +1,4 @@
-"""Tests for the safe formula compiler (ebm_core.expressions)."""
+"""Tests for the safe formula compiler (ebm_core.landscapes.expressions)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ebm_core import expressions
-from ebm_core.energies import Energy2D
-from ebm_core.expressions import (
+from ebm_core.landscapes import expressions
+from ebm_core.landscapes.energies import Energy2D
+from ebm_core.landscapes.expressions import (
     FUNCTIONS,
     MAX_DEPTH,
     MAX_EXPONENT,

@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from ebm_core import grid
-from ebm_core.energies import REGISTRY
+from ebm_core.landscapes import grid
+from ebm_core.landscapes.energies import REGISTRY
 
 
 @pytest.mark.parametrize("T", [0.2, 1.0, 3.0])

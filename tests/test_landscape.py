@@ -1,4 +1,4 @@
-"""ebm_core.landscape against exact answers: closed-form log Z, mixture weights, the T → 0 and
+"""ebm_core.landscapes.basins against exact answers: closed-form log Z, mixture weights, the T → 0 and
 T → ∞ limits of the basin masses, d log Z/dT = ⟨E⟩/T², barriers of known landscapes, and
 MCMC samples on the boxed p_T."""
 
@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 import torch
 
-from ebm_core import grid
-from ebm_core import landscape as L
-from ebm_core.energies import REGISTRY, Energy2D, _mixture
-from ebm_core.expressions import custom_energy
+from ebm_core.landscapes import grid
+from ebm_core.landscapes import basins as L
+from ebm_core.landscapes.energies import REGISTRY, Energy2D, gaussian_mixture
+from ebm_core.landscapes.expressions import custom_energy
 
 N = 240  # the page's grid
 
@@ -113,7 +113,7 @@ def test_mixture_masses_are_the_mixture_weights_at_T1(mixture):
 def test_well_separated_mixture_masses_to_grid_accuracy():
     # Modes ≥ 15 σ apart: the leak is Φ(-7.5) ~ 3e-14, so what is left is quadrature error.
     w = [0.5, 0.2, 0.3]
-    e = Energy2D("sep", _mixture([(-3.0, 0.0), (3.0, 0.0), (0.0, 4.5)], [0.4, 0.4, 0.4], w), (-6.0, 6.0, -5.0, 7.0))
+    e = Energy2D("sep", gaussian_mixture([(-3.0, 0.0), (3.0, 0.0), (0.0, 4.5)], [0.4, 0.4, 0.4], w), (-6.0, 6.0, -5.0, 7.0))
     b = L.find_basins(e, n=N)
     assert b.n_basins == 3
     m = L.gibbs(b, 1.0).masses

@@ -17,7 +17,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ebm_core import cli
+from ebm_core.cli import main as cli
 from ebm_core.data import mnist
 from ebm_core.data.mnist import MNISTError
 

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from apppages import open_page
 
-from ebm_core.targets import target_names
+from ebm_core.landscapes.targets import target_names
 
 N_CHARTS = 5  # surface, map, cross-section, log Z(T), and the open tab of the masses (now / over T)
 

@@ -26,7 +26,7 @@ def _clip(at: AppTest) -> dict:
 
 def _tune(at: AppTest, **values) -> None:
     """Move the sliders drawn in the picture (T, the step size): they keep their values in
-    session state (``ui.mcmc_tune.apply`` writes them there when the browser moves one)."""
+    session state (``ui.mcmc.tune.apply`` writes them there when the browser moves one)."""
     for k, v in values.items():
         at.session_state[k] = v
     at.run()
@@ -170,7 +170,7 @@ def test_clicked_points_start_the_chains():
 
 
 def test_prefetch_plan_puts_the_likely_next_move_first():
-    from ui import mcmc_runs as R
+    from ui.mcmc import runs as R
     # first visit: T neighbours (up, then down), then σ neighbours
     assert R.prefetch_plan("mh", 1.0, 0.8, None) == [(1.5, 0.8), (0.7, 0.8), (1.0, 1.0), (1.0, 0.5)]
     # the user just lowered T: keep going down first, then two notches down, then the rest
@@ -190,8 +190,8 @@ def test_neighbouring_slider_values_are_computed_ahead_and_sent_to_the_browser(m
     and moving there runs no chain in the rerun."""
     import threading
 
-    from ui import mcmc_runs as R
-    from ui import mcmc_tune as MT
+    from ui.mcmc import runs as R
+    from ui.mcmc import tune as MT
     R.wait_prefetch_idle()  # earlier tests' speculative runs are finished before counting
     calls = []  # the thread that ran each chain computation
     real = R.run_chains
@@ -241,7 +241,7 @@ def test_neighbouring_slider_values_are_computed_ahead_and_sent_to_the_browser(m
 
 
 def test_values_from_the_sliders_in_the_picture_are_range_checked():
-    from ui import mcmc_tune as MT
+    from ui.mcmc import tune as MT
     assert MT.updates({"T": 1.5, "sigma": 0.3}, "mh") == {"T": 1.5, "sigma": 0.3}
     assert MT.updates({"T": 1e9}, "mh") == {"T": 20.0}  # clamped to the slider's end
     assert MT.updates({"T": 1.49}, "ula") == {"T": 1.5}  # snapped to a notch
@@ -300,8 +300,8 @@ def test_a_cold_move_shows_the_same_first_steps_the_whole_run_has():
     follows must continue it exactly (same draws), and is then known to be cached."""
     import numpy as np
 
-    from ui import mcmc as M
-    from ui import mcmc_runs as R
+    from ui.mcmc import controls as M
+    from ui.mcmc import runs as R
     key = ("mixture", M.DEFAULT_FORMULA, "mh", 0.8, 0.7, 10, 3, 600, 31337, "spread", (), M.CUSTOM_HALF)
     assert not R.is_cached(*key)
     first = R.run_prefix(*key)
@@ -321,7 +321,7 @@ def test_background_runs_pause_while_the_page_works_for_a_student(monkeypatch):
     import threading
     import time
 
-    from ui import mcmc_runs as R
+    from ui.mcmc import runs as R
     R.foreground()
     th = threading.Thread(target=R._wait_for_foreground)
     th.start()
@@ -340,7 +340,7 @@ def test_background_runs_pause_while_the_page_works_for_a_student(monkeypatch):
 def test_a_slow_run_shows_its_first_steps_then_the_whole_run(monkeypatch):
     """HMC with L = 10 takes ~1.7 s for 2,000 steps: the page first sends its first steps (one
     script run), then reruns once and sends the whole run under the same clip id."""
-    from ui import mcmc_runs as R
+    from ui.mcmc import runs as R
     sent = []
     real = R.run_prefix
     monkeypatch.setattr(R, "run_prefix", lambda *a: sent.append(a) or real(*a))
@@ -355,7 +355,7 @@ def test_a_slow_run_shows_its_first_steps_then_the_whole_run(monkeypatch):
 
 def test_the_prefetch_worker_serves_the_newest_request_first():
     """One plan per session, replaced by its newest; the most recent session's plan first."""
-    from ui import mcmc_runs as R
+    from ui.mcmc import runs as R
     assert R.wait_prefetch_idle()
     with R._cond:
         saved = list(R._plans.items())
@@ -377,8 +377,8 @@ def test_slow_runs_have_their_neighbours_first_steps_computed_and_sent_ahead(mon
     and waits for the rest), and a move there computes only the rest of the run."""
     import threading
 
-    from ui import mcmc_runs as R
-    from ui import mcmc_tune as MT
+    from ui.mcmc import runs as R
+    from ui.mcmc import tune as MT
     assert R.wait_prefetch_idle()
     at = _open({"sampler": "hmc", "seed": "4343"}, steps=600)
     assert R.wait_prefetch_idle()
@@ -403,7 +403,7 @@ def test_the_canvas_callbacks_store_checked_values(monkeypatch):
     the script runs; Streamlit presents it as a dict-like object in session state."""
     from types import SimpleNamespace
 
-    from ui import mcmc_tune as MT
+    from ui.mcmc import tune as MT
 
     class Result(dict):
         pass

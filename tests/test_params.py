@@ -2,7 +2,7 @@
 
 import pytest
 
-from ui.params import Spec, parse_points
+from ui.kit.params import Spec, parse_points
 
 BOX = (-5.0, 5.0, -5.0, 5.0)
 

@@ -12,8 +12,8 @@ import math
 import pytest
 import torch
 
-from ebm_core.cd import CDConfig, CDTrainer, negative_phase
-from ebm_core.rbm import RBM, log_odds
+from ebm_core.rbm.cd import CDConfig, CDTrainer, negative_phase
+from ebm_core.rbm.model import RBM, log_odds
 
 torch.set_num_threads(1)
 

@@ -11,7 +11,7 @@ import math
 import pytest
 import torch
 
-from ebm_core import rbm_lab as lab
+from ebm_core.rbm import lab
 
 torch.set_num_threads(1)
 

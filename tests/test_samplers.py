@@ -12,10 +12,11 @@ import numpy as np
 import pytest
 import torch
 
-from ebm_core import diagnostics, grid
-from ebm_core.energies import REGISTRY
-from ebm_core.expressions import custom_energy
-from ebm_core.samplers import IndependenceMH, make_sampler, run_chains, spread_starts
+from ebm_core.mcmc import diagnostics
+from ebm_core.landscapes import grid
+from ebm_core.landscapes.energies import REGISTRY
+from ebm_core.landscapes.expressions import custom_energy
+from ebm_core.mcmc.samplers import IndependenceMH, make_sampler, run_chains, spread_starts
 
 torch.set_num_threads(1)
 

@@ -32,7 +32,7 @@ from typing import Callable
 import numpy as np
 import torch
 
-from ..atomic import write_atomic
+from ebm_core.io.atomic import write_atomic
 
 SIDE = 28
 N_PIXELS = SIDE * SIDE

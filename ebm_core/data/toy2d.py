@@ -114,7 +114,7 @@ def sample(name: str, n: int, seed: int = 0, split: int = 0) -> np.ndarray:
     """``n`` points of data set ``name`` as float32 (n, 2), the same for the same seed.
 
     ``split`` picks an independent stream for the same seed (0: training data; the
-    held-out points of ``ebm_core.ebm2d`` use split 1).
+    held-out points of ``ebm_core.ebm.ebm2d`` use split 1).
     """
     if name not in _GENERATORS:
         raise KeyError(f"unknown data set {name!r}; choose one of: {', '.join(NAMES)}")

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from .mcmc import PALETTE
+from ebm_core.viz.mcmc import PALETTE
 
 SURFACE_HEIGHT = 470
 SMALL_HEIGHT = 270

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .. import diagnostics
+from ebm_core.mcmc import diagnostics
 
 MAX_POINTS = 600
 #: Colour-blind-safe palette (Okabe–Ito), shared with the chain canvas.

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from pagecheck import COMPOSITE_JS
-from ui.chain_canvas import DEFAULT_LABELS, PALETTE, pack_clip
+from ui.mcmc.canvas import DEFAULT_LABELS, PALETTE, pack_clip
 
 DEMO = Path(__file__).resolve().parent / "apps" / "canvas_demo.py"
 ROOT_SEL = "[data-testid='ebm-chain-canvas']"

@@ -1,1 +1,1 @@
-"""Per-page string tables, merged into ``ui.i18n.S`` (one file per page keeps edits apart)."""
+"""Per-page string tables, merged into ``ui.kit.i18n.S`` (one file per page keeps edits apart)."""

@@ -19,7 +19,7 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from ui.chain_canvas import chain_canvas, pack_clip  # noqa: E402
+from ui.mcmc.canvas import chain_canvas, pack_clip  # noqa: E402
 
 BOX = (-3.0, 3.0, -2.5, 2.5)
 CENTRES = np.array([[-1.2, -0.4], [1.3, 0.7]])

@@ -1,0 +1,103 @@
+"""What every command group shares: the one-line user error, JSON out, range checks, atomic
+array writes, the thread count, and MNIST loaded and binarised as in training."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+
+import numpy as np
+import torch
+
+from ebm_core.io.atomic import write_atomic
+
+
+class CliError(Exception):
+    """A user mistake: printed as one line, exit status 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse would print the whole usage; one line is enough
+        raise CliError(message)
+
+
+def jsonable(x):
+    """``x`` with numpy values as Python ones and NaN/inf as None (strict JSON has neither)."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, (list, tuple)):
+        return [jsonable(v) for v in x]
+    if isinstance(x, dict):
+        return {k: jsonable(v) for k, v in x.items()}
+    if isinstance(x, np.ndarray):
+        return jsonable(x.tolist())
+    if isinstance(x, np.generic):
+        return jsonable(x.item())
+    return x
+
+
+def print_json(obj: dict) -> None:
+    """One JSON object on one line of stdout, flushed (lines are read as they come)."""
+    print(json.dumps(jsonable(obj), ensure_ascii=False), flush=True)
+
+
+def check_range(flag: str, value, lo, hi):
+    """``value`` if it is a finite number in [lo, hi]; else a CliError naming ``flag``."""
+    bad = value is None or isinstance(value, bool) or not isinstance(value, (int, float)) \
+        or (isinstance(value, float) and not math.isfinite(value)) or not lo <= value <= hi
+    if bad:
+        raise CliError(f"{flag} must be between {lo:g} and {hi:g}, got {value}")
+    return value
+
+
+def save_npz_atomic(path: str, **arrays) -> None:
+    """Write an .npz atomically (temporary file, then rename)."""
+    write_atomic(path, lambda f: np.savez_compressed(f, **arrays), suffix=".npz")
+
+
+def save_npy_atomic(path: str, array: np.ndarray) -> None:
+    """Write an .npy atomically (temporary file, then rename)."""
+    write_atomic(path, lambda f: np.save(f, array), suffix=".npy")
+
+
+def save_array(path: str, array: np.ndarray) -> None:
+    """``array`` to ``path`` as .npy, or as .npz under the name ``samples``."""
+    ext = os.path.splitext(path)[1].lower()
+    if ext not in (".npy", ".npz"):
+        raise CliError(f"--out must end in .npy or .npz, got {path!r}")
+    try:
+        if ext == ".npy":
+            save_npy_atomic(path, array)
+        else:
+            save_npz_atomic(path, samples=array)
+    except OSError as e:
+        raise CliError(f"cannot write {path}: {e.strerror or e}") from None
+
+
+def set_threads(args) -> None:
+    """``--threads`` when given (capped at the cores); otherwise torch's own choice stands."""
+    if getattr(args, "threads", None) is not None:
+        if args.threads < 1:
+            raise CliError(f"--threads must be at least 1, got {args.threads}")
+        torch.set_num_threads(min(args.threads, os.cpu_count() or 1))
+
+
+def load_binary(split: str, source: str, method: str, seed: int, limit: int | None = None):
+    """(binary float32 tensor, MNIST record, resolved source) for a split, binarised as in training.
+
+    With ``limit``, the record holds only the digits used (images and labels row for row).
+    """
+    from ebm_core.data import mnist  # only the MNIST commands pay for it
+    try:
+        d = mnist.load(split, source)
+    except mnist.MNISTError as e:
+        raise CliError(str(e)) from None
+    resolved = "full" if d.source.startswith("full") else "shipped" if d.source.startswith("shipped") else source
+    if limit is not None:  # the same fixed random subset as the page (the shipped file is sorted by class)
+        idx = mnist.subset_indices(len(d.images), limit)
+        d = mnist.MNIST(d.images[idx], d.labels[idx], d.source, d.split)
+    # Stochastic binarisation: the test split gets its own seeded draw (seed + 1).
+    v = mnist.binarize(d.images, method, seed=seed + (split == "test"))
+    return v, d, resolved

@@ -1,0 +1,1 @@
+"""The 2D neural energy-based model and its maximum-likelihood trainer."""

@@ -1,0 +1,1 @@
+"""2D landscapes: energies, the formula compiler (no eval), exact grid truth, basins."""

@@ -1,0 +1,1 @@
+"""The DBN/DBM page."""

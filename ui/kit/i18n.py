@@ -1,0 +1,226 @@
+"""Every visible string, in English and 中文.  ``t(key, **values)`` picks the current language."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+LANGS = {"en": "English", "zh": "中文"}
+DEFAULT_LANG = "en"
+
+S: dict[str, dict[str, str]] = {
+    # --- app frame -------------------------------------------------------------------------
+    "app_title": {"en": "EBM Lab", "zh": "EBM 实验室"},
+    "language": {"en": "Language / 语言", "zh": "语言 / Language"},
+    "presentation": {"en": "Presentation mode (large text)", "zh": "演示模式（大字体）"},
+    "page_home": {"en": "Home", "zh": "首页"},
+    "page_mcmc": {"en": "MCMC samplers", "zh": "MCMC 采样"},
+    # --- live work (ui/live.py) ---------------------------------------------------------------
+    "live_start": {"en": "▶ Train", "zh": "▶ 开始训练"},
+    "live_more": {"en": "▶ Train more", "zh": "▶ 继续训练"},
+    "live_pause": {"en": "⏸ Pause", "zh": "⏸ 暂停"},
+    "live_resume": {"en": "▶ Resume", "zh": "▶ 继续"},
+    "live_stop": {"en": "⏹ Stop", "zh": "⏹ 停止"},
+    "live_reset": {"en": "↺ Reset", "zh": "↺ 重置"},
+    # --- home ------------------------------------------------------------------------------
+    "home_title": {"en": "EBM Lab — energy-based models you can see", "zh": "EBM 实验室 —— 看得见的能量模型"},
+    "home_intro": {
+        "en": "An interactive companion to Lecture 5 (energy-based models). Each page makes one part of the "
+              "lecture move: pick a page in the sidebar, change a slider, and watch the mathematics respond.",
+        "zh": "第 5 讲（能量模型）的交互式配套工具。每个页面让讲义的一部分动起来：在侧边栏选择页面，拖动滑块，观察数学如何响应。"},
+    "topic_mcmc": {"en": "1 · Markov chain Monte Carlo", "zh": "1 · 马尔可夫链蒙特卡罗法"},
+    "topic_mcmc_body": {
+        "en": "Metropolis–Hastings (Algorithm 19.2), Gibbs sampling (Algorithm 19.3), Langevin dynamics, MALA and HMC "
+              "walking a 2D landscape: burn-in m, several chains reaching one distribution, acceptance, ESS, R-hat "
+              "and the running estimate f_mn against the exact answer.",
+        "zh": "Metropolis–Hastings（算法 19.2）、吉布斯抽样（算法 19.3）、朗之万动力学、MALA 与 HMC 在二维能量地形上游走："
+              "燃烧期 m、多条链收敛到同一分布、接受率、ESS、R-hat，以及与精确值对比的样本均值 f_mn。"},
+    "topic_landscape": {"en": "2 · Energy landscapes and learning an EBM", "zh": "2 · 能量地形与能量模型的学习"},
+    "topic_landscape_body": {
+        "en": "p(x) = exp(−E(x)/T)/Z as surfaces and contours; a neural energy learned from 2D data by maximum "
+              "likelihood with MCMC negative samples.",
+        "zh": "以曲面和等高线展示 p(x) = exp(−E(x)/T)/Z；用极大似然与 MCMC 负样本从二维数据学习神经网络能量函数。"},
+    "topic_rbm": {"en": "3 · Restricted Boltzmann machines", "zh": "3 · 受限玻尔兹曼机"},
+    "topic_rbm_body": {
+        "en": "Contrastive divergence (CD-k, PCD) on MNIST, block Gibbs sampling, filters and AIS likelihoods.",
+        "zh": "在 MNIST 上的对比散度（CD-k、PCD）、块吉布斯采样、滤波器与 AIS 似然估计。"},
+    "topic_deep": {"en": "4 · Deep belief nets and deep Boltzmann machines", "zh": "4 · 深度信念网络与深度玻尔兹曼机"},
+    "topic_deep_body": {
+        "en": "Greedy layer-wise stacking, wake-sleep fine-tuning, mean-field inference and persistent chains.",
+        "zh": "逐层贪心堆叠、wake-sleep 微调、平均场推断与持续马尔可夫链。"},
+    "open_page": {"en": "Open the page", "zh": "打开页面"},
+    "offline_note": {
+        "en": "Everything runs on this computer: no GPU and no internet needed.",
+        "zh": "一切都在本机运行：不需要 GPU，也不需要联网。"},
+    # --- MCMC page: controls ---------------------------------------------------------------
+    "mcmc_title": {"en": "MCMC: chains walking an energy landscape", "zh": "MCMC：在能量地形上游走的马尔可夫链"},
+    "target": {"en": "Target p(x) ∝ exp(−E(x)/T)", "zh": "目标分布 p(x) ∝ exp(−E(x)/T)"},
+    "formula": {"en": "Energy E(x, y) =", "zh": "能量 E(x, y) ="},
+    "outside_box": {"en": "Some draws lie outside the drawn box (chain {chain}: {pct:.1f} % of its steps); while a chain "
+                          "is out there, a triangle on the edge points to it.",
+                    "zh": "部分样本位于绘图范围之外（第 {chain} 条链：{pct:.1f}% 的步）；链在范围外时，边缘上的三角形指向它。"},
+    "box_half": {"en": "Box half-width h (x, y in [−h, h])", "zh": "范围半宽 h（x, y ∈ [−h, h]）"},
+    "box_half_help": {"en": "Where the formula is drawn and integrated exactly. Widen it when the mass reaches the edge.",
+                      "zh": "公式绘制及精确积分的范围。若概率质量到达边缘，请加大。"},
+    "formula_help": {
+        "en": "Variables x, y; numbers; + − * / ** (exponent a number ≤ 16); functions: {functions}.",
+        "zh": "变量 x, y；数字；+ − * / **（指数须为不超过 16 的数字）；函数：{functions}。"},
+    "formula_error": {"en": "This formula was not accepted: {message}", "zh": "公式未被接受：{message}"},
+    "formula_fallback": {"en": "Showing the last valid formula instead.", "zh": "仍显示上一个有效的公式。"},
+    "sampler": {"en": "Sampler", "zh": "采样方法"},
+    "step_size_mh": {"en": "Proposal width σ", "zh": "建议分布宽度 σ"},
+    "step_size_ind": {"en": "Independence proposal width σ_q", "zh": "独立建议分布宽度 σ_q"},
+    "step_size_eps": {"en": "Step size ε (= Δt)", "zh": "步长 ε（= Δt）"},
+    "temperature": {"en": "Temperature T", "zh": "温度 T"},
+    "leapfrog": {"en": "Leapfrog steps L", "zh": "蛙跳步数 L"},
+    "chains": {"en": "Chains", "zh": "链的条数"},
+    "steps": {"en": "Steps n", "zh": "迭代步数 n"},
+    "burn_in": {"en": "Burn-in m", "zh": "燃烧期 m"},
+    "seed": {"en": "Seed", "zh": "随机种子"},
+    "starts": {"en": "Starting points", "zh": "初始点"},
+    "starts_spread": {"en": "spread over the box", "zh": "分散在区域内"},
+    "starts_corner": {"en": "all in one corner", "zh": "都在同一角落"},
+    "starts_clicked": {"en": "where I click", "zh": "我点击的位置"},
+    "starts_typed": {"en": "typed coordinates", "zh": "输入坐标"},
+    "typed_points": {"en": "Starting points x, y; x, y; …", "zh": "初始点 x, y; x, y; ……"},
+    "points_format": {"en": "Write points as x, y separated by semicolons, e.g. -3, 3; 3, -3.",
+                      "zh": "请按 x, y 的格式书写，用分号分隔，例如 -3, 3; 3, -3。"},
+    "points_range": {"en": "A starting point lies too far outside the picture ({box}).",
+                     "zh": "有初始点离图像区域太远（{box}）。"},
+    "vs_exact": {"en": "{d:+.4f} from the exact {e:.4f}", "zh": "{d:+.4f}（精确值 {e:.4f}）"},
+    "clicked_help": {"en": "Click the picture to add a start ({n} so far).", "zh": "点击图片添加初始点（已有 {n} 个）。"},
+    "click_tip": {"en": "Tip: choose “where I click”, then click the picture to start chains there.",
+                  "zh": "提示：选择“我点击的位置”，再点击图片，即可从该处出发。"},
+    "clear_clicks": {"en": "Clear clicked points", "zh": "清除点击的点"},
+    "show": {"en": "Background", "zh": "背景"},
+    "show_density": {"en": "density p_T(x)", "zh": "密度 p_T(x)"},
+    "show_energy": {"en": "energy E(x)", "zh": "能量 E(x)"},
+    "f_choice": {"en": "f(x) for the estimate f_mn", "zh": "估计 f_mn 所用的函数 f(x)"},
+    "clamped": {"en": "{name}: {value} is outside {lo} … {hi}; using {used}.", "zh": "{name}：{value} 超出范围 {lo} … {hi}；已改用 {used}。"},
+    "bad_value": {"en": "{name}: '{value}' is not valid; using {used}.", "zh": "{name}：“{value}”无效；已改用 {used}。"},
+    "running": {"en": "Running {chains} chains × {steps} steps …", "zh": "正在运行 {chains} 条链 × {steps} 步……"},
+    "sampler_mh": {"en": "Metropolis–Hastings (random walk)", "zh": "Metropolis–Hastings（随机游走）"},
+    "sampler_mh-independent": {"en": "Metropolis–Hastings (independence)", "zh": "Metropolis–Hastings（独立抽样）"},
+    "sampler_gibbs": {"en": "Gibbs (one coordinate at a time)", "zh": "吉布斯抽样（逐个坐标）"},
+    "sampler_ula": {"en": "Langevin dynamics (ULA)", "zh": "朗之万动力学（ULA）"},
+    "sampler_mala": {"en": "MALA (Langevin + MH test)", "zh": "MALA（朗之万 + MH 接受检验）"},
+    "sampler_hmc": {"en": "Hamiltonian Monte Carlo (HMC)", "zh": "哈密顿蒙特卡罗（HMC）"},
+    "target_gaussian": {"en": "Correlated Gaussian (ρ = 0.9)", "zh": "相关高斯分布（ρ = 0.9）"},
+    "target_mixture": {"en": "Gaussian mixture, 3 modes", "zh": "高斯混合（3 个模式）"},
+    "target_banana": {"en": "Banana (curved ridge)", "zh": "香蕉形（弯曲山脊）"},
+    "target_donut": {"en": "Donut (ring)", "zh": "甜甜圈（圆环）"},
+    "target_funnel": {"en": "Neal's funnel", "zh": "Neal 漏斗"},
+    "target_squiggle": {"en": "Squiggle (sine ridge)", "zh": "波浪形（正弦山脊）"},
+    "target_u1": {"en": "Rezende–Mohamed U1 (split ring)", "zh": "Rezende–Mohamed U1（断开的圆环）"},
+    "target_u2": {"en": "Rezende–Mohamed U2 (sine valley)", "zh": "Rezende–Mohamed U2（正弦山谷）"},
+    "target_u3": {"en": "Rezende–Mohamed U3 (forked valley)", "zh": "Rezende–Mohamed U3（分叉山谷）"},
+    "target_custom": {"en": "Custom formula …", "zh": "自定义公式……"},
+    # --- canvas ----------------------------------------------------------------------------
+    "play": {"en": "Play", "zh": "播放"},
+    "pause": {"en": "Pause", "zh": "暂停"},
+    "step_btn": {"en": "Step", "zh": "单步"},
+    "reset": {"en": "Reset", "zh": "重置"},
+    "speed": {"en": "Speed (steps/s)", "zh": "速度（步/秒）"},
+    "step_counter": {"en": "step {i} / {n}", "zh": "第 {i} / {n} 步"},
+    "burn_in_note": {"en": "faded: burn-in (m = {m})", "zh": "淡色：燃烧期（m = {m}）"},
+    "accepted": {"en": "accepted", "zh": "接受"},
+    "start": {"en": "start", "zh": "起点"},
+    "speed_unit": {"en": "steps/s", "zh": "步/秒"},
+    "x_axis": {"en": "x", "zh": "x"},
+    "y_axis": {"en": "y", "zh": "y"},
+    "rejected": {"en": "rejected", "zh": "拒绝"},
+    # --- numbers ---------------------------------------------------------------------------
+    "acceptance": {"en": "Acceptance rate", "zh": "接受率"},
+    "ess_bulk": {"en": "ESS (bulk) x / y", "zh": "ESS 主体 x / y"},
+    "ess_tail": {"en": "ESS (tail) x / y", "zh": "ESS 尾部 x / y"},
+    "rhat": {"en": "R-hat x / y", "zh": "R-hat x / y"},
+    "rhat_help": {"en": "Rank-normalised split R-hat; below 1.01 the chains agree.", "zh": "秩归一化分裂 R-hat；小于 1.01 说明各链一致。"},
+    "ess_help": {"en": "Effective sample size after burn-in (arviz-stats).", "zh": "燃烧期之后的有效样本量 ESS（arviz-stats）。"},
+    "estimate": {"en": "f_mn vs exact", "zh": "f_mn 与精确值"},
+    "diverged": {
+        "en": "{k} chain(s) diverged (ran off to infinity or produced NaN) and were stopped. "
+              "Lower the step size or press Reset.",
+        "zh": "{k} 条链发散（跑向无穷或出现 NaN），已被停止。请减小步长，或点击“重置”。"},
+    "reset_settings": {"en": "Reset settings", "zh": "恢复默认设置"},
+    "grid_not_normalisable": {
+        "en": "exp(−E/T) cannot be normalised on this box: the samplers have no distribution to reach.",
+        "zh": "exp(−E/T) 在此区域上无法归一化：采样器没有可收敛的分布。"},
+    "grid_mass_at_edge": {
+        "en": "Much of the mass sits at the edge of the box: this energy may not be normalisable (E should grow "
+              "as |x| grows). Exact values below only cover the box.",
+        "zh": "大量概率质量位于区域边缘：该能量可能不可归一化（|x| 增大时 E 应增大）。下面的精确值只覆盖该区域。"},
+    "grid_nonfinite": {"en": "E is not finite at part of the box (treated as zero density there).",
+                       "zh": "E 在区域的部分位置不是有限值（这些位置视为密度为零）。"},
+    "tab_traces": {"en": "Traces", "zh": "轨迹"},
+    "tab_acf": {"en": "Autocorrelation", "zh": "自相关"},
+    "tab_hist": {"en": "Histograms", "zh": "直方图"},
+    "tab_fmn": {"en": "Running estimate f_mn", "zh": "样本均值 f_mn"},
+    "trace_title": {"en": "Trace of {coord} (shaded: burn-in)", "zh": "{coord} 的轨迹（阴影：燃烧期）"},
+    "acf_title": {"en": "Autocorrelation of {coord} after burn-in", "zh": "燃烧期后 {coord} 的自相关"},
+    "hist_title": {"en": "Marginal of {coord}: samples vs exact", "zh": "{coord} 的边缘分布：样本与精确值"},
+    "fmn_title": {"en": "f_mn = 1/(n−m) Σ f(x_i) as n grows", "zh": "随 n 增长的 f_mn = 1/(n−m) Σ f(x_i)"},
+    "step": {"en": "step i", "zh": "步数 i"},
+    "value": {"en": "value", "zh": "取值"},
+    "lag": {"en": "lag k", "zh": "滞后 k"},
+    "density": {"en": "density", "zh": "密度"},
+    "samples": {"en": "samples", "zh": "样本"},
+    "exact": {"en": "exact (grid)", "zh": "精确值（网格积分）"},
+    "burn_in_short": {"en": "burn-in", "zh": "燃烧期"},
+    # --- explain ---------------------------------------------------------------------------
+    "explain": {"en": "Explain one step", "zh": "单步详解"},
+    "explain_from": {"en": "From the current position of chain {c} at step {i}, one fresh transition (seed {seed}):",
+                     "zh": "从第 {c} 条链在第 {i} 步的位置出发，进行一次新的转移（种子 {seed}）："},
+    "explain_chain": {"en": "Chain", "zh": "链"},
+    "explain_step_i": {"en": "Step i", "zh": "步数 i"},
+    "decision_accept": {"en": "u < α, so the chain moves: x_i = x′.", "zh": "u < α，链移动到 x′：x_i = x′。"},
+    "decision_reject": {"en": "u ≥ α, so the chain stays: x_i = x.", "zh": "u ≥ α，链停留在原处：x_i = x。"},
+    "gibbs_always": {"en": "Each draw comes from the exact full conditional, so Gibbs accepts every move.",
+                     "zh": "每次都从精确的满条件分布抽样，因此吉布斯抽样接受每一次移动。"},
+    "gibbs_grid": {"en": "Here the conditional is tabulated on a fine grid and sampled by its inverse CDF.",
+                   "zh": "此处条件分布在细网格上列表，并用逆累积分布函数抽样。"},
+    "ula_always": {"en": "ULA always moves (no accept/reject): its stationary law is only close to p_T when ε is small.",
+                   "zh": "ULA 总是移动（没有接受/拒绝）：只有当 ε 很小时，其平稳分布才接近 p_T。"},
+    "hmc_note": {"en": "H(x, p) = E(x)/T + |p|²/2 is nearly conserved by leapfrog; α = min(1, exp(H − H′)).",
+                 "zh": "蛙跳积分近似守恒 H(x, p) = E(x)/T + |p|²/2；α = min(1, exp(H − H′))。"},
+    # --- lecture ---------------------------------------------------------------------------
+    "formulas": {"en": "The lecture's formulas", "zh": "讲义中的公式"},
+    "things_to_try": {"en": "Things to try", "zh": "动手试试"},
+    "try_1": {"en": "MH with a giant σ (e.g. 8): almost every proposal lands in empty space and the acceptance rate collapses.",
+              "zh": "MH 使用巨大的 σ（如 8）：几乎所有候选点都落在空旷处，接受率骤降。"},
+    "try_2": {"en": "Mixture at T = 0.2: each chain stays stuck in the mode it starts in; R-hat rises far above 1.",
+              "zh": "混合分布、T = 0.2：每条链都困在起始的模式中；R-hat 远大于 1。"},
+    "try_3": {"en": "Gibbs on the correlated Gaussian: axis-parallel zig-zag moves, slow along the diagonal.",
+              "zh": "在相关高斯分布上用吉布斯抽样：沿坐标轴的锯齿形移动，沿对角线方向很慢。"},
+    "try_4": {"en": "ULA with ε = 0.3 on the Gaussian: the histogram is visibly too wide (bias); MALA with the same ε is exact.",
+              "zh": "在高斯分布上用 ε = 0.3 的 ULA：直方图明显偏宽（有偏）；相同 ε 的 MALA 则是精确的。"},
+    "try_5": {"en": "Start all chains in one corner and raise m until the faded burn-in covers the walk in.",
+              "zh": "把所有链放在同一角落出发，增大 m，直到淡色的燃烧期覆盖“走进来”的那一段。"},
+    "share": {"en": "Share this exact picture", "zh": "分享当前画面"},
+    "share_help": {"en": "Every setting lives in the address bar; this link restores it.",
+                   "zh": "所有设置都保存在地址栏中；此链接可恢复当前画面。"},
+    "grid_numbers": {"en": "Exact (grid) log Z = {logz:.4f}; mean = ({mx:.3f}, {my:.3f})",
+                     "zh": "精确（网格）log Z = {logz:.4f}；均值 = ({mx:.3f}, {my:.3f})"},
+}
+
+
+def _merge_page_tables() -> None:
+    from ui.strings import deep, ebm2d, landscape, rbm
+    for table in (landscape.S, ebm2d.S, rbm.S, deep.S):
+        clash = set(table) & set(S)
+        if clash:  # a silent overwrite would change another page's text
+            raise KeyError(f"i18n keys defined twice: {sorted(clash)}")
+        S.update(table)
+
+
+_merge_page_tables()
+
+
+def lang() -> str:
+    v = st.session_state.get("lang", DEFAULT_LANG)
+    return v if v in LANGS else DEFAULT_LANG
+
+
+def t(key: str, **values) -> str:
+    """The string for ``key`` in the current language, formatted with ``values``."""
+    entry = S[key]
+    text = entry.get(lang()) or entry["en"]
+    return text.format(**values) if values else text

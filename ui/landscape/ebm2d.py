@@ -1,0 +1,357 @@
+"""The "learn an EBM from data" mode of the landscape page: ``render()``.
+
+Controls in the sidebar (range-checked, bound to the URL with an ``ml_`` prefix), live
+maximum-likelihood training in ticks (``ui/live.py``), the landscape with data and negative
+samples, the mean energies and the exact held-out log-likelihood, Langevin sampling from
+noise, the annealed-Langevin (→ diffusion) demo and the downloads.
+
+The job lives in ``st.session_state[JOB]``: the ``Trainer`` (``ebm_core.ebm.ebm2d``), the
+settings that built it (``sig``), the update count to reach (``target``), snapshots of the
+landscape for the training GIF, the last sampling / annealing clips, and a ``lock``: a
+widget change reruns the page while a tick may still be computing in another thread (seen
+in a browser: two Adam steps interleaved), and a download is built in the server's own
+thread, so everything that touches the model holds it.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import streamlit as st
+
+from ebm_core.io import checkpoint
+from ebm_core.ebm import ebm2d
+from ebm_core.data import toy2d
+from ebm_core.viz import ebm2d as V
+
+from ui.kit import live
+from ui.kit import params as P
+from ui.kit.i18n import t
+from ui.kit.params import Spec
+
+JOB = "ebm2d_job"
+TICK_S = 0.25  # training per tick; with the redraw a tick lasts about EVERY_S
+EVERY_S = 0.4
+UPDATES_PER_CALL = 5
+TRAIN_BLOCK = 2000  # updates per press of Train / Train more
+PICTURE_GRID = 100  # cells per side of the drawn landscape (the log-likelihood uses a finer grid)
+SNAP_GRID = 64
+MAX_SNAPS = 60
+MAX_DRAWN_DATA = 1500
+SAMPLE_PARTICLES = 400
+
+EPS_STEPS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.08, 0.1, 0.15, 0.2, 0.3)
+LRS = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03)
+WIDTHS = (16, 32, 64, 128, 256)
+
+D = ebm2d.Config()
+SPECS = {
+    "data": Spec("ml_data", "ebm2d_data", D.dataset, options=toy2d.NAMES, kind="choice"),
+    "n": Spec("ml_n", "ebm2d_n_data", D.n_data, 200, 10_000),
+    "width": Spec("ml_width", "ebm2d_width", D.width, options=WIDTHS),
+    "depth": Spec("ml_depth", "ebm2d_depth", D.depth, 1, 5),
+    "scheme": Spec("ml_neg", "ebm2d_scheme", D.scheme, options=ebm2d.SCHEMES, kind="choice"),
+    "reinit": Spec("ml_reinit", "ebm2d_reinit", D.reinit, 0.0, 1.0, kind="float"),
+    "k": Spec("ml_k", "ebm2d_k", D.langevin_steps, 1, 100),
+    "eps": Spec("ml_eps", "ebm2d_eps", D.step_size, options=EPS_STEPS),
+    "alpha": Spec("ml_alpha", "ebm2d_alpha", D.alpha, 0.0, 1.0, kind="float"),
+    "lr": Spec("ml_lr", "ebm2d_lr", D.lr, options=LRS),
+    "seed": Spec("ml_seed", "ebm2d_seed", D.seed, 0, 999_999),
+    "show": Spec("ml_show", "ebm2d_show", "energy", options=("energy", "density"), kind="choice"),
+    "sample_steps": Spec("ml_sample_steps", "ebm2d_sample_steps", 300, 20, 2000),
+}
+
+
+# --- controls -----------------------------------------------------------------------------
+def controls() -> dict:
+    """Draw the sidebar controls; return the chosen settings."""
+    for note in P.sanitize_url(list(SPECS.values())):
+        st.warning(note, icon="⚠️")
+    with st.sidebar:
+        st.subheader(t("ebm2d_controls"))
+        c = {
+            "dataset": P.choice(SPECS["data"], format_func=lambda k: t(f"ebm2d_data_{k}")),
+            "n_data": P.slider(SPECS["n"], step=100),
+            "width": P.slider(SPECS["width"]),
+            "depth": P.slider(SPECS["depth"]),
+            "scheme": P.choice(SPECS["scheme"], format_func=lambda k: t(f"ebm2d_scheme_{k}")),
+        }
+        c["reinit"] = (P.slider(SPECS["reinit"], step=0.01) if c["scheme"] == "persistent"
+                       else st.session_state.get("ml_reinit", D.reinit))
+        c |= {
+            "langevin_steps": P.slider(SPECS["k"]),
+            "step_size": P.slider(SPECS["eps"]),
+            "alpha": P.slider(SPECS["alpha"], step=0.01),
+            "lr": P.slider(SPECS["lr"]),
+            "seed": P.number(SPECS["seed"]),
+        }
+        st.caption(t("ebm2d_live_note"))
+        c["show"] = P.choice(SPECS["show"], format_func=lambda k: t(f"ebm2d_show_{k}"))
+    return c
+
+
+# --- the job -------------------------------------------------------------------------------
+def _signature(c: dict) -> tuple:
+    """The settings that define the model and its data: changing one starts afresh."""
+    return (c["dataset"], int(c["n_data"]), int(c["width"]), int(c["depth"]), int(c["seed"]))
+
+
+def _live_settings(c: dict) -> dict:
+    return {k: c[k] for k in ebm2d.LIVE_SETTINGS}
+
+
+def job(c: dict) -> dict:
+    """The job's dict, with a trainer for these settings (a new one when the model changed)."""
+    j = live.state(JOB)
+    if j.get("sig") != _signature(c) or "trainer" not in j:
+        cfg = ebm2d.Config(dataset=c["dataset"], n_data=int(c["n_data"]), width=int(c["width"]),
+                           depth=int(c["depth"]), seed=int(c["seed"]), eval_every=1_000_000, **_live_settings(c))
+        j = {"status": live.IDLE, "trainer": ebm2d.Trainer(cfg), "sig": _signature(c), "target": TRAIN_BLOCK,
+             "snaps": [], "lock": threading.RLock()}
+        st.session_state[JOB] = j
+        _snapshot(j)
+    with j["lock"]:
+        j["trainer"].set_live(**_live_settings(c))
+    if j["trainer"].updates >= j["target"]:
+        j["target"] = j["trainer"].updates + TRAIN_BLOCK  # what "Train more" will run
+    return j
+
+
+def _snapshot(j: dict) -> None:
+    """Keep the landscape and the negatives for the training GIF (thinned to MAX_SNAPS)."""
+    tr = j["trainer"]
+    snaps = j["snaps"]
+    if snaps and snaps[-1]["update"] == tr.updates:
+        return
+    _, _, e = tr.energy_grid(SNAP_GRID)
+    snaps.append({"update": tr.updates, "energy": e, "negatives": tr.negatives[:200].numpy().copy()})
+    if len(snaps) > MAX_SNAPS:
+        j["snaps"] = snaps[::2]
+
+
+def _train_tick(j: dict) -> None:
+    tr = j["trainer"]
+
+    def one() -> bool:
+        tr.step(min(UPDATES_PER_CALL, j["target"] - tr.updates))
+        return not tr.diverged and tr.updates < j["target"]
+
+    if not j["lock"].acquire(timeout=TICK_S):
+        return  # another run of this session is training right now: just draw
+    try:
+        live.for_seconds(TICK_S, one)
+        tr.evaluate()
+        _snapshot(j)
+        finished = tr.diverged or tr.updates >= j["target"]
+    finally:
+        j["lock"].release()
+    if finished:
+        live.set_status(JOB, live.DONE)
+
+
+# --- drawing -------------------------------------------------------------------------------
+def _fmt(v: float) -> str:
+    return f"{v:g}"
+
+
+def _references(tr: ebm2d.Trainer) -> dict:
+    ref = {t("ebm2d_ref_uniform"): ebm2d.uniform_log_likelihood(tr.box)}
+    true = _true_ll(tr.config.dataset)
+    if true is not None:
+        ref[t("ebm2d_ref_true")] = true
+    return ref
+
+
+@st.cache_data(show_spinner=False)
+def _true_ll(dataset: str):
+    return ebm2d.true_log_likelihood(dataset, ebm2d.held_out(dataset))
+
+
+def _draw(j: dict, show: str) -> None:
+    tr = j["trainer"]
+    with j["lock"]:
+        xs, ys, e = tr.energy_grid(PICTURE_GRID)
+        negatives = tr.negatives.numpy().copy()
+        h = {k: list(v) for k, v in tr.ll_history.items()}
+        hist = {k: list(v) for k, v in tr.history.items()}
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(t("ebm2d_updates"), f"{h['update'][-1]:,}")
+    delta = h["ll"][-1] - h["ll"][0] if len(h["ll"]) > 1 else None
+    c2.metric(t("ebm2d_ll_metric"), f"{h['ll'][-1]:.3f}", delta=None if delta is None else f"{delta:+.3f}",
+              help=t("ebm2d_ll_help", n=len(tr.test), grid=tr.config.grid_n))
+    c3.metric(t("ebm2d_logz_metric"), f"{h['log_z'][-1]:.3f}")
+    gap = hist["e_neg"][-1] - hist["e_data"][-1] if hist["update"] else 0.0
+    c4.metric(t("ebm2d_energy_gap"), f"{gap:.3f}", help=t("ebm2d_gap_help"))
+    if tr.diverged:
+        st.error(t("ebm2d_diverged"))
+    elif h["edge_mass"][-1] > 0.02:
+        st.warning(t("ebm2d_edge_note", mass=h["edge_mass"][-1]), icon="⚠️")
+    left, right = st.columns([3, 2], gap="medium")
+    data = tr.data.numpy()[:MAX_DRAWN_DATA]
+    title = t("ebm2d_landscape_title_density" if show == "density" else "ebm2d_landscape_title",
+              u=f"{h['update'][-1]:,}")
+    lab = {"title": title, "data": t("ebm2d_legend_data"), "negatives": t("ebm2d_legend_neg"),
+           "colorbar": "p" if show == "density" else "E"}
+    left.plotly_chart(V.landscape_figure(xs, ys, e, tr.box, lab, data=data, negatives=negatives,
+                                         show=show), key="ebm2d_landscape")
+    right.plotly_chart(V.ll_figure(h, {"title": t("ebm2d_ll_title"), "x": t("ebm2d_curves_x"), "y": t("ebm2d_ll_y"),
+                                       "ll": t("ebm2d_ll_series")}, _references(tr)), key="ebm2d_ll")
+    right.plotly_chart(V.energy_curves_figure(hist, {"title": t("ebm2d_curves_title"), "x": t("ebm2d_curves_x"),
+                                                           "y": t("ebm2d_curves_y"), "data": t("ebm2d_legend_data"),
+                                                           "negatives": t("ebm2d_legend_neg")}), key="ebm2d_energy")
+    if j["status"] == live.DONE and not tr.diverged:
+        st.success(t("ebm2d_block_done", u=f"{h['update'][-1]:,}"))
+    elif j["status"] == live.IDLE:
+        st.info(t("ebm2d_idle_hint"))
+
+
+def _formulas(c: dict) -> None:
+    tx = {k: t(f"ebm2d_tex_{k}") for k in ("observed", "synthesised", "box", "loss")}
+    with st.expander(t("ebm2d_formulas"), expanded=True):
+        st.latex(r"p_\theta(x) = \frac{1}{Z(\theta)}\exp(f_\theta(x)),\quad f_\theta = -E_\theta,\quad"
+                 rf" Z(\theta) = \int_{{\text{{{tx['box']}}}}} \exp(-E_\theta(x))\,dx")
+        st.latex(r"\nabla_\theta L(\theta) \approx \underbrace{\frac{1}{n}\sum_{i=1}^{n}\nabla_\theta f_\theta(x_i)}"
+                 rf"_{{\text{{{tx['observed']}}}}} - \underbrace{{\frac{{1}}{{\tilde n}}\sum_{{i=1}}^{{\tilde n}}"
+                 rf"\nabla_\theta f_\theta(\tilde x_i)}}_{{\text{{{tx['synthesised']}}}}}")
+        st.latex(r"\tilde x \leftarrow \tilde x - \frac{\varepsilon}{2}\nabla_x E_\theta(\tilde x) + \sqrt{\varepsilon}\,\xi,"
+                 r"\quad \xi \sim \mathcal N(0, I)")
+        st.latex(rf"\text{{{tx['loss']}}} = \frac{{1}}{{n}}\sum_i E_\theta(x_i) - \frac{{1}}{{\tilde n}}\sum_i E_\theta(\tilde x_i)"
+                 rf" + {c['alpha']:g}\,\Big(\overline{{E_\theta(x)^2}} + \overline{{E_\theta(\tilde x)^2}}\Big)")
+        st.caption(t("ebm2d_formula_caption", k=c["langevin_steps"], eps=_fmt(c["step_size"]), alpha=_fmt(c["alpha"]),
+                     lr=_fmt(c["lr"])))
+        st.caption(t("ebm2d_model_note"))
+
+
+def _sampling(j: dict, c: dict) -> None:
+    tr = j["trainer"]
+    st.subheader(t("ebm2d_sample_header"))
+    st.caption(t("ebm2d_sample_intro"))
+    a, b = st.columns([3, 1], vertical_alignment="bottom")
+    with a:
+        steps = P.slider(SPECS["sample_steps"], step=20)
+    if b.button(t("ebm2d_sample_button"), key="ebm2d_sample_btn", width="stretch"):
+        with j["lock"]:
+            frames = tr.sample(SAMPLE_PARTICLES, int(steps), c["step_size"], seed=int(c["seed"]), frames=41)
+            j["sample"] = {"frames": frames, "update": tr.updates, "steps": int(steps), "eps": c["step_size"],
+                           "energy": tr.energy_grid(PICTURE_GRID), "box": tr.box}
+    s = j.get("sample")
+    if s is None:
+        return
+    if s["update"] != tr.updates:
+        st.caption(t("ebm2d_sample_stale", u=f"{s['update']:,}"))
+    n_fr = len(s["frames"])
+    every = max(1, -(-s["steps"] // max(1, 40)))
+    titles = [t("ebm2d_frame", i=min(i * every, s["steps"]), n=s["steps"], eps=_fmt(s["eps"])) for i in range(n_fr)]
+    _particles(tr, s, titles, t("ebm2d_samples"), t("ebm2d_sample_title", n=s["frames"].shape[1]), "ebm2d_particles")
+
+
+def _particles(tr, r: dict, titles: list[str], samples: str, title: str, key: str) -> None:
+    """Particles moving over the learned energy (``r``: frames, box, energy), the data beside."""
+    lab = {"samples": samples, "data": t("ebm2d_data_panel"), "play": t("ebm2d_play"), "pause": t("ebm2d_pause")}
+    st.plotly_chart(V.particles_figure(r["frames"], r["box"], lab, data=tr.data.numpy()[:MAX_DRAWN_DATA],
+                                       background=r["energy"], frame_titles=titles, title=title), key=key)
+
+
+def _annealing(j: dict, c: dict) -> None:
+    tr = j["trainer"]
+    st.subheader(t("ebm2d_anneal_header"))
+    sig = ebm2d.noise_levels()
+    eta = 0.2
+    st.caption(t("ebm2d_anneal_intro", smax=_fmt(sig[0]), smin=_fmt(sig[-1]), eta=_fmt(eta)))
+    st.latex(r"x_{t-1} = x_t + \frac{\beta_t}{2}\nabla_x \log p_{\sigma_t}(x_t) + \sqrt{\beta_t}\,\epsilon_t,\qquad"
+             r" p_{\sigma} = p_\theta * \mathcal N(0, \sigma^2 I),\quad \beta_t = " + f"{eta:g}" + r"\,\sigma_t^2")
+    st.caption(t("ebm2d_anneal_note"))
+    if st.button(t("ebm2d_anneal_button"), key="ebm2d_anneal_btn"):
+        final_eps = min(float(c["step_size"]), 0.01)
+        with j["lock"]:
+            r = ebm2d.annealed_langevin(tr.model, tr.box, sigmas=sig, eta=eta, final_step_size=final_eps,
+                                        seed=int(c["seed"]))
+            j["anneal"] = r | {"update": tr.updates, "energy": tr.energy_grid(PICTURE_GRID), "box": tr.box,
+                               "final_eps": final_eps}
+    a = j.get("anneal")
+    if a is None:
+        return
+    if a["update"] != tr.updates:
+        st.caption(t("ebm2d_sample_stale", u=f"{a['update']:,}"))
+    titles = [t("ebm2d_anneal_frame", sigma=s, beta=b) if s > 0 else t("ebm2d_anneal_final", eps=_fmt(a["final_eps"]))
+              for s, b in zip(a["sigma"], a["beta"])]
+    _particles(tr, a, titles, t("ebm2d_anneal_samples"), t("ebm2d_anneal_title", n=a["frames"].shape[1]),
+               "ebm2d_anneal")
+
+
+def _ascii_caption(i: int, what: str) -> str:
+    return f"{what} {i}"  # PIL's default font has no CJK glyphs: GIF captions stay ASCII
+
+
+def _downloads(j: dict) -> None:
+    tr = j["trainer"]
+    st.subheader(t("ebm2d_downloads"))
+    name = f"ebm2d_{tr.config.dataset}_{tr.updates}"
+    c1, c2, c3, c4 = st.columns(4)
+    def ckpt_bytes() -> bytes:
+        with j["lock"]:
+            return checkpoint.to_bytes(*tr.checkpoint())
+
+    c1.download_button(t("ebm2d_dl_ckpt"), data=ckpt_bytes, file_name=f"{name}.pt",
+                       mime="application/octet-stream", on_click="ignore", key="ebm2d_dl_pt", width="stretch")
+    snaps = list(j["snaps"])
+    if len(snaps) >= 2:
+        c2.download_button(
+            t("ebm2d_dl_gif_train"), file_name=f"{name}_training.gif", mime="image/gif", on_click="ignore",
+            key="ebm2d_dl_train", width="stretch",
+            data=lambda: V.gif_bytes(np.stack([_pad(s["negatives"], 200) for s in snaps]), tr.box,
+                                     backgrounds=[s["energy"] for s in snaps], data=tr.data.numpy()[:800],
+                                     captions=[_ascii_caption(s["update"], "update") for s in snaps]))
+    s = j.get("sample")
+    if s is not None:
+        c3.download_button(
+            t("ebm2d_dl_gif_sample"), file_name=f"{name}_sampling.gif", mime="image/gif", on_click="ignore",
+            key="ebm2d_dl_sample", width="stretch",
+            data=lambda: V.gif_bytes(s["frames"], s["box"], backgrounds=s["energy"][2],
+                                     captions=[_ascii_caption(i, "frame") for i in range(len(s["frames"]))]))
+    a = j.get("anneal")
+    if a is not None:
+        c4.download_button(
+            t("ebm2d_dl_gif_anneal"), file_name=f"{name}_annealed.gif", mime="image/gif", on_click="ignore",
+            key="ebm2d_dl_anneal", width="stretch",
+            data=lambda: V.gif_bytes(a["frames"], a["box"], backgrounds=a["energy"][2],
+                                     captions=[f"sigma = {v:.2f}" for v in a["sigma"]]))
+    st.caption(t("ebm2d_dl_help"))
+
+
+def _pad(points: np.ndarray, n: int) -> np.ndarray:
+    """Frames of a GIF need the same number of points: repeat, or NaN (not drawn) when empty."""
+    if len(points) >= n:
+        return points[:n]
+    if len(points) == 0:
+        return np.full((n, 2), np.nan, np.float32)
+    return np.concatenate([points, np.repeat(points[-1:], n - len(points), axis=0)])
+
+
+def render() -> None:
+    """The whole "learn an EBM" mode (called by app_pages/landscape.py)."""
+    st.header(t("ebm2d_title"))
+    st.caption(t("ebm2d_intro"))
+    c = controls()
+    j = job(c)
+    live.buttons(JOB)
+
+    def body(running: bool) -> None:
+        jj = live.state(JOB)
+        if "trainer" not in jj:  # Reset was pressed inside this tick's rerun
+            return
+        if running:
+            _train_tick(jj)
+        _draw(jj, c["show"])
+
+    live.ticking(JOB, body, every_s=EVERY_S)
+    j = live.state(JOB)
+    if "trainer" not in j:  # just reset: build the fresh model for the next run
+        j = job(c)
+    _formulas(c)
+    _sampling(j, c)
+    _annealing(j, c)
+    _downloads(j)
+    with st.expander(t("ebm2d_try")):
+        st.markdown("\n".join(f"- {t(f'ebm2d_try_{k}')}" for k in range(1, 5)))

@@ -1,0 +1,1 @@
+"""The MCMC page: controls, runs (cache and prefetch), in-picture sliders, the chain canvas."""

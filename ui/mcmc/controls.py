@@ -1,0 +1,191 @@
+"""Streamlit helpers for the MCMC page: controls, energies and grids, the explain panel.
+
+The runs themselves (cache, first steps, prefetch) are in ``ui.mcmc.runs``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+import torch
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from ebm_core.landscapes import grid
+from ebm_core.mcmc.diagnostics import F_CHOICES
+from ebm_core.landscapes.expressions import FUNCTIONS, FormulaError
+from ebm_core.mcmc.explain import explain_step
+from ebm_core.mcmc.samplers import make_sampler, spread_starts
+from ebm_core.landscapes.targets import resolve_target, target_names
+
+from ui.kit.i18n import t
+from ui.kit.params import LOG_STEPS, TEMPERATURES, Spec
+
+SAMPLER_NAMES = ("mh", "mh-independent", "gibbs", "ula", "mala", "hmc")
+# One step-size control per sampler family, so switching sampler never inherits a bad value.
+STEP_SPECS = {
+    "mh": Spec("sigma", "step_size_mh", 0.8, options=tuple(LOG_STEPS)),
+    "mh-independent": Spec("sigmaq", "step_size_ind", 2.5, options=tuple(LOG_STEPS)),
+    "ula": Spec("eps", "step_size_eps", 0.05, options=tuple(LOG_STEPS)),
+    "mala": Spec("eps", "step_size_eps", 0.05, options=tuple(LOG_STEPS)),
+    "hmc": Spec("heps", "step_size_eps", 0.2, options=tuple(LOG_STEPS)),
+}
+DEFAULT_FORMULA = "(x**2 + y**2 - 4)**2 / 2 + 0.5*sin(3*x)"
+SPECS = {
+    "target": Spec("target", "target", "mixture", options=tuple(target_names()), kind="choice"),
+    "formula": Spec("formula", "formula", DEFAULT_FORMULA, kind="text"),
+    "box": Spec("box", "box_half", 4.0, 1.0, 20.0, kind="float"),  # a typed formula's box is [-h, h]²
+    "sampler": Spec("sampler", "sampler", "mh", options=tuple(SAMPLER_NAMES), kind="choice"),
+    "T": Spec("T", "temperature", 1.0, options=tuple(TEMPERATURES)),
+    "L": Spec("L", "leapfrog", 10, 1, 50),
+    "chains": Spec("chains", "chains", 4, 1, 16),
+    "steps": Spec("steps", "steps", 2000, 50, 5000),
+    "m": Spec("m", "burn_in", 200, 0, 4900),
+    "seed": Spec("seed", "seed", 0, 0, 999_999),
+    "starts": Spec("starts", "starts", "spread", options=("spread", "corner", "clicked", "typed"), kind="choice"),
+    "xy": Spec("xy", "typed_points", "-3, 3; 3, -3; 0, 0", kind="text"),
+    "show": Spec("show", "show", "density", options=("density", "energy"), kind="choice"),
+    "f": Spec("f", "f_choice", "x", options=tuple(F_CHOICES), kind="choice"),
+}
+ALL_SPECS = list(SPECS.values()) + list({s.key: s for s in STEP_SPECS.values()}.values())
+DISPLAY_GRID = 160  # cells per side for the picture; the exact numbers use a finer grid
+EXACT_GRID = 400
+
+
+def tidy(v: float) -> float:
+    """Grid round-off like -1e-17 shown as 0, never as "-0.0000"."""
+    return 0.0 if abs(v) < 5e-5 else float(v)  # below the 4 decimals shown
+
+
+def share_link(page: str = "mcmc") -> str:
+    """This page's address with every setting that differs from its default."""
+    from urllib.parse import urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(st.context.url or f"http://localhost:8501/{page}")
+    query = urlencode({k: st.query_params.get(k) for k in st.query_params})
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
+def reset_settings() -> None:
+    """Every control back to its default (a callback: runs before the widgets exist)."""
+    for spec in ALL_SPECS:
+        st.session_state[spec.key] = spec.default
+
+
+def in_fragment_rerun() -> bool:
+    """True while Streamlit reruns only a fragment (a widget inside it moved), not the whole page."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
+
+
+def formula_help() -> str:
+    return t("formula_help", functions=", ".join(FUNCTIONS))
+
+
+CUSTOM_HALF = 4.0  # default half-width of a typed formula's box
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)  # (also called by the prefetch worker)
+def energy_for(target: str, formula: str, half: float = CUSTOM_HALF):
+    """The energy object (compiled formula cached, so typing is not recompiled per rerun).
+
+    A typed formula is drawn and integrated on [-half, half]²; registry energies keep their box.
+    """
+    if target != "custom":
+        return resolve_target(target)
+    return resolve_target("custom", formula, box=(-half, half, -half, half))
+
+
+def check_formula(text: str) -> tuple[str | None, str | None]:
+    """(error message, caret pointer) for a formula, or (None, None) when it compiles."""
+    try:
+        energy_for("custom", text)
+        return None, None
+    except FormulaError as e:
+        return str(e), e.pointer(text)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def exact_grid(target: str, formula: str, T: float, n: int, picture: bool = False, half: float = CUSTOM_HALF):
+    """Grid truth (on the T-widened box), or with ``picture`` the drawn box itself."""
+    energy = energy_for(target, formula, half)
+    return grid.integrate(energy, T, box=energy.box if picture else None, n=n)
+
+
+def starting_points(target: str, formula: str, mode: str, chains: int, seed: int, points: tuple,
+                    half: float = CUSTOM_HALF) -> torch.Tensor:
+    energy = energy_for(target, formula, half)
+    if mode in ("clicked", "typed") and points:  # cycle through the chosen points
+        pts = [points[i % len(points)] for i in range(chains)]
+        return torch.tensor(pts, dtype=torch.float64)
+    if mode == "corner":
+        x0, x1, y0, y1 = energy.box
+        return torch.tensor([[x0 + 0.1 * (x1 - x0), y0 + 0.1 * (y1 - y0)]] * chains, dtype=torch.float64)
+    return spread_starts(energy, chains, seed)
+
+
+def explain_panel(trace, target, formula, sampler, step, T, L, seed, half=CUSTOM_HALF) -> None:
+    """One transition of one chain, with the lecture's α(x, x') and the numbers plugged in."""
+    c1, c2 = st.columns(2)
+    chain = c1.number_input(t("explain_chain"), 1, trace.n_chains, 1, key="ex_chain") - 1
+    i = c2.number_input(t("explain_step_i"), 0, trace.n_steps, min(10, trace.n_steps), key="ex_step")
+    x = tuple(float(v) for v in trace.positions[i, chain])
+    s = make_sampler(sampler, energy_for(target, formula, half), step if sampler != "gibbs" else None, T, L)
+    d = explain_step(s, x, seed * 100_003 + i * 17 + chain)
+    st.write(t("explain_from", c=chain + 1, i=i, seed=seed))
+    v = lambda p: f"({p[0]:.3f},\\ {p[1]:.3f})"  # noqa: E731
+    if d["kind"] == "gibbs":
+        st.latex(rf"x^{{(i-1)}} = {v(d['x'])} \;\to\; x_1^{{(i)}} \sim p(x_1 \mid x_2) \;\to\; {v(d['half'])}"
+                 rf"\;\to\; x_2^{{(i)}} \sim p(x_2 \mid x_1^{{(i)}}) \;\to\; {v(d['x_new'])}")
+        if d.get("exact"):
+            (m1, v1), (m2, v2) = d["cond1"], d["cond2"]
+            st.latex(rf"p(x_1 \mid x_2) = \mathcal N({m1:.3f},\ {v1:.3f}),\quad p(x_2 \mid x_1^{{(i)}}) = \mathcal N({m2:.3f},\ {v2:.3f})")
+        else:
+            st.caption(t("gibbs_grid"))
+        st.info(t("gibbs_always"))
+        return
+    if d["kind"] in ("ula", "mala"):
+        st.latex(rf"\nabla E(x) = {v(d['grad'])},\quad -\tfrac{{\varepsilon}}{{2T}}\nabla E(x) = {v(d['drift'])},\quad"
+                 rf"\sqrt{{\varepsilon}}\,\xi = {v(d['noise'])}")
+        st.latex(rf"x' = x - \tfrac{{\varepsilon}}{{2T}}\nabla E(x) + \sqrt{{\varepsilon}}\,\xi = {v(d['x'])} + {v(d['drift'])} + {v(d['noise'])} = {v(d['x_prop'])}")
+        if d["kind"] == "ula":
+            st.info(t("ula_always"))
+            return
+    if d["kind"] == "hmc":
+        st.latex(rf"p \sim \mathcal N(0, I) = {v(d['momentum'])},\ L = {d['L']},\ \varepsilon = {d['eps']:g},"
+                 rf"\ H - H' = {d['delta_h']:.4f}")
+        st.caption(t("hmc_note"))
+    st.latex(rf"x = {v(d['x'])},\ E(x) = {d['E_x']:.3f};\qquad x' = {v(d['x_prop'])},\ E(x') = {d['E_prop']:.3f};\qquad T = {d['T']:g}")
+    if d["kind"] == "mh-independent":
+        st.latex(rf"\alpha(x, x') = \min\Big\{{1, \frac{{p(x')\,q(x)}}{{p(x)\,q(x')}}\Big\}} = "
+                 rf"\min\{{1,\ e^{{-({d['E_prop']:.3f} - {d['E_x']:.3f})/{d['T']:g}}}\, e^{{{d['log_q_x']:.3f} - ({d['log_q_prop']:.3f})}}\}} = {d['alpha']:.4f}")
+    elif d["kind"] == "mh":
+        st.latex(rf"\alpha(x, x') = \min\Big\{{1, \frac{{p(x')}}{{p(x)}}\Big\}} = \min\{{1,\ e^{{-({d['E_prop']:.3f} - {d['E_x']:.3f})/{d['T']:g}}}\}} = {d['alpha']:.4f}")
+    else:
+        st.latex(rf"\alpha(x, x') = \min\Big\{{1, \frac{{p(x')\,q(x', x)}}{{p(x)\,q(x, x')}}\Big\}} = {d['alpha']:.4f}")
+    st.latex(rf"u = {d['u']:.4f}")
+    (st.success if d["accepted"] else st.info)(t("decision_accept" if d["accepted"] else "decision_reject"))
+
+
+LATEX = {
+    "mh": [r"\alpha(x, x') = \min\left\{1, \frac{p(x')\,q(x', x)}{p(x)\,q(x, x')}\right\}",
+           r"q(x, x') = \mathcal N(x' \mid x, \sigma^2 I) = q(x', x)",
+           r"p(x) = \frac{1}{Z} \exp\left(-\frac{E(x)}{T}\right)"],
+    "mh-independent": [r"\alpha(x, x') = \min\left\{1, \frac{p(x')\,q(x)}{p(x)\,q(x')}\right\}",
+                       r"q(x, x') = q(x') = \mathcal N(x' \mid \mu_q, \sigma_q^2 I)"],
+    # one conditional per line: side by side they overflow the narrow formulas column
+    "gibbs": [r"x_1^{(i)} \sim p(x_1 \mid x_2^{(i-1)})", r"x_2^{(i)} \sim p(x_2 \mid x_1^{(i)})"],
+    "ula": [r"x_{t+\Delta t} = x_t + \frac{\Delta t}{2} \nabla_x f(x_t) + \sqrt{\Delta t}\, e_t",
+            r"f(x) = -E(x)/T,\quad e_t \sim \mathcal N(0, I),\quad \Delta t = \varepsilon"],
+    "mala": [r"x' = x - \frac{\varepsilon}{2T}\nabla E(x) + \sqrt{\varepsilon}\,\xi",
+             r"\alpha = \min\left\{1, \frac{p(x')\,q(x', x)}{p(x)\,q(x, x')}\right\}"],
+    "hmc": [r"H(x, p) = \frac{E(x)}{T} + \frac{|p|^2}{2}", r"\alpha = \min\{1, e^{H(x,p) - H(x',p')}\}"],
+}
+F_MN = r"f_{mn} = \frac{1}{n-m} \sum_{i=m+1}^{n} f(x_i)"
+
+
+def exact_expectation(g, f_key: str) -> float:
+    return g.expectation(F_CHOICES[f_key])
+
+
+def f_values(positions: np.ndarray, f_key: str) -> np.ndarray:
+    return F_CHOICES[f_key](positions[..., 0], positions[..., 1])

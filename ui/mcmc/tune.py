@@ -1,0 +1,185 @@
+"""The T and step-size sliders drawn in the MCMC picture, and the clips sent ahead with it.
+
+The two sliders that reshape the picture most often live inside the chain canvas, not in
+Streamlit: with each clip the page sends the clips one notch away on either slider (those the
+background worker has computed), so a move to one of them is drawn by the browser at once,
+with no server run in between.  The choice then reaches the server as the canvas's ``tune``
+trigger; ``apply`` (its callback, run before the script) range-checks it into session state,
+where the values live (``params.value`` keeps them in the share link).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+import numpy as np
+import streamlit as st
+
+from ebm_core.viz import mcmc as fig
+
+from ui.mcmc import controls as M
+from ui.mcmc import runs as R
+from ui.mcmc.canvas import pack_clip
+from ui.kit.i18n import lang, t
+
+CANVAS_KEY = "mcmc_canvas"
+TUNED = "_mcmc_tuned"  # set by ``apply``: this rerun comes from a slider in the picture
+ASKED = "_mcmc_near_have"  # set by ``asked``: the browser asks for the neighbours (it holds these)
+
+
+def labels() -> dict[str, str]:
+    lab = {k: t(k) for k in ("play", "pause", "reset", "speed", "accepted", "rejected", "start", "speed_unit",
+                             "x_axis", "y_axis")}
+    lab.update(step=t("step_btn"), step_counter=t("step_counter", i="{i}", n="{n}"),
+               burn_in_note=t("burn_in_note", m="{m}"))
+    return lab
+
+
+def _slider(role: str, spec, value) -> dict:
+    # name: the setting's own key ("T", "sigma", "eps", ...), so that a step size chosen on one
+    # sampler's slider can never be applied to another's (see ``updates``)
+    options = list(spec.options)
+    index = min(range(len(options)), key=lambda i: abs(options[i] - value))
+    return {"name": spec.key, "role": role, "label": t(spec.label), "options": options,
+            "shown": [str(o) for o in options], "index": index}
+
+
+def sliders(sampler: str, T: float, step: float | None) -> list[dict]:
+    out = [_slider("T", M.SPECS["T"], T)]
+    if sampler in M.STEP_SPECS:
+        out.append(_slider("step", M.STEP_SPECS[sampler], step))
+    return out
+
+
+def tune_key(sampler: str, T: float, step: float | None) -> str:
+    """The browser's name for (T, step): the slider indices joined by "|"."""
+    return "|".join(str(s["index"]) for s in sliders(sampler, T, step))
+
+
+def updates(value, sampler: str) -> dict:
+    """Session-state values for a ``tune`` trigger ``{"T": …, "sigma": …}`` from the browser.
+
+    Only T and the current sampler's own step size are read (a value from another sampler's
+    slider, sent before the page switched, is ignored).  Every value is range-checked like a
+    URL value (snapped to the nearest allowed notch); anything that is not a finite number is
+    ignored, so the setting stays as it was.
+    """
+    out = {}
+    if not isinstance(value, dict):
+        return out
+    for spec in (M.SPECS["T"], M.STEP_SPECS.get(sampler)):
+        v = value.get(spec.key) if spec is not None else None
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            continue
+        parsed, note = spec.parse(str(v))
+        if note is None or note[0] == "clamped":
+            out[spec.key] = parsed
+    return out
+
+
+def apply() -> None:
+    """The canvas's ``on_tune_change`` callback: runs before the script, so the page reads the
+    new values like any other setting."""
+    result = st.session_state.get(CANVAS_KEY)
+    value = result.get("tune") if hasattr(result, "get") else getattr(result, "tune", None)
+    st.session_state.update(updates(value, st.session_state.get(M.SPECS["sampler"].key, "mh")))
+    st.session_state[TUNED] = True
+
+
+def held_keys(value) -> tuple[str, list[str]] | None:
+    """(ctx, keys) of a ``near`` trigger: the settings it was asked for and the keys the browser
+    holds for them (None: not a valid request).
+
+    Only short "i|j" strings of digits are kept, at most 16: the value comes from the browser.
+    """
+    if not isinstance(value, dict) or not isinstance(value.get("have"), list):
+        return None
+    ctx = value.get("ctx")
+    keys = [k for k in value["have"][:16]
+            if isinstance(k, str) and len(k) <= 12 and all(p.isdigit() for p in k.split("|"))]
+    return (ctx if isinstance(ctx, str) else "", keys)
+
+
+def asked() -> None:
+    """The canvas's ``on_near_change`` callback: the browser asks for the clips one notch away."""
+    result = st.session_state.get(CANVAS_KEY)
+    value = result.get("near") if hasattr(result, "get") else getattr(result, "near", None)
+    held = held_keys(value)
+    if held is not None:
+        st.session_state[ASKED] = held
+
+
+_PACKED: OrderedDict = OrderedDict()  # (clip id, steps held, language) -> packed clip
+_PACKED_MAX = 16
+_packed_lock = threading.Lock()
+
+
+def clip(key: tuple, trace, picture, m: int, show: str) -> dict:
+    """The canvas payload of run ``key`` (its first steps or the whole run), packed once per
+    language and kept: the current clip is sent again with every run of the page."""
+    memo = (R.clip_id(key, m, show), trace.n_steps, lang())
+    with _packed_lock:
+        if memo in _PACKED:
+            _PACKED.move_to_end(memo)
+            return dict(_PACKED[memo])
+    values = picture.density if show == "density" else np.where(np.isfinite(picture.energy), picture.energy, np.inf)
+    packed = pack_clip(trace.positions, trace.proposals, trace.accepted, values, picture.box, m,
+                       half=trace.half, labels=labels(), colors=fig.PALETTE, clip_id=memo[0], n_total=key[7])
+    with _packed_lock:
+        _PACKED[memo] = packed
+        while len(_PACKED) > _PACKED_MAX:
+            _PACKED.popitem(last=False)
+    return dict(packed)
+
+
+def context(key: tuple, m: int, show: str) -> str:
+    """A name for everything that makes a clip but T and the step size (and the language)."""
+    return R.clip_id(key[:3], key[5:], m, show, lang())
+
+
+def canvas_data(key: tuple, trace, picture, m: int, show: str, asked_for: tuple | None = None) -> dict:
+    """The chain canvas's data for run ``key``: its clip and ``payload``.
+
+    ``asked_for``: the browser's request for the neighbours, ``(ctx, keys it holds)``; one made
+    for other settings (the page changed meanwhile) is ignored, the browser asks again.  When
+    the browser says it holds this very setting's clip, the clip is left out (``held``: only
+    its id and signature; the browser checks the signature and asks again, holding nothing,
+    if its copy differs), so the answer carries only what it lacks.
+    """
+    data = clip(key, trace, picture, m, show)
+    have = asked_for[1] if asked_for is not None and asked_for[0] == context(key, m, show) else None
+    extra = payload(key, m, show, have)
+    if have is not None and extra["tune"]["key"] in have:
+        data = {"v": data["v"], "id": data["id"], "sig": data["sig"], "held": True}
+    data.update(extra)
+    return data
+
+
+def payload(key: tuple, m: int, show: str, have: list[str] | None = None) -> dict:
+    """What the canvas needs besides the clip: its sliders; how many clips one notch away the
+    server has computed (``ready``) and is computing (``missing``, the next in about ``eta_ms``);
+    and, when the browser asks for them (``have``: the keys it holds), the clips it lacks.
+
+    Each neighbour's clip thus crosses the network once, when asked for, not with every run.
+    """
+    target, formula, sampler, step, T, *_rest, half = key
+    near, ready, missing, one_s = R.near_runs(key)
+    sent = []
+    for t_, s_, trace in near if have is not None else ():
+        n_tune = tune_key(sampler, t_, s_)
+        if n_tune in have:
+            continue
+        n_key = key[:3] + (s_, t_) + key[5:]
+        picture = M.exact_grid(target, formula, t_, M.DISPLAY_GRID, picture=True, half=half)
+        sent.append([n_tune, clip(n_key, trace, picture, m, show)])
+    return {
+        "tune": {"ctx": context(key, m, show), "key": tune_key(sampler, T, step),
+                 "sliders": sliders(sampler, T, step)},
+        "near": sent,
+        "ready": ready,
+        "missing": missing,
+        # when the next one should be ready: the worker starts when the page's run ends
+        # (~0.2 s), runs at low priority, and computes the likeliest next move first
+        "eta_ms": round(1300 * one_s + 250) if missing else 0,
+    }
