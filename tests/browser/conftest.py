@@ -37,6 +37,14 @@ CHROMIUM_ARGS = [
 HEALTH_TIMEOUT_S = 60.0
 
 
+def pytest_collection_modifyitems(items):
+    """Everything under tests/browser/ is a browser test (``-m "not browser"`` leaves them out)."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
 def _require_browser() -> bool:
     return os.environ.get("EBM_REQUIRE_BROWSER") == "1"
 
@@ -66,6 +74,8 @@ class StreamlitServer:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
         env.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+        if env.get("EBM_PREFETCH_OFF_FOR_PAGE_TESTS") == "1":  # tests/conftest.py's, not the caller's:
+            env.pop("EBM_PREFETCH", None)                      # a real server prefetches
         cmd = [
             sys.executable, "-m", "streamlit", "run", str(self.app_path),
             "--server.headless", "true",

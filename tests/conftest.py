@@ -1,0 +1,16 @@
+"""Settings for the whole suite.
+
+The MCMC page's background prefetch (a thread that computes the runs one slider notch away)
+is off in the in-process page tests: it would compete with the test for the two cores and
+make a page's numbers depend on timing. A test that is about the prefetch turns it on itself
+(``monkeypatch.setattr(runs, "PREFETCH", True)``); the browser tests' servers get the
+production default (``tests/browser/conftest.py`` drops this setting for them).
+"""
+
+from __future__ import annotations
+
+import os
+
+if "EBM_PREFETCH" not in os.environ:
+    os.environ["EBM_PREFETCH"] = "0"
+    os.environ["EBM_PREFETCH_OFF_FOR_PAGE_TESTS"] = "1"
