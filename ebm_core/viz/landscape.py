@@ -12,14 +12,14 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from ebm_core.viz.mcmc import PALETTE
+from ebm_core.viz.style import ACCENT, BLUE, EXACT, MARK, SAMPLES, TEMPLATE, colour
 
 SURFACE_HEIGHT = 470
 SMALL_HEIGHT = 270
 COLORSCALE = "Viridis"
 #: Basins past this many are pooled into one bar ("other").
 MAX_BARS = 10
-_A_B = ("#D55E00", "#0072B2")  # colours of the segment's end points A and B
+_A_B = (EXACT, BLUE)  # colours of the segment's end points A and B
 
 
 def display_energy(energy: np.ndarray, quantile: float = 0.8) -> tuple[np.ndarray, float]:
@@ -61,7 +61,8 @@ def surface_figure(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, labels: dict, 
                                    marker=dict(size=4, color="white", line=dict(color="black", width=1)),
                                    textfont=dict(color="white", size=13), hoverinfo="skip", showlegend=False))
     fig.update_layout(
-        title=dict(text=labels["title"], font=dict(size=16)), height=height, margin=dict(l=0, r=0, t=40, b=0),
+        template=TEMPLATE, title=dict(text=labels["title"], font=dict(size=16)), height=height,
+        margin=dict(l=0, r=0, t=40, b=0),
         uirevision="landscape-surface", font=dict(size=13),
         scene=dict(xaxis_title="x", yaxis_title="y", zaxis_title=labels["z"], aspectmode="manual",
                    aspectratio=dict(x=1, y=float((ys[-1] - ys[0]) / (xs[-1] - xs[0])), z=0.6),
@@ -85,7 +86,7 @@ def contour_figure(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, labels: dict, 
     if samples is not None and samples.size:
         for c in range(samples.shape[1]):
             fig.add_trace(go.Scatter(x=samples[:, c, 0].astype(np.float32), y=samples[:, c, 1].astype(np.float32),
-                                     mode="markers", marker=dict(size=4, color=PALETTE[c % len(PALETTE)], opacity=0.85,
+                                     mode="markers", marker=dict(size=4, color=colour(c), opacity=0.85,
                                                                  line=dict(width=0.3, color="black")),
                                      name=f"{labels['chain']} {c + 1}", showlegend=False,
                                      hovertemplate=f"{labels['chain']} {c + 1}<extra></extra>"))
@@ -101,7 +102,7 @@ def contour_figure(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, labels: dict, 
                                  mode="markers+text", text=[str(i + 1) for i in range(len(minima))],
                                  textposition="bottom center", textfont=dict(color="white", size=13),
                                  marker=dict(symbol="x", size=8, color="white"), hoverinfo="skip", showlegend=False))
-    fig.update_layout(title=dict(text=labels["title"], font=dict(size=16)), height=height,
+    fig.update_layout(template=TEMPLATE, title=dict(text=labels["title"], font=dict(size=16)), height=height,
                       margin=dict(l=50, r=10, t=40, b=40), uirevision="landscape-contour", font=dict(size=13),
                       xaxis=dict(title="x", range=[float(xs[0]), float(xs[-1])]),
                       yaxis=dict(title="y", range=[float(ys[0]), float(ys[-1])], scaleanchor="x", scaleratio=1))
@@ -114,7 +115,7 @@ def section_figure(section, temperature: float, labels: dict, pass_energy: float
     ``pass_energy``, the lowest pass between the two basins over any path (dashed)."""
     e = np.where(np.isfinite(section.energy), section.energy, np.nan)
     fig = go.Figure(go.Scatter(x=section.s.astype(np.float32), y=e.astype(np.float32), mode="lines",
-                               line=dict(color="#009E73", width=2.5), name="E",
+                               line=dict(color=ACCENT, width=2.5), name="E",
                                hovertemplate="s=%{x:.2f}<br>E=%{y:.4g}<extra></extra>"))
     fig.add_trace(go.Scatter(x=[section.s[0], section.s[-1]], y=[section.e_a, section.e_b], mode="markers+text",
                              text=["A", "B"], textposition="top center", marker=dict(size=10, color=list(_A_B)),
@@ -124,16 +125,16 @@ def section_figure(section, temperature: float, labels: dict, pass_energy: float
     if math.isfinite(top) and top > low:
         s_top = float(section.s[section.i_top])
         fig.add_trace(go.Scatter(x=[s_top, s_top], y=[low, top], mode="lines+markers",
-                                 line=dict(color="#CC79A7", width=2), marker=dict(symbol="triangle-up", size=9),
+                                 line=dict(color=MARK, width=2), marker=dict(symbol="triangle-up", size=9),
                                  hoverinfo="skip", showlegend=False))
         fig.add_trace(go.Scatter(x=[float(section.s[section.i_low_a]), s_top], y=[low, low], mode="lines",
-                                 line=dict(color="#CC79A7", width=1, dash="dot"), hoverinfo="skip", showlegend=False))
+                                 line=dict(color=MARK, width=1, dash="dot"), hoverinfo="skip", showlegend=False))
         fig.add_annotation(x=s_top, y=(low + top) / 2, text=labels["barrier"], showarrow=False, xanchor="left",
-                           xshift=6, font=dict(color="#CC79A7", size=13))
+                           xshift=6, font=dict(color=MARK, size=13))
     if pass_energy is not None and math.isfinite(pass_energy):
         fig.add_hline(y=pass_energy, line_color="grey", line_dash="dot", line_width=1.5,
                       annotation_text=labels["pass"], annotation_position="top left")
-    fig.update_layout(title=dict(text=labels["title"], font=dict(size=15)), height=height,
+    fig.update_layout(template=TEMPLATE, title=dict(text=labels["title"], font=dict(size=15)), height=height,
                       margin=dict(l=50, r=10, t=40, b=40), uirevision="landscape-section", showlegend=False,
                       font=dict(size=13), xaxis_title=labels["s"], yaxis_title="E")
     return fig
@@ -143,14 +144,14 @@ def log_z_figure(temperatures: np.ndarray, log_z: np.ndarray, temperature: float
                  log_area: float, labels: dict, height: int = SMALL_HEIGHT) -> go.Figure:
     """log Z(T) on a log T axis, the current T marked, and log|box| (the T → ∞ limit)."""
     fig = go.Figure(go.Scatter(x=temperatures.astype(np.float32), y=log_z.astype(np.float32), mode="lines",
-                               line=dict(color="#0072B2", width=2.5), name="log Z(T)",
+                               line=dict(color=BLUE, width=2.5), name="log Z(T)",
                                hovertemplate="T=%{x:.3g}<br>log Z=%{y:.4g}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=[temperature], y=[log_z_now], mode="markers", marker=dict(size=11, color="#D55E00"),
+    fig.add_trace(go.Scatter(x=[temperature], y=[log_z_now], mode="markers", marker=dict(size=11, color=EXACT),
                              hovertemplate="T=%{x:.3g}<br>log Z=%{y:.4g}<extra></extra>", showlegend=False))
     fig.add_hline(y=log_area, line_color="grey", line_dash="dot", line_width=1.5,
                   annotation_text=labels["limit"], annotation_position="bottom right",
                   annotation_font=dict(size=11, color="grey"))
-    fig.update_layout(title=dict(text=labels["title"], font=dict(size=15)), height=height,
+    fig.update_layout(template=TEMPLATE, title=dict(text=labels["title"], font=dict(size=15)), height=height,
                       margin=dict(l=50, r=10, t=40, b=40), uirevision="landscape-logz", showlegend=False,
                       font=dict(size=13), xaxis=dict(title="T", type="log"), yaxis_title="log Z(T)")
     return fig
@@ -173,16 +174,16 @@ def masses_figure(masses: np.ndarray, area_fraction: np.ndarray, labels: dict,
     """P_T(basin k) as bars; grey dashes: the basin's area share (the T → ∞ limit);
     diamonds: the share of MCMC samples in that basin."""
     names = bar_names(masses.size, labels["other"])
-    fig = go.Figure(go.Bar(x=names, y=_pooled(masses).astype(np.float32), marker_color="#56B4E9",
+    fig = go.Figure(go.Bar(x=names, y=_pooled(masses).astype(np.float32), marker_color=SAMPLES,
                            name=labels["mass"], hovertemplate="%{x}: %{y:.4f}<extra></extra>"))
     fig.add_trace(go.Scatter(x=names, y=_pooled(area_fraction).astype(np.float32), mode="markers",
                              marker=dict(symbol="line-ew", size=26, line=dict(width=3, color="grey")),
                              name=labels["area"], hovertemplate="%{x}: %{y:.4f}<extra></extra>"))
     if shares is not None and shares.size == masses.size:
         fig.add_trace(go.Scatter(x=names, y=_pooled(shares).astype(np.float32), mode="markers",
-                                 marker=dict(symbol="diamond", size=10, color="#D55E00"),
+                                 marker=dict(symbol="diamond", size=10, color=EXACT),
                                  name=labels["samples"], hovertemplate="%{x}: %{y:.3f}<extra></extra>"))
-    fig.update_layout(title=dict(text=labels["title"], font=dict(size=15)), height=height,
+    fig.update_layout(template=TEMPLATE, title=dict(text=labels["title"], font=dict(size=15)), height=height,
                       margin=dict(l=50, r=10, t=40, b=40), uirevision="landscape-masses", font=dict(size=13),
                       xaxis=dict(title=None, type="category"), yaxis=dict(title="P", range=[0, 1.05]),
                       legend=dict(orientation="h", yanchor="top", y=-0.2, x=0, font=dict(size=11)), bargap=0.35)
@@ -195,15 +196,13 @@ def masses_sweep_figure(temperatures: np.ndarray, masses: np.ndarray, temperatur
     """P_T(basin k) against T (log axis), one line per basin, the current T marked."""
     pooled = _pooled(masses)
     names = bar_names(masses.shape[1], labels["other"])
-    colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999", "#000000",
-               "#888888"]
     fig = go.Figure()
     for k, name in enumerate(names):
         fig.add_trace(go.Scatter(x=temperatures.astype(np.float32), y=pooled[:, k].astype(np.float32), mode="lines",
-                                 line=dict(width=2, color=colours[k % len(colours)]), name=name,
+                                 line=dict(width=2, color=colour(k)), name=name,
                                  hovertemplate=name + ": %{y:.3f} (T=%{x:.3g})<extra></extra>"))
-    fig.add_vline(x=temperature, line_color="#D55E00", line_width=1.5, line_dash="dash")
-    fig.update_layout(title=dict(text=labels["title"], font=dict(size=15)), height=height,
+    fig.add_vline(x=temperature, line_color=EXACT, line_width=1.5, line_dash="dash")
+    fig.update_layout(template=TEMPLATE, title=dict(text=labels["title"], font=dict(size=15)), height=height,
                       margin=dict(l=50, r=10, t=40, b=40), uirevision="landscape-sweep", font=dict(size=13),
                       xaxis=dict(title="T", type="log"), yaxis=dict(title="P", range=[0, 1.02]),
                       legend=dict(title=dict(text=labels["basin"]), orientation="v"))

@@ -11,10 +11,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ebm_core.mcmc import diagnostics
+from ebm_core.viz.style import ESTIMATE, EXACT, PALETTE, SAMPLES, TEMPLATE, colour  # noqa: F401 (PALETTE: the canvas's chains)
 
 MAX_POINTS = 600
-#: Colour-blind-safe palette (Okabe–Ito), shared with the chain canvas.
-PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"]
 HEIGHT = 260
 
 
@@ -23,7 +22,8 @@ def _thin(n: int) -> np.ndarray:
 
 
 def _layout(fig: go.Figure, title: str, xlabel: str, ylabel: str, height: int = HEIGHT) -> go.Figure:
-    fig.update_layout(title=dict(text=title, font=dict(size=16)), height=height, margin=dict(l=50, r=10, t=40, b=40),
+    fig.update_layout(template=TEMPLATE, title=dict(text=title, font=dict(size=16)), height=height,
+                      margin=dict(l=50, r=10, t=40, b=40),
                       xaxis_title=xlabel, yaxis_title=ylabel, uirevision="keep", showlegend=False,
                       font=dict(size=14))
     return fig
@@ -36,7 +36,7 @@ def trace_figure(positions: np.ndarray, m: int, coord: int, labels: dict) -> go.
     fig = go.Figure()
     for c in range(positions.shape[1]):
         fig.add_trace(go.Scatter(x=idx, y=positions[idx, c, coord].astype(np.float32), mode="lines",
-                                 line=dict(width=1.2, color=PALETTE[c % len(PALETTE)]), name=f"{c + 1}"))
+                                 line=dict(width=1.2, color=colour(c)), name=f"{c + 1}"))
     if m > 0:
         fig.add_vrect(x0=0, x1=m, fillcolor="grey", opacity=0.18, line_width=0,
                       annotation_text=labels["burn_in"], annotation_position="top left")
@@ -50,7 +50,7 @@ def acf_figure(positions: np.ndarray, m: int, coord: int, labels: dict, max_lag:
     for c in range(kept.shape[1]):
         ac = diagnostics.autocorrelation(kept[:, c, coord], max_lag)
         fig.add_trace(go.Scatter(x=np.arange(ac.size), y=ac.astype(np.float32), mode="lines",
-                                 line=dict(width=1.5, color=PALETTE[c % len(PALETTE)])))
+                                 line=dict(width=1.5, color=colour(c))))
     fig.add_hline(y=0, line_color="grey", line_width=1)
     fig.update_yaxes(range=[-0.3, 1.02])
     return _layout(fig, labels["title"], labels["lag"], "ρ(k)")
@@ -67,9 +67,9 @@ def marginal_figure(positions: np.ndarray, m: int, coord: int, centres: np.ndarr
     dens = counts / max(kept.size, 1) / width
     fig = go.Figure()
     fig.add_trace(go.Bar(x=(edges[:-1] + width / 2).astype(np.float32), y=dens.astype(np.float32), width=width,
-                         marker_color="#56B4E9", opacity=0.75, name=labels["samples"]))
+                         marker_color=SAMPLES, opacity=0.75, name=labels["samples"]))
     fig.add_trace(go.Scatter(x=centres.astype(np.float32), y=exact.astype(np.float32), mode="lines",
-                             line=dict(color="#D55E00", width=2.5), name=labels["exact"]))
+                             line=dict(color=EXACT, width=2.5), name=labels["exact"]))
     fig.update_layout(showlegend=True, legend=dict(orientation="h", y=1.02, x=1, xanchor="right"))
     fig = _layout(fig, labels["title"], labels["axis"], labels["density"])
     fig.update_layout(showlegend=True)
@@ -82,8 +82,8 @@ def running_mean_figure(values: np.ndarray, m: int, exact: float, labels: dict) 
     n = np.arange(m + 1, m + 1 + est.size)
     idx = _thin(est.size)
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=n[idx], y=est[idx].astype(np.float32), mode="lines", line=dict(color="#0072B2", width=2),
+    fig.add_trace(go.Scatter(x=n[idx], y=est[idx].astype(np.float32), mode="lines", line=dict(color=ESTIMATE, width=2),
                              name="f_mn"))
-    fig.add_hline(y=exact, line_color="#D55E00", line_dash="dash", line_width=2,
+    fig.add_hline(y=exact, line_color=EXACT, line_dash="dash", line_width=2,
                   annotation_text=labels["exact"], annotation_position="bottom right")
     return _layout(fig, labels["title"], "n", labels["value"])
