@@ -191,6 +191,7 @@ def test_neighbouring_slider_values_are_computed_ahead_and_sent_to_the_browser(m
     import threading
 
     from ui.mcmc import runs as R
+    monkeypatch.setattr(R, "PREFETCH", True)  # off by default in page tests (tests/conftest.py)
     from ui.mcmc import tune as MT
     R.wait_prefetch_idle()  # earlier tests' speculative runs are finished before counting
     calls = []  # the thread that ran each chain computation
@@ -378,6 +379,7 @@ def test_slow_runs_have_their_neighbours_first_steps_computed_and_sent_ahead(mon
     import threading
 
     from ui.mcmc import runs as R
+    monkeypatch.setattr(R, "PREFETCH", True)  # off by default in page tests (tests/conftest.py)
     from ui.mcmc import tune as MT
     assert R.wait_prefetch_idle()
     at = _open({"sampler": "hmc", "seed": "4343"}, steps=600)
