@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.kit import live
+from ui.kit import jobs, live
 from ui.kit import params as P
 from ui.rbm import page as R
 from ui.kit.i18n import lang, t
@@ -47,7 +47,7 @@ with c_train:
     diff = R.changed_settings(s)
     st.caption(t("rbm_settings_differ", names=", ".join(diff)) if diff else t("rbm_train_help"))
 
-live.ticking(R.JOB, lambda running: R.live_panel(running, s, f"rbm_tabs_{lang()}"), every_s=R.EVERY_S)
+jobs.ticking(R.JOB, R.PACE, tick=R.train_tick, draw=lambda running: R.live_views(running, s, f"rbm_tabs_{lang()}"))
 
 # --- using the model, and the theory -------------------------------------------------------
 st.divider()

@@ -1,7 +1,7 @@
 """Streamlit helpers for the RBM page: controls, cached data and models, live CD training,
 sampling clips, clamp-and-fill, AIS, and the page's Plotly figures.
 
-The job (model, trainer, history) lives in ``st.session_state[JOB]`` (see ``ui/live.py``).
+The job (model, trainer, history) lives in ``st.session_state[JOB]`` (see ``ui/kit/jobs.py``).
 Heavy shared things (MNIST arrays, the shipped checkpoint) are cached for every session;
 per-model results (a sampling clip, the free energies) are memoised in the job itself under
 the model's ``version``, which grows by one per training tick, so nothing stale is shown.
@@ -26,19 +26,16 @@ from ebm_core.data import mnist
 from ebm_core.rbm.model import RBM
 from ebm_core.viz import digits
 
-from ui.kit import live
+from ui.kit import jobs
 from ui.kit.i18n import t
 from ui.kit.params import Spec
 
 ROOT = Path(__file__).resolve().parents[2]
 PRETRAINED = ROOT / "assets" / "models" / "rbm_mnist.pt"
 JOB = "rbm_job"
-# Live training: a tick every EVERY_S seconds trains, then draws. The browser asks for the next tick on
-# a timer, so a tick that outlasts EVERY_S overlaps the next one and Streamlit piles up stale copies of
-# the charts: training gets what is left of 80 % of the period after the last tick's drawing, within
-# [TICK_MIN_S, TICK_MAX_S] (about 0.4-0.6 s here).
-EVERY_S = 1.0
-TICK_MIN_S, TICK_MAX_S = 0.2, 0.6
+# Live training: a tick every second trains for 0.2-0.6 s (what the drawing leaves), then draws.
+PACE = jobs.Pace(every_s=1.0, min_s=0.2, max_s=0.6)
+EVERY_S = PACE.every_s
 HEIGHT = 300
 
 HIDDEN = (10, 15, 20, 25, 50, 100, 150, 200, 300, 400, 500, 750, 1000)
@@ -169,11 +166,11 @@ def pretrained() -> dict | None:
 
 
 def job() -> dict:
-    return live.state(JOB)
+    return jobs.get(JOB)
 
 
-def _fresh(**fields) -> dict:
-    return {"status": live.IDLE, "version": 0, "batches": [], "ais": [], "memo": {}, **fields}
+def _new_job(**fields) -> dict:
+    return jobs.replace(JOB, batches=[], ais=[], **fields)
 
 
 def load_pretrained() -> None:
@@ -182,8 +179,8 @@ def load_pretrained() -> None:
     if ck is None:
         st.session_state["rbm_missing_pretrained"] = True
         return
-    st.session_state[JOB] = _fresh(rbm=RBM.from_state(ck["state"]), trainer=None, source="pretrained",
-                                   config=dict(ck["config"]), meta=dict(ck["meta"]))
+    _new_job(rbm=RBM.from_state(ck["state"]), trainer=None, source="pretrained", config=dict(ck["config"]),
+             meta=dict(ck["meta"]))
 
 
 def config_from(s: dict) -> CDConfig:
@@ -217,8 +214,7 @@ def start_training(s: dict) -> None:
                 cfg.binarization, seed=cfg.seed if cfg.binarization == "stochastic" else None),
             "binarization_seed": cfg.seed, "seed": cfg.seed, "epochs": 0, "updates": 0,
             "algorithm": f"PCD-{cfg.k}" if cfg.persistent else f"CD-{cfg.k}", "source": "EBM Lab RBM page"}
-    st.session_state[JOB] = _fresh(status=live.RUNNING, rbm=rbm, trainer=trainer, source="trained",
-                                   config=cfg.to_dict(), meta=meta)
+    _new_job(status=jobs.RUNNING, rbm=rbm, trainer=trainer, source="trained", config=cfg.to_dict(), meta=meta)
 
 
 def changed_settings(s: dict) -> list[str]:
@@ -226,51 +222,33 @@ def changed_settings(s: dict) -> list[str]:
     j = job()
     if j.get("trainer") is None:
         return []
-    now, used = config_from(s).to_dict(), j["config"]
-    diff = [t(SPECS[name].label) for name, key in (("hidden", "n_hidden"), ("k", "k"), ("lr", "lr"),
-                                                   ("momentum", "momentum"), ("decay", "weight_decay"),
-                                                   ("batch", "batch_size"), ("seed", "seed"),
-                                                   ("binarization", "binarization"))
-            if now[key] != used.get(key)]
-    if now["persistent"] != used.get("persistent"):
-        diff.append(t(SPECS["method"].label))
-    n = min(int(s["digits"]), n_available())
-    if n != j["trainer"].data.shape[0]:
-        diff.append(t(SPECS["digits"].label))
-    return diff
+    now = {**config_from(s).to_dict(), "train_size": min(int(s["digits"]), n_available())}
+    used = {**j["config"], "train_size": j["trainer"].data.shape[0]}
+    return [t(SPECS[name].label) for name in jobs.changed(now, used, CHANGED)]
 
 
-def tick_budget() -> float:
-    """Seconds of training for the next tick (see EVERY_S)."""
-    return min(TICK_MAX_S, max(TICK_MIN_S, 0.8 * EVERY_S - job().get("draw_s", 0.3)))
+# Sidebar control -> the config keys it sets (the order of the note).
+CHANGED = {"hidden": "n_hidden", "k": "k", "lr": "lr", "momentum": "momentum", "decay": "weight_decay",
+           "batch": "batch_size", "seed": "seed", "binarization": "binarization", "method": "persistent",
+           "digits": "train_size"}
 
 
 def train_tick() -> None:
-    """About ``tick_budget()`` seconds of CD updates; the status turns DONE after the last epoch."""
+    """About ``PACE.budget`` seconds of CD updates; the status turns DONE after the last epoch."""
     j = job()
     tr = j.get("trainer")
-    if tr is None or tr.done:
-        live.set_status(JOB, live.DONE)
+    if tr is None:
+        jobs.set_status(JOB, jobs.DONE)
         return
     new: list[dict] = []
-
-    def one() -> bool:
-        new.extend(tr.step(1))
-        return not tr.done
-
-    live.for_seconds(tick_budget(), one)
+    jobs.tick(JOB, PACE, work=lambda: new.extend(tr.step(1)), done=lambda: tr.done)
     j["batches"].extend(new)
-    j["version"] += 1
-    j["memo"] = {}
-    j["meta"].update(epochs=tr.epoch_index, updates=tr.updates, history=list(tr.history),
-                     train_seconds=tr.seconds)
-    if tr.done:
-        live.set_status(JOB, live.DONE)
+    j["meta"].update(epochs=tr.epoch_index, updates=tr.updates, history=list(tr.history), train_seconds=tr.seconds)
 
 
 def memo(key: tuple, compute):
     """Per-model memo: results for this model version (cleared when the model changes)."""
-    return live.memo(JOB, key, compute, size=17)
+    return jobs.memo(JOB, key, compute, size=17)
 
 
 # -------------------------------------------------------------------------------- sampling
@@ -617,12 +595,8 @@ def draw_empty() -> None:
              caption=t("rbm_data_caption"))
 
 
-def live_panel(running: bool, s: dict, tab_key: str) -> None:
-    """The fragment's body: a bounded training tick when running, then the open view."""
-    if running:
-        train_tick()
-        running = job()["status"] == live.RUNNING
-    t0 = time.perf_counter()
+def live_views(running: bool, s: dict, tab_key: str) -> None:
+    """The live section's picture (``jobs.ticking`` trains a tick before it when running)."""
     j = job()
     if j.get("rbm") is None:
         draw_empty()
@@ -637,8 +611,6 @@ def live_panel(running: bool, s: dict, tab_key: str) -> None:
         if tab.open or (tab.open is None and i == 0):
             with tab:
                 fn()
-    if running:
-        j["draw_s"] = time.perf_counter() - t0
 
 
 # ------------------------------------------------------------------- using the model, theory
