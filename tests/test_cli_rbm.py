@@ -89,6 +89,11 @@ def test_evaluate_reports_exact_and_ais_numbers(tiny_checkpoint, capsys):
 
 @pytest.mark.parametrize("args, needle", [
     (["train", "rbm", "--hidden", "0", "--out", "x.pt"], "--hidden"),
+    # the bounds are CDConfig's own (argparse types from its ranged fields)
+    (["train", "rbm", "--hidden", "10001", "--out", "x.pt"], "--hidden must be a whole number between 1 and 10000"),
+    (["train", "rbm", "--k", "2.5", "--out", "x.pt"], "--k must be a whole number"),
+    (["train", "rbm", "--momentum", "0.995", "--out", "x.pt"], "--momentum must be a number between 0 and 0.99"),
+    (["train", "rbm", "--seed", "-1", "--out", "x.pt"], "--seed"),
     (["train", "rbm", "--k", "0", "--out", "x.pt"], "--k"),
     (["train", "rbm", "--lr", "-1", "--out", "x.pt"], "--lr"),
     (["train", "rbm", "--lr", "nan", "--out", "x.pt"], "--lr"),

@@ -34,7 +34,7 @@ PARTS = ("top", "bottom", "left", "right", "square")
 LAB_RUNS = (100, 200, 500, 1000, 2000)
 
 
-def _options(r: R.Range, options: tuple, name: str) -> tuple:
+def checked_options(r: R.Range, options: tuple, name: str) -> tuple:
     """``options`` when the engine's range ``r`` allows every one (numbers, or numbers as text)."""
     for o in options:
         if not r.ok(float(o) if isinstance(o, str) else o):
@@ -42,14 +42,14 @@ def _options(r: R.Range, options: tuple, name: str) -> tuple:
     return options
 
 
-def _bounded(key: str, label: str, default, r: R.Range, lo: float, hi: float, kind: str = "int") -> Spec:
+def bounded_spec(key: str, label: str, default, r: R.Range, lo: float, hi: float, kind: str = "int") -> Spec:
     """A slider over [lo, hi], a class-sized part of the engine's range ``r``."""
     b = r.within(lo, hi)
     return Spec(key, label, default, b.lo, b.hi, kind=kind)
 
 
-def _select(key: str, label: str, default, r: R.Range, options: tuple, name: str, kind: str = "int") -> Spec:
-    return Spec(key, label, default, options=_options(r, options, name), kind=kind)
+def select_spec(key: str, label: str, default, r: R.Range, options: tuple, name: str, kind: str = "int") -> Spec:
+    return Spec(key, label, default, options=checked_options(r, options, name), kind=kind)
 
 
 # Defaults (784-200, CD-5, η = 0.05, ν = 0.5, λ = 1e-4, batch 50, 10 epochs on the 5,000 shipped digits):
@@ -58,26 +58,26 @@ def _select(key: str, label: str, default, r: R.Range, options: tuple, name: str
 # URL keys carry the page's prefix: session state is shared by every page of a session, and
 # another page's "T" or "seed" has a different range.
 SPECS = {
-    "hidden": _select("rbm_hidden", "rbm_hidden", 200, CD["n_hidden"], HIDDEN, "hidden"),
-    "k": _bounded("rbm_k", "rbm_k", 5, CD["k"], 1, 25),
+    "hidden": select_spec("rbm_hidden", "rbm_hidden", 200, CD["n_hidden"], HIDDEN, "hidden"),
+    "k": bounded_spec("rbm_k", "rbm_k", 5, CD["k"], 1, 25),
     "method": Spec("rbm_method", "rbm_method", "cd", options=("cd", "pcd"), kind="choice"),
-    "lr": _select("rbm_lr", "rbm_lr", 0.05, CD["lr"], LRS, "lr"),
-    "momentum": _bounded("rbm_momentum", "rbm_momentum", 0.5, CD["momentum"], 0.0, 0.95, kind="float"),
-    "decay": _select("rbm_decay", "rbm_decay", "0.0001", CD["weight_decay"], DECAYS, "decay", kind="choice"),
-    "batch": _select("rbm_batch", "rbm_batch", 50, CD["batch_size"], BATCHES, "batch"),
-    "epochs": _bounded("rbm_epochs", "rbm_epochs", 10, CD["epochs"], 1, 100),
-    "digits": _select("rbm_digits", "rbm_digits", 5000, TRAIN_SIZE, DIGITS, "digits"),
+    "lr": select_spec("rbm_lr", "rbm_lr", 0.05, CD["lr"], LRS, "lr"),
+    "momentum": bounded_spec("rbm_momentum", "rbm_momentum", 0.5, CD["momentum"], 0.0, 0.95, kind="float"),
+    "decay": select_spec("rbm_decay", "rbm_decay", "0.0001", CD["weight_decay"], DECAYS, "decay", kind="choice"),
+    "batch": select_spec("rbm_batch", "rbm_batch", 50, CD["batch_size"], BATCHES, "batch"),
+    "epochs": bounded_spec("rbm_epochs", "rbm_epochs", 10, CD["epochs"], 1, 100),
+    "digits": select_spec("rbm_digits", "rbm_digits", 5000, TRAIN_SIZE, DIGITS, "digits"),
     "binarization": Spec("rbm_bin", "rbm_binarization", "threshold", options=("threshold", "stochastic"),
                          kind="choice"),
-    "seed": _bounded("rbm_seed", "rbm_seed", 0, CD["seed"], 0, 999_999),
-    "gibbs": _select("rbm_gibbs", "rbm_gibbs_steps", 200, GIBBS_STEPS, GIBBS, "gibbs"),
-    "T": _select("rbm_T", "rbm_temperature", 1.0, R.TEMPERATURE, TEMPS, "T", kind="float"),
+    "seed": bounded_spec("rbm_seed", "rbm_seed", 0, CD["seed"], 0, 999_999),
+    "gibbs": select_spec("rbm_gibbs", "rbm_gibbs_steps", 200, GIBBS_STEPS, GIBBS, "gibbs"),
+    "T": select_spec("rbm_T", "rbm_temperature", 1.0, R.TEMPERATURE, TEMPS, "T", kind="float"),
     "chains": Spec("rbm_chains", "rbm_chains", 30, 10, 100),
-    "ais_runs": _select("rbm_ais_runs", "rbm_ais_runs", 50, ais.RUNS, AIS_RUNS, "ais_runs"),
-    "ais_betas": _select("rbm_ais_betas", "rbm_ais_betas", 1000, ais.BETAS, AIS_BETAS, "ais_betas"),
+    "ais_runs": select_spec("rbm_ais_runs", "rbm_ais_runs", 50, ais.RUNS, AIS_RUNS, "ais_runs"),
+    "ais_betas": select_spec("rbm_ais_betas", "rbm_ais_betas", 1000, ais.BETAS, AIS_BETAS, "ais_betas"),
     "digit": Spec("rbm_digit", "rbm_digit", 0, 0, 9999),
     "part": Spec("rbm_part", "rbm_part", "bottom", options=PARTS, kind="choice"),
-    "lab_hidden": _bounded("rbm_lab_h", "rbm_lab_hidden", 4, lab.LAB_HIDDEN, 1, 8),
+    "lab_hidden": bounded_spec("rbm_lab_h", "rbm_lab_hidden", 4, lab.LAB_HIDDEN, 1, 8),
     "lab_train": Spec("rbm_lab_train", "rbm_lab_train_steps", 300, 0, 1000),
     "lab_runs": Spec("rbm_lab_runs", "rbm_lab_runs", 1000, options=LAB_RUNS),
 }
