@@ -128,7 +128,7 @@ def run_ais(runs: int, betas: int, bar=None) -> dict:
         exact_log_z=br.exact.log_z if br.exact is not None else None,
         test_ll_exact=br.exact.test_ll if br.exact is not None else None,
         binarization=D.binarization_text(method, seed),
-        base=t("rbm_ais_base_rate") if br.base.startswith("base-rate") else br.base, bracket=br)
+        base=t("rbm_ais_base_rate") if br.base.startswith("base-rate") else br.base)
     j["ais"].append(rec)
     return rec
 
