@@ -1,20 +1,22 @@
-"""The RBM command line: train tiny → generate → evaluate, and one-line errors for bad arguments."""
+"""The RBM command line, in process: train tiny → generate → evaluate, one-line errors for bad
+arguments, and the likelihood bracket the page shows (the one subprocess smoke test of the whole
+command line lives in tests/test_cli.py)."""
 
+import contextlib
+import io
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+import streamlit as st
 import torch
 
 from ebm_core.rbm import ais
 from ebm_core.io.checkpoint import load
 from ebm_core.cli.main import main
+from ebm_core.data import mnist
 from ebm_core.rbm.model import RBM
 
-ROOT = Path(__file__).resolve().parents[1]
 TINY = ["train", "rbm", "--hidden", "8", "--epochs", "2", "--k", "2", "--train-size", "300", "--batch-size", "50",
         "--data", "shipped", "--seed", "3", "--threads", "1"]
 
@@ -26,10 +28,10 @@ def _json_lines(text):
 @pytest.fixture(scope="module")
 def tiny_checkpoint(tmp_path_factory):
     out = tmp_path_factory.mktemp("rbm") / "tiny.pt"
-    r = subprocess.run([sys.executable, "-m", "ebm_core", *TINY, "--out", str(out)], cwd=ROOT,
-                       capture_output=True, text=True, timeout=180)
-    assert r.returncode == 0, r.stderr
-    return out, _json_lines(r.stdout)
+    buf = io.StringIO()  # capsys is per test; this fixture is per module
+    with contextlib.redirect_stdout(buf):
+        assert main([*TINY, "--out", str(out)]) == 0
+    return out, _json_lines(buf.getvalue())
 
 
 def test_train_prints_a_json_line_per_epoch_and_writes_a_checkpoint(tiny_checkpoint):
@@ -87,6 +89,11 @@ def test_evaluate_reports_exact_and_ais_numbers(tiny_checkpoint, capsys):
 
 @pytest.mark.parametrize("args, needle", [
     (["train", "rbm", "--hidden", "0", "--out", "x.pt"], "--hidden"),
+    # the bounds are CDConfig's own (argparse types from its ranged fields)
+    (["train", "rbm", "--hidden", "10001", "--out", "x.pt"], "--hidden must be a whole number between 1 and 10000"),
+    (["train", "rbm", "--k", "2.5", "--out", "x.pt"], "--k must be a whole number"),
+    (["train", "rbm", "--momentum", "0.995", "--out", "x.pt"], "--momentum must be a number between 0 and 0.99"),
+    (["train", "rbm", "--seed", "-1", "--out", "x.pt"], "--seed"),
     (["train", "rbm", "--k", "0", "--out", "x.pt"], "--k"),
     (["train", "rbm", "--lr", "-1", "--out", "x.pt"], "--lr"),
     (["train", "rbm", "--lr", "nan", "--out", "x.pt"], "--lr"),
@@ -141,3 +148,51 @@ def test_a_size_limit_keeps_images_and_labels_together():
     np.testing.assert_array_equal(d.labels, full.labels[idx])
     np.testing.assert_array_equal(v.numpy(), mnist.binarize(full.images[idx], "threshold"))
     assert len(np.unique(d.labels)) == 10  # not 300 zeros
+
+
+def test_page_cli_and_engine_give_the_same_likelihood_bracket(tiny_checkpoint, capsys):
+    """One protocol (ais.likelihood_bracket): the engine call, ``evaluate --ais`` and the RBM page's
+    AIS tool, on the same checkpoint, data and seed, report the very same numbers."""
+    from ui.kit import jobs
+    from ui.rbm import tools, training
+
+    path, _ = tiny_checkpoint
+    ck = load(str(path), "rbm")
+    rbm = RBM.from_state(ck["state"])
+    seed = int(ck["meta"]["binarization_seed"])  # the page seeds AIS with the model's binarisation seed
+    # the digits the model is judged on: its 300 training digits (the fixed random subset), the test split
+    full = mnist.load("train", "shipped")
+    train = mnist.binarize(full.images[mnist.subset_indices(len(full), 300)], "threshold")
+    test = mnist.binarize(mnist.load("test", "shipped").images, "threshold")
+    br = ais.likelihood_bracket(rbm, test, train, runs=20, betas=200, seed=seed)
+    assert br.exact is not None and br.n_train == 300 and br.n_test == 10000
+    assert br.log_z_low <= br.log_z <= br.log_z_ais_high <= br.log_z_high
+    assert br.log_z_high == max(br.log_z_ais_high, br.log_z_reverse)
+    assert br.test_ll_low <= br.test_ll_pessimistic and br.test_ll_low <= br.test_ll <= br.test_ll_high
+
+    assert main(["evaluate", str(path), "--ais", "--runs", "20", "--betas", "200", "--seed", str(seed)]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    assert (cli["log_z"], cli["log_z_low"], cli["log_z_high"]) == (br.log_z, br.log_z_low, br.log_z_high)
+    assert cli["log_z_ais_band"] == [br.log_z_low, br.log_z_ais_high]
+    assert cli["log_z_reverse_ais"] == br.log_z_reverse and cli["ais_ess"] == br.ess
+    assert cli["test_avg_log_likelihood"] == br.test_ll and cli["train_avg_log_likelihood"] == br.train_ll
+    assert cli["test_avg_log_likelihood_bracket"] == [br.test_ll_low, br.test_ll_high]
+    assert cli["exact_log_z"] == br.exact.log_z and cli["exact_test_avg_log_likelihood"] == br.exact.test_ll
+
+    # the page, with this checkpoint as its model (what "Load" makes of a checkpoint), no browser
+    st.session_state[training.JOB] = jobs.fresh(rbm=rbm, trainer=None, source="pretrained", config=dict(ck["config"]),
+                                            meta=dict(ck["meta"]), batches=[], ais=[])
+    try:
+        seen = []
+
+        class Bar:
+            def progress(self, value, text=""):
+                seen.append(value)
+
+        rec = tools.run_ais(20, 200, Bar())
+    finally:
+        st.session_state.pop(training.JOB, None)
+    page = {k: v for k, v in br.as_dict().items() if k not in ("exact", "seconds", "base")}
+    assert {k: rec[k] for k in page} == page
+    assert rec["exact_log_z"] == br.exact.log_z and rec["test_ll_exact"] == br.exact.test_ll
+    assert seen and seen[-1] == 1.0 and seen == sorted(seen)  # forward fills the bar's first half, reverse the rest

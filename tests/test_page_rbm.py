@@ -226,6 +226,8 @@ def test_ais_reports_log_z_next_to_the_exact_value():
     # The displayed band is log(Ẑ ± 3 s.e.) over the 100 runs; the exact value must lie inside it
     # (widened by 0.05 nats for the O(1/K) annealing bias of 1,000 steps on a 15-unit model).
     assert a["log_z_low"] - 0.05 <= a["exact_log_z"] <= a["log_z_high"] + 0.05, a
+    # the CLI's bracket (ais.likelihood_bracket): the upper end widened by reverse AIS
+    assert a["log_z_high"] == max(a["log_z_ais_high"], a["log_z_reverse"]) and a["reverse_digits"] == 100
     text = " ".join(m.value for m in at.markdown)
     assert text.count("binarisation: threshold x/255 > 0.5") >= 4  # next to every likelihood
     assert "Exact (enumerating the hidden layer)" in text
@@ -250,10 +252,15 @@ def test_tiny_lab_and_formulas():
 def test_url_values_are_clamped_with_a_visible_note():
     at = _open({"rbm_hidden": "99999", "rbm_k": "0", "rbm_T": "50", "rbm_method": "__import__('os')",
                 "rbm_lr": "abc", "rbm_epochs": "1e9"})
-    notes = " ".join(w.value for w in at.warning)
-    for raw in ("99999", "50", "__import__('os')", "abc", "1e9"):
-        assert raw in notes, raw
-    assert "k" in notes and "0" in notes
+    # one note per bad value, naming the control, the value, the allowed range and what is used
+    # (the bounds are the page's, inside the engine's: k's 1 … 25 within CDConfig's 1 … 1000)
+    assert sorted(w.value for w in at.warning) == sorted([
+        "Hidden units n_h: 99999 is outside 10 … 1000; using 1000.",
+        "Gibbs steps per update k (CD-k): 0 is outside 1 … 25; using 1.",
+        "Negative phase: '__import__('os')' is not valid; using cd.",
+        "Learning rate η: 'abc' is not valid; using 0.05.",
+        "Epochs: 1e9 is outside 1 … 100; using 100.",
+        "Sampling temperature T: 50 is outside 0.2 … 3.0; using 3.0."])
     assert at.select_slider(key="rbm_hidden").value == 1000
     assert at.slider(key="rbm_k").value == 1
     assert at.select_slider(key="rbm_T").value == 3.0
@@ -270,3 +277,26 @@ def test_chinese_page_renders():
     assert "吉布斯链从均匀噪声出发" in _captions(at)
     _tab(at, "rbm_tools_zh", "公式与动手试试")
     assert any("动手试试" in h.value for h in at.subheader)
+
+
+def test_controls_lie_inside_the_engines_ranges():
+    """Every training control's bounds or options are allowed by the CDConfig field it sets (the
+    ranges the engine validates and the CLI's argparse checks), and the sampling and AIS ones by
+    the engine's own ranges: the page cannot offer what the engine would refuse."""
+    from ebm_core import ranges as R
+    from ebm_core.rbm import ais
+    from ebm_core.rbm.cd import TRAIN_SIZE, CDConfig
+    from ebm_core.rbm.model import GIBBS_STEPS
+    from ui.rbm import specs
+
+    cd = R.ranges(CDConfig)
+    engine = {name: cd[key] for name, key in specs.CHANGED.items() if key in cd}
+    engine.update(epochs=cd["epochs"], digits=TRAIN_SIZE, gibbs=GIBBS_STEPS, T=R.TEMPERATURE, ais_runs=ais.RUNS, ais_betas=ais.BETAS)
+    assert set(engine) >= {"hidden", "k", "lr", "momentum", "decay", "batch", "epochs", "seed", "digits"}
+    for name, r in engine.items():
+        spec = specs.SPECS[name]
+        values = [float(o) for o in spec.options] if spec.options else [spec.lo, spec.hi]
+        assert all(r.ok(v) for v in values), (name, values, r)
+    # a class-sized option list outside the engine's range is refused when the page is built
+    with pytest.raises(ValueError, match="outside"):
+        specs.select_spec("x", "x", 5, cd["k"], (5, 2000), "k")

@@ -12,28 +12,20 @@ measured on. User mistakes raise ``CliError`` (one line, exit status 2).
 
 from __future__ import annotations
 
-import json
-import math
-import os
 import time
 
-import numpy as np
 import torch
 
 from ebm_core.rbm import ais
-from ebm_core.rbm.cd import CDConfig, CDTrainer
+from ebm_core.rbm.cd import TRAIN_SIZE, CDConfig, CDTrainer
 from ebm_core.io.checkpoint import save
-from ebm_core.cli.common import CliError, check_range, load_binary, print_json, save_array, set_threads
-from ebm_core.rbm.model import RBM
+from ebm_core.cli.common import CliError, load_binary, print_json, save_array, set_threads
+from ebm_core.rbm.model import GIBBS_STEPS, RBM
+from ebm_core.ranges import SEED, TEMPERATURE, Range, ranges
 
-#: Argument ranges (low, high) beyond CDConfig.RANGES.
-RANGES = {
-    "train_size": (2, 10_000_000),
-    "gibbs_steps": (1, 100_000),
-    "temperature": (0.01, 100.0),
-    "runs": (2, 100_000),
-    "betas": (3, 1_000_000),
-}
+# Every range below is declared in the engine (CDConfig's ``ranged`` fields, ebm_core.ranges,
+# ebm_core.rbm.*); argparse types derive from them (``Range.argtype``).
+CD = ranges(CDConfig)
 DEFAULT_GIBBS_STEPS = 1000
 DEFAULT_RUNS = 100
 DEFAULT_BETAS = 10_000
@@ -45,23 +37,29 @@ def add_train_parser(train_subparsers) -> None:
     p = train_subparsers.add_parser(
         "rbm", help="train a Bernoulli-Bernoulli RBM on MNIST by CD-k or PCD",
         description="Train an RBM by CD-k (or PCD with --pcd); one JSON line per epoch, then a final one.")
-    p.add_argument("--hidden", type=int, default=d.n_hidden, help=f"hidden units (default {d.n_hidden})")
-    p.add_argument("--epochs", type=int, default=d.epochs, help=f"passes over the data (default {d.epochs})")
-    p.add_argument("--k", type=int, default=d.k, help=f"Gibbs steps per update, CD-k (default {d.k})")
+    p.add_argument("--hidden", type=CD["n_hidden"].argtype("--hidden"), default=d.n_hidden,
+                   help=f"hidden units (default {d.n_hidden})")
+    p.add_argument("--epochs", type=CD["epochs"].argtype("--epochs"), default=d.epochs,
+                   help=f"passes over the data (default {d.epochs})")
+    p.add_argument("--k", type=CD["k"].argtype("--k"), default=d.k, help=f"Gibbs steps per update, CD-k (default {d.k})")
     p.add_argument("--pcd", action="store_true", help="persistent chains (PCD) instead of restarting at the data")
-    p.add_argument("--chains", type=int, default=None, help="PCD: number of persistent chains (default: batch size)")
-    p.add_argument("--lr", type=float, default=d.lr, help=f"learning rate η (default {d.lr:g})")
-    p.add_argument("--momentum", type=float, default=d.momentum, help=f"momentum ν (default {d.momentum:g})")
-    p.add_argument("--weight-decay", type=float, default=d.weight_decay,
+    p.add_argument("--chains", type=CD["n_chains"].argtype("--chains"), default=None,
+                   help="PCD: number of persistent chains (default: batch size)")
+    p.add_argument("--lr", type=CD["lr"].argtype("--lr"), default=d.lr, help=f"learning rate η (default {d.lr:g})")
+    p.add_argument("--momentum", type=CD["momentum"].argtype("--momentum"), default=d.momentum,
+                   help=f"momentum ν (default {d.momentum:g})")
+    p.add_argument("--weight-decay", type=CD["weight_decay"].argtype("--weight-decay"), default=d.weight_decay,
                    help=f"weight decay λ on W, per update (default {d.weight_decay:g})")
-    p.add_argument("--batch-size", type=int, default=d.batch_size, help=f"mini-batch size (default {d.batch_size})")
+    p.add_argument("--batch-size", type=CD["batch_size"].argtype("--batch-size"), default=d.batch_size,
+                   help=f"mini-batch size (default {d.batch_size})")
     p.add_argument("--binarization", choices=("threshold", "stochastic"), default=d.binarization,
                    help="threshold x/255 > 0.5, or a seeded Bernoulli(x/255) draw (default threshold)")
     p.add_argument("--data", default="auto",
                    help="auto (full MNIST when downloaded, else the shipped digits), shipped, full, "
                         "or a folder holding the IDX files")
-    p.add_argument("--train-size", type=int, default=None, help="train on N of the digits (a fixed random subset, the same as the page's)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--train-size", type=TRAIN_SIZE.argtype("--train-size"), default=None,
+                   help="train on N of the digits (a fixed random subset, the same as the page's)")
+    p.add_argument("--seed", type=CD["seed"].argtype("--seed"), default=0)
     p.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's own)")
     p.add_argument("--out", required=True, help="checkpoint to write (.pt)")
     p.set_defaults(func=cmd_train)
@@ -71,24 +69,24 @@ def config_from_args(args) -> CDConfig:
     cfg = CDConfig(n_hidden=args.hidden, k=args.k, persistent=bool(args.pcd), lr=args.lr, momentum=args.momentum,
                    weight_decay=args.weight_decay, batch_size=args.batch_size, epochs=args.epochs, seed=args.seed,
                    binarization=args.binarization, n_chains=args.chains)
-    flags = {"n_hidden": "--hidden", "n_chains": "--chains", "batch_size": "--batch-size",
-             "weight_decay": "--weight-decay"}
-    for name, (lo, hi) in CDConfig.RANGES.items():
-        value = getattr(cfg, name)
-        if name == "n_chains" and value is None:
-            continue
-        if name == "init_std":
-            continue
-        check_range(flags.get(name, "--" + name.replace("_", "-")), value, lo, hi)
     if args.chains is not None and not args.pcd:
         raise CliError("--chains only applies with --pcd")
-    return cfg.validate()
+    try:
+        return cfg.validate()  # argparse checked each number already (a config built in code gets here)
+    except ValueError as e:
+        raise CliError(str(e)) from None
+
+
+def _check(flag: str, value, r: Range):
+    """``value`` when ``r`` allows it, else a CliError naming ``flag`` (for the flags that
+    ``python -m ebm_core generate / evaluate`` share with other models, parsed in cli.main)."""
+    if not r.ok(value):
+        raise CliError(r.message(flag, value))
+    return value
 
 
 def cmd_train(args) -> int:
     cfg = config_from_args(args)
-    if args.train_size is not None:
-        check_range("--train-size", args.train_size, *RANGES["train_size"])
     set_threads(args)
     train, d, resolved = load_binary("train", args.data, cfg.binarization, cfg.seed, args.train_size)
     try:
@@ -163,10 +161,10 @@ def _reject(args, names: dict) -> None:
 def generate(ck: dict, args) -> int:
     _reject(args, {"label": "--label", "steps": "--steps", "step_size": "--step-size"})
     steps = DEFAULT_GIBBS_STEPS if args.gibbs_steps is None else args.gibbs_steps
-    check_range("--gibbs-steps", steps, *RANGES["gibbs_steps"])
+    _check("--gibbs-steps", steps, GIBBS_STEPS)
     T = 1.0 if args.temperature is None else args.temperature
-    check_range("--temperature", T, *RANGES["temperature"])
-    check_range("--seed", args.seed, 0, 2**63 - 1)
+    _check("--temperature", T, TEMPERATURE)
+    _check("--seed", args.seed, SEED)
     rbm = _rbm_of(ck)
     g = torch.Generator().manual_seed(int(args.seed))
     t0 = time.perf_counter()
@@ -181,13 +179,13 @@ def generate(ck: dict, args) -> int:
 
 
 def evaluate(ck: dict, args) -> int:
-    check_range("--seed", args.seed, 0, 2**63 - 1)
+    _check("--seed", args.seed, SEED)
     runs = DEFAULT_RUNS if args.runs is None else args.runs
     betas = DEFAULT_BETAS if args.betas is None else args.betas
     if not args.ais and (args.runs is not None or args.betas is not None):
         raise CliError("--runs and --betas need --ais")
-    check_range("--runs", runs, *RANGES["runs"])
-    check_range("--betas", betas, *RANGES["betas"])
+    _check("--runs", runs, ais.RUNS)
+    _check("--betas", betas, ais.BETAS)
     rbm = _rbm_of(ck)
     meta, cfg = ck.get("meta", {}), ck.get("config", {})
     method = meta.get("binarization", cfg.get("binarization", "threshold"))
@@ -215,34 +213,29 @@ def evaluate(ck: dict, args) -> int:
         "free_energy_gap": neg_f_train - neg_f_test,
     }
     t0 = time.perf_counter()
-    if min(rbm.n_hidden, rbm.n_visible) <= ais.MAX_EXACT_UNITS:
-        ez = ais.exact_log_z(rbm)
-        out["exact_log_z"] = ez
-        out["exact_test_avg_log_likelihood"] = ais.average_log_likelihood(rbm, test, ez)
-        out["exact_train_avg_log_likelihood"] = ais.average_log_likelihood(rbm, train, ez)
-        if not args.ais:
-            out.update(log_z=ez, log_z_low=ez, log_z_high=ez, method="exact enumeration",
-                       test_avg_log_likelihood=out["exact_test_avg_log_likelihood"],
-                       train_avg_log_likelihood=out["exact_train_avg_log_likelihood"])
     if args.ais:
-        bA = ais.base_rate_bias(train)
-        fwd = ais.ais_log_z(rbm, runs=runs, betas=betas, base_visible_bias=bA, generator=g)
-        # RAISE from `runs` random test digits (the same schedule): the pessimistic side.
-        pick = torch.randperm(test.shape[0], generator=g)[:min(runs, test.shape[0])]
-        rev = ais.reverse_ais(rbm, test[pick], betas=betas, base_visible_bias=bA, generator=g)
-        high = max(fwd.log_z_high, rev.implied_log_z)
+        # The protocol the page reports too (ebm_core.rbm.ais.likelihood_bracket), from its own
+        # generator seeded by --seed.
+        br = ais.likelihood_bracket(rbm, test, train, runs=runs, betas=betas, seed=int(args.seed))
+        exact = br.exact
+    else:
+        br, exact = None, ais.exact_likelihoods(rbm, test, train)
+    if exact is not None:
+        out.update(exact_log_z=exact.log_z, exact_test_avg_log_likelihood=exact.test_ll,
+                   exact_train_avg_log_likelihood=exact.train_ll)
+        if br is None:
+            out.update(log_z=exact.log_z, log_z_low=exact.log_z, log_z_high=exact.log_z, method="exact enumeration",
+                       test_avg_log_likelihood=exact.test_ll, train_avg_log_likelihood=exact.train_ll)
+    if br is not None:
         out.update({
-            "log_z": fwd.log_z, "log_z_low": fwd.log_z_low, "log_z_high": high,
-            "log_z_ais_band": [fwd.log_z_low, fwd.log_z_high], "log_z_reverse_ais": rev.implied_log_z,
-            "log_z_reverse_ais_std_err": rev.implied_log_z_std_err, "ais_ess": fwd.ess,
-            "log_z_std_err": fwd.log_z_std_err,
-            "test_avg_log_likelihood": neg_f_test - fwd.log_z,
-            "train_avg_log_likelihood": neg_f_train - fwd.log_z,
-            "test_avg_log_likelihood_bracket": [neg_f_test - high, neg_f_test - fwd.log_z_low],
-            "reverse_ais_test_avg_log_likelihood": rev.avg_log_likelihood, "reverse_ais_digits": rev.n,
-            "runs": runs, "betas": fwd.betas, "base": fwd.base,
-            "method": fwd.method + "; log_z_high = max(log(Z + 3 s.e.), the log Z implied by reverse AIS (RAISE) on "
-                      f"{rev.n} test digits)",
+            "log_z": br.log_z, "log_z_low": br.log_z_low, "log_z_high": br.log_z_high,
+            "log_z_ais_band": [br.log_z_low, br.log_z_ais_high], "log_z_reverse_ais": br.log_z_reverse,
+            "log_z_reverse_ais_std_err": br.log_z_reverse_std_err, "ais_ess": br.ess,
+            "log_z_std_err": br.log_z_std_err,
+            "test_avg_log_likelihood": br.test_ll, "train_avg_log_likelihood": br.train_ll,
+            "test_avg_log_likelihood_bracket": [br.test_ll_low, br.test_ll_high],
+            "reverse_ais_test_avg_log_likelihood": br.reverse_ll, "reverse_ais_digits": br.reverse_digits,
+            "runs": br.runs, "betas": br.betas, "base": br.base, "method": br.method,
         })
     out["seconds"] = time.perf_counter() - t0
     print_json(out)

@@ -44,21 +44,38 @@ practice (Burda et al.: it under-estimates the RBM's log-likelihood), not a guar
 the RBM itself. From an average over test digits we report the implied
 ``log Z_rev = mean(−F(v)) − mean(log p̂(v))``, an upper-bound-type estimate of log Z.
 Together: mean(−F) − log Z_rev (pessimistic) ≲ true test log-likelihood ≲ mean(−F) − log Ẑ.
+
+**The likelihood bracket** (``likelihood_bracket``): the one protocol the page and the command line
+report, so that a number does not depend on where it was computed. From one generator seeded
+by ``seed``: forward AIS with ``runs`` runs and ``betas`` steps from the base-rate model of the
+training digits; then reverse AIS from ``runs`` test digits drawn at random (same schedule, same
+base); then
+
+    log Z ∈ [log(Ẑ − 3σ̂), max(log(Ẑ + 3σ̂), log Z_rev)],   test LL = mean(−F(test)) − log Ẑ
+
+with the LL bracket the log Z bracket upside down, and, when a layer has at most
+``MAX_EXACT_UNITS`` units, the exact log Z and likelihoods beside them.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Callable
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ebm_core.ranges import Range
 from ebm_core.rbm.model import RBM, log_odds
 
 #: Largest layer ``exact_log_z`` will enumerate.
 MAX_EXACT_UNITS = 20
+#: Annealing runs (forward; reverse-AIS digits) and inverse temperatures a user may ask for.
+RUNS = Range(2, 100_000, integer=True)
+BETAS = Range(3, 1_000_000, integer=True)
 
 
 # ------------------------------------------------------------------------------------ exact
@@ -319,3 +336,93 @@ def reverse_ais(rbm: RBM, v, betas=10000, base_visible_bias=None, generator: tor
                             implied_log_z=neg_f - avg, implied_log_z_std_err=implied_se, n=n, betas=K, base=base,
                             method=f"reverse AIS / RAISE (Burda, Grosse & Salakhutdinov 2015), one run from each "
                                    f"of {n} digits, {K} steps")
+
+
+# ---------------------------------------------------------------------- the bracket protocol
+@dataclass
+class Exact:
+    """log Z by enumeration, and the average log-likelihoods it gives (small layers only)."""
+
+    log_z: float
+    test_ll: float
+    train_ll: float
+
+
+def exact_likelihoods(rbm: RBM, test, train) -> Exact | None:
+    """``Exact`` when a layer has at most ``MAX_EXACT_UNITS`` units, else None."""
+    if min(rbm.n_hidden, rbm.n_visible) > MAX_EXACT_UNITS:
+        return None
+    z = exact_log_z(rbm)
+    return Exact(log_z=z, test_ll=average_log_likelihood(rbm, test, z),
+                 train_ll=average_log_likelihood(rbm, train, z))
+
+
+@dataclass
+class LikelihoodBracket:
+    """What ``likelihood_bracket`` measured: log Z and the average log-likelihoods (nats per digit).
+
+    ``log_z_high`` is the bracket's upper end, max(log(Ẑ + 3σ̂), log Z_rev); ``log_z_ais_high`` is
+    log(Ẑ + 3σ̂) alone. The test LL bracket [``test_ll_low``, ``test_ll_high``] is
+    mean(−F) − [log_z_high, log_z_low] (+inf above when Ẑ ≤ 3σ̂)."""
+
+    log_z: float                 # forward AIS, log Ẑ
+    log_z_low: float             # log(Ẑ − 3σ̂), −inf when Ẑ ≤ 3σ̂
+    log_z_high: float            # max(log(Ẑ + 3σ̂), log_z_reverse)
+    log_z_ais_high: float        # log(Ẑ + 3σ̂)
+    log_z_std_err: float         # delta-method s.e. of log Ẑ
+    ess: float                   # effective runs of the forward weights
+    log_z_reverse: float         # log Z implied by reverse AIS (RAISE)
+    log_z_reverse_std_err: float
+    reverse_ll: float            # RAISE's own average log p̂(v) over its digits
+    reverse_digits: int
+    test_ll: float               # mean(−F(test)) − log Ẑ: optimistic
+    train_ll: float              # mean(−F(train)) − log Ẑ
+    test_ll_low: float           # mean(−F(test)) − log_z_high
+    test_ll_high: float          # mean(−F(test)) − log_z_low
+    test_ll_pessimistic: float   # mean(−F(test)) − log_z_reverse
+    neg_free_energy_test: float  # mean(−F(test)), float64
+    neg_free_energy_train: float
+    exact: Exact | None
+    runs: int
+    betas: int
+    base: str
+    method: str
+    n_test: int
+    n_train: int
+    seconds: float
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def likelihood_bracket(rbm: RBM, test, train, runs: int, betas: int, seed: int,
+                       progress: Callable[[str, float], None] | None = None) -> LikelihoodBracket:
+    """The RBM's log Z and average log-likelihoods with their bracket (see the module docstring).
+
+    ``test`` and ``train`` are the binarised digits the model is judged on (as it was trained);
+    ``progress(stage, fraction)``, stage "forward" then "reverse", is called now and then.
+    """
+    test = torch.as_tensor(test).to(torch.float32)
+    train = torch.as_tensor(train).to(torch.float32)
+    g = torch.Generator().manual_seed(int(seed))
+    t0 = time.perf_counter()
+    step = (lambda stage: (lambda f: progress(stage, f))) if progress is not None else (lambda stage: None)
+    bA = base_rate_bias(train)
+    fwd = ais_log_z(rbm, runs, betas, bA, g, progress=step("forward"))
+    pick = torch.randperm(test.shape[0], generator=g)[:min(int(runs), test.shape[0])]
+    rev = reverse_ais(rbm, test[pick], betas, bA, g, progress=step("reverse"))
+    exact = exact_likelihoods(rbm, test, train)
+    neg_f_test = average_log_likelihood(rbm, test, 0.0)
+    neg_f_train = average_log_likelihood(rbm, train, 0.0)
+    high = max(fwd.log_z_high, rev.implied_log_z)
+    return LikelihoodBracket(
+        log_z=fwd.log_z, log_z_low=fwd.log_z_low, log_z_high=high, log_z_ais_high=fwd.log_z_high,
+        log_z_std_err=fwd.log_z_std_err, ess=fwd.ess, log_z_reverse=rev.implied_log_z,
+        log_z_reverse_std_err=rev.implied_log_z_std_err, reverse_ll=rev.avg_log_likelihood, reverse_digits=rev.n,
+        test_ll=neg_f_test - fwd.log_z, train_ll=neg_f_train - fwd.log_z, test_ll_low=neg_f_test - high,
+        test_ll_high=neg_f_test - fwd.log_z_low, test_ll_pessimistic=neg_f_test - rev.implied_log_z,
+        neg_free_energy_test=neg_f_test, neg_free_energy_train=neg_f_train, exact=exact,
+        runs=fwd.runs, betas=fwd.betas, base=fwd.base,
+        method=fwd.method + "; log_z_high = max(log(Z + 3 s.e.), the log Z implied by reverse AIS (RAISE) on "
+                            f"{rev.n} test digits)",
+        n_test=int(test.shape[0]), n_train=int(train.shape[0]), seconds=time.perf_counter() - t0)

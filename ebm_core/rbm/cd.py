@@ -40,9 +40,13 @@ from dataclasses import asdict, dataclass
 import torch
 import torch.nn.functional as F
 
+from ebm_core.ranges import SEED, Range, ranged
+from ebm_core.ranges import validate as check_ranges
 from ebm_core.rbm.model import RBM
 
 BINARIZATIONS = ("threshold", "stochastic", "none")
+#: Digits a run may train on (``--train-size``, the page's "digits").
+TRAIN_SIZE = Range(2, 10_000_000, integer=True)
 
 
 @dataclass
@@ -55,39 +59,26 @@ class CDConfig:
     blob-like modes; PCD at these short budgets collapsed onto one or two digit classes.
     """
 
-    n_hidden: int = 500
-    k: int = 3
+    n_hidden: int = ranged(500, 1, 10_000)
+    k: int = ranged(3, 1, 1000)
     persistent: bool = False
-    lr: float = 0.05            # η
-    momentum: float = 0.5       # ν
-    weight_decay: float = 3e-4  # λ (W only)
-    batch_size: int = 20
-    epochs: int = 5
-    seed: int = 0
+    lr: float = ranged(0.05, 1e-6, 10.0)            # η
+    momentum: float = ranged(0.5, 0.0, 0.99)        # ν
+    weight_decay: float = ranged(3e-4, 0.0, 0.1)    # λ (W only)
+    batch_size: int = ranged(20, 1, 100_000)
+    epochs: int = ranged(5, 1, 10_000)
+    seed: int = ranged(0, SEED.lo, SEED.hi)
     #: How the training data were binarised (recorded with every number; the trainer uses the
     #: data as given — see ``ebm_core.data.mnist.binarize``). "none": grey levels in [0, 1].
     binarization: str = "threshold"
     #: PCD fantasy particles; None means one per example of a batch.
-    n_chains: int | None = None
-    init_std: float = 0.01
-
-    #: (low, high) accepted for each number (the CLI and the page use the same table).
-    RANGES = {
-        "n_hidden": (1, 10_000), "k": (1, 1000), "lr": (1e-6, 10.0), "momentum": (0.0, 0.99),
-        "weight_decay": (0.0, 0.1), "batch_size": (1, 100_000), "epochs": (1, 10_000),
-        "seed": (0, 2**63 - 1), "n_chains": (1, 100_000), "init_std": (0.0, 1.0),
-    }
+    n_chains: int | None = ranged(None, 1, 100_000, integer=True, optional=True)
+    init_std: float = ranged(0.01, 0.0, 1.0)
 
     def validate(self) -> "CDConfig":
-        for name, (lo, hi) in self.RANGES.items():
-            value = getattr(self, name)
-            if value is None and name == "n_chains":
-                continue
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-                    or not lo <= value <= hi:
-                raise ValueError(f"{name} must be between {lo:g} and {hi:g}, got {value!r}")
-            if name in ("n_hidden", "k", "batch_size", "epochs", "seed", "n_chains") and int(value) != value:
-                raise ValueError(f"{name} must be a whole number, got {value!r}")
+        """``self`` when every number lies in its declared range (``ranged``; the CLI's argparse and
+        the page's controls derive from the same declarations), else ValueError."""
+        check_ranges(self)
         if self.binarization not in BINARIZATIONS:
             raise ValueError(f"binarization must be one of {', '.join(BINARIZATIONS)}, got {self.binarization!r}")
         return self

@@ -30,10 +30,13 @@ import math
 
 import torch
 
+from ebm_core.ranges import Range
 from ebm_core.rbm.cd import negative_phase
 from ebm_core.rbm.model import RBM
 
 PARAMS = ("W", "b", "c")
+#: Hidden units of the lab's RBM (its transition matrix is built over the 2^9 visible states).
+LAB_HIDDEN = Range(1, 10, integer=True)
 
 
 def all_states(n: int) -> torch.Tensor:
@@ -161,8 +164,7 @@ def make_lab(side: int = 3, n_hidden: int = 4, seed: int = 0, train_steps: int =
     if not 2 <= side <= 3:
         # The lab builds the 2^m × 2^m transition matrix: 512 × 512 for 3×3; 4×4 would need 65536².
         raise ValueError(f"side must be 2 or 3 (the 2^(side²) visible states are enumerated), got {side}")
-    if not 1 <= n_hidden <= 10:
-        raise ValueError(f"n_hidden must be between 1 and 10, got {n_hidden}")
+    LAB_HIDDEN.check("n_hidden", n_hidden)
     data = bars_and_stripes(side)
     g = torch.Generator().manual_seed(int(seed))
     rbm = RBM.from_state({"W": torch.randn(side * side, n_hidden, generator=g, dtype=torch.float64) * 0.1,

@@ -40,6 +40,11 @@ import math
 import torch
 import torch.nn.functional as F
 
+from ebm_core.ranges import Range
+
+#: Block-Gibbs steps a user may ask for (``generate --gibbs-steps``, the page's chains).
+GIBBS_STEPS = Range(1, 100_000, integer=True)
+
 #: Rates are clipped to [RATE_EPS, 1 − RATE_EPS] before taking log-odds, so a pixel that is
 #: never on in the data gets a finite bias (logit(1e-3) ≈ −6.9) instead of −∞.
 RATE_EPS = 1e-3

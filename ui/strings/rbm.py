@@ -249,8 +249,11 @@ S: dict[str, dict[str, str]] = {
                                 "log Z is probably underestimated. Raise K.",
                          "zh": "重要性权重的 (Σw)²/Σw²：远小于 M 说明少数几次运行占主导，log Z 很可能被低估。请增大 K。"},
     "rbm_ais_line_logz": {
-        "en": "log Z = {z:.3f}, band [{lo}, {hi}] = log(Ẑ ∓ 3 s.e.) from {runs} runs × {betas} steps ({base}).",
-        "zh": "log Z = {z:.3f}，区间 [{lo}, {hi}] = log(Ẑ ∓ 3 倍标准误)，来自 {runs} 次运行 × {betas} 步（{base}）。"},
+        "en": "log Z = {z:.3f}, bracket [{lo}, {hi}]: from log(Ẑ − 3 s.e.) up to the larger of log(Ẑ + 3 s.e.) "
+              "and the reverse-AIS log Z; {runs} runs × {betas} steps ({base}). The command line "
+              "(evaluate --ais) reports the same bracket.",
+        "zh": "log Z = {z:.3f}，区间 [{lo}, {hi}]：从 log(Ẑ − 3 倍标准误) 到 log(Ẑ + 3 倍标准误) 与反向 AIS 的 log Z "
+              "两者中较大者；{runs} 次运行 × {betas} 步（{base}）。命令行（evaluate --ais）给出同一区间。"},
     "rbm_ais_line_bracket": {
         "en": "Bracket on the test log-likelihood: {pes:.2f} (reverse AIS, pessimistic; log Z ≈ {zr:.3f}) … "
               "{opt:.2f} (forward AIS, optimistic) — binarisation: {b}.",

@@ -1,0 +1,113 @@
+"""The RBM page's controls: each one's URL key, default and allowed values, the sidebar's settings,
+and the CD config they make.
+
+Ranges are the engine's (``ebm_core.ranges``): a slider's bounds are ``Range.within`` of the
+config field it sets, and every option of a select slider is checked to lie in that range, so
+the page can never offer what the engine or the CLI would refuse.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ebm_core import ranges as R
+from ebm_core.rbm import ais, lab
+from ebm_core.rbm.cd import TRAIN_SIZE, CDConfig
+from ebm_core.rbm.model import GIBBS_STEPS
+
+from ui.kit.i18n import t
+from ui.kit.params import Spec
+
+CD = R.ranges(CDConfig)
+
+HIDDEN = (10, 15, 20, 25, 50, 100, 150, 200, 300, 400, 500, 750, 1000)
+LRS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5)
+# λ = 0 is a choice of its own, so the options are strings (a log-scale snap cannot hold 0).
+DECAYS = ("0", "1e-05", "0.0001", "0.0002", "0.0005", "0.001", "0.01")
+BATCHES = (10, 20, 50, 100, 200, 500)
+DIGITS = (500, 1000, 2000, 5000, 10000, 20000, 60000)
+GIBBS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
+TEMPS = (0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.5, 2.0, 3.0)
+AIS_RUNS = (10, 20, 50, 100, 200, 500)
+AIS_BETAS = (100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000)
+PARTS = ("top", "bottom", "left", "right", "square")
+LAB_RUNS = (100, 200, 500, 1000, 2000)
+
+
+def checked_options(r: R.Range, options: tuple, name: str) -> tuple:
+    """``options`` when the engine's range ``r`` allows every one (numbers, or numbers as text)."""
+    for o in options:
+        if not r.ok(float(o) if isinstance(o, str) else o):
+            raise ValueError(f"{name}: option {o!r} is outside [{r.lo:g}, {r.hi:g}]")
+    return options
+
+
+def bounded_spec(key: str, label: str, default, r: R.Range, lo: float, hi: float, kind: str = "int") -> Spec:
+    """A slider over [lo, hi], a class-sized part of the engine's range ``r``."""
+    b = r.within(lo, hi)
+    return Spec(key, label, default, b.lo, b.hi, kind=kind)
+
+
+def select_spec(key: str, label: str, default, r: R.Range, options: tuple, name: str, kind: str = "int") -> Spec:
+    return Spec(key, label, default, options=checked_options(r, options, name), kind=kind)
+
+
+# Defaults (784-200, CD-5, η = 0.05, ν = 0.5, λ = 1e-4, batch 50, 10 epochs on the 5,000 shipped digits):
+# chains from noise show recognisable digits after two epochs (~5 s of live training on 2 busy cores),
+# all ten epochs take ~25 s. CD-1 and PCD at these settings mostly collapse onto one or two classes.
+# URL keys carry the page's prefix: session state is shared by every page of a session, and
+# another page's "T" or "seed" has a different range.
+SPECS = {
+    "hidden": select_spec("rbm_hidden", "rbm_hidden", 200, CD["n_hidden"], HIDDEN, "hidden"),
+    "k": bounded_spec("rbm_k", "rbm_k", 5, CD["k"], 1, 25),
+    "method": Spec("rbm_method", "rbm_method", "cd", options=("cd", "pcd"), kind="choice"),
+    "lr": select_spec("rbm_lr", "rbm_lr", 0.05, CD["lr"], LRS, "lr"),
+    "momentum": bounded_spec("rbm_momentum", "rbm_momentum", 0.5, CD["momentum"], 0.0, 0.95, kind="float"),
+    "decay": select_spec("rbm_decay", "rbm_decay", "0.0001", CD["weight_decay"], DECAYS, "decay", kind="choice"),
+    "batch": select_spec("rbm_batch", "rbm_batch", 50, CD["batch_size"], BATCHES, "batch"),
+    "epochs": bounded_spec("rbm_epochs", "rbm_epochs", 10, CD["epochs"], 1, 100),
+    "digits": select_spec("rbm_digits", "rbm_digits", 5000, TRAIN_SIZE, DIGITS, "digits"),
+    "binarization": Spec("rbm_bin", "rbm_binarization", "threshold", options=("threshold", "stochastic"),
+                         kind="choice"),
+    "seed": bounded_spec("rbm_seed", "rbm_seed", 0, CD["seed"], 0, 999_999),
+    "gibbs": select_spec("rbm_gibbs", "rbm_gibbs_steps", 200, GIBBS_STEPS, GIBBS, "gibbs"),
+    "T": select_spec("rbm_T", "rbm_temperature", 1.0, R.TEMPERATURE, TEMPS, "T", kind="float"),
+    "chains": Spec("rbm_chains", "rbm_chains", 30, 10, 100),
+    "ais_runs": select_spec("rbm_ais_runs", "rbm_ais_runs", 50, ais.RUNS, AIS_RUNS, "ais_runs"),
+    "ais_betas": select_spec("rbm_ais_betas", "rbm_ais_betas", 1000, ais.BETAS, AIS_BETAS, "ais_betas"),
+    "digit": Spec("rbm_digit", "rbm_digit", 0, 0, 9999),
+    "part": Spec("rbm_part", "rbm_part", "bottom", options=PARTS, kind="choice"),
+    "lab_hidden": bounded_spec("rbm_lab_h", "rbm_lab_hidden", 4, lab.LAB_HIDDEN, 1, 8),
+    "lab_train": Spec("rbm_lab_train", "rbm_lab_train_steps", 300, 0, 1000),
+    "lab_runs": Spec("rbm_lab_runs", "rbm_lab_runs", 1000, options=LAB_RUNS),
+}
+ALL_SPECS = list(SPECS.values())
+
+# Sidebar control -> the config keys it sets ("train_size": the digits), in the order of the note
+# that says which settings differ from the model being trained.
+CHANGED = {"hidden": "n_hidden", "k": "k", "lr": "lr", "momentum": "momentum", "decay": "weight_decay",
+           "batch": "batch_size", "seed": "seed", "binarization": "binarization", "method": "persistent",
+           "digits": "train_size"}
+
+
+def settings() -> dict:
+    """Current values of every control (after the widgets have been drawn)."""
+    return {name: st.session_state.get(spec.key, spec.default) for name, spec in SPECS.items()}
+
+
+def labels(prefix: str, spec: Spec):
+    """A select box's format_func: the option labels in the language of this run (looked up now,
+    so the function keeps working wherever it is called later)."""
+    return {k: t(prefix + k) for k in spec.options}.get
+
+
+def decay_value(text: str) -> float:
+    return float(text)  # one of DECAYS: parsed from a fixed list, never user text
+
+
+def config_from(s: dict) -> CDConfig:
+    """The CD config the sidebar's settings ``s`` describe (the trainer validates it)."""
+    return CDConfig(n_hidden=int(s["hidden"]), k=int(s["k"]), persistent=s["method"] == "pcd", lr=float(s["lr"]),
+                    momentum=float(s["momentum"]), weight_decay=decay_value(s["decay"]),
+                    batch_size=int(s["batch"]), epochs=int(s["epochs"]), seed=int(s["seed"]),
+                    binarization=s["binarization"])
