@@ -21,12 +21,11 @@ from ebm_core.io import checkpoint as ckpt
 from ebm_core.ebm import ebm2d
 from ebm_core.cli.common import CliError, print_json, save_npy_atomic, save_npz_atomic
 from ebm_core.data import toy2d
-from ebm_core.ranges import SEED, TEMPERATURE, Range, ranges
+from ebm_core.ranges import SEED, TEMPERATURE, ranges
 
 DEFAULTS = ebm2d.Config()
-MAX_STEPS = 1_000_000
 #: --steps (updates of train, Langevin steps of generate) and --log-every.
-STEPS = Range(1, MAX_STEPS, integer=True)
+STEPS = ebm2d.STEPS
 #: Langevin steps of ``generate`` when --steps is not given.
 GENERATE_STEPS = 500
 #: Grid cells per side for ``evaluate`` (finer than the training-time evaluations).

@@ -42,7 +42,7 @@ from torch import nn
 from ebm_core.landscapes import grid
 from ebm_core.data import toy2d
 from ebm_core.landscapes.energies import Energy2D
-from ebm_core.ranges import SEED, ranged, ranges
+from ebm_core.ranges import SEED, Range, ranged, ranges
 
 SCHEMES = ("persistent", "short-run", "cd")
 
@@ -135,6 +135,9 @@ class Config:
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in d.items() if k in known}).validate()
 
+
+#: Parameter updates of a run, or Langevin steps of a sampling run (CLI --steps, the page's sampling slider).
+STEPS = Range(1, 1_000_000, integer=True)
 
 #: Settings that may change between updates without starting again.
 LIVE_SETTINGS = ("scheme", "langevin_steps", "step_size", "reinit", "lr", "alpha")
