@@ -121,6 +121,12 @@ def test_dbn_live_training_ticks_through_the_layers():
     _button(at, "Resume").click().run()
     _ok(at)
     assert tr.updates > n2
+    # A setting that decides the model, changed while it trains: the page says which one differs.
+    assert not any("differs from the model" in c.value for c in at.caption)
+    at.slider(key="deep_dbn_topk").set_value(3).run()
+    _ok(at)
+    note = next(c.value for c in at.caption if "differs from the model" in c.value)
+    assert "(CD-k of the top RBM)" in note and _job(at, "dbn")["trainer"] is tr  # the model carries on
 
 
 def test_dbm_chains_mean_field_and_bound():

@@ -143,14 +143,7 @@ def config(kind: str, s: dict):
     return dbn_config(s) if kind == "dbn" else dbm_config(s)
 
 
-#: The settings that decide a model (a change shows "these differ from the model being trained").
+#: The sidebar settings that decide a model, and the config keys they set (``jobs.changed``).
 MODEL_SETTINGS = {"dbn": {"dbn_sizes": ("sizes",), "dbn_lr": ("lr",), "dbn_topk": ("top_k",), "seed": ("seed",)},
                   "dbm": {"dbm_sizes": ("n_h1", "n_h2"), "dbm_lr": ("lr",), "dbm_k": ("gibbs_steps",),
                           "seed": ("seed",)}}
-
-
-def changed(kind: str, s: dict, used: dict) -> list[str]:
-    """Labels of the sidebar settings that differ from the config ``used`` to build the model."""
-    now = config(kind, s).as_dict()
-    return [t(SPECS[name].label) for name, keys in MODEL_SETTINGS[kind].items()
-            if any(now[k] != used.get(k) for k in keys)]

@@ -15,8 +15,9 @@ from ebm_core.deep.dbm import DBM, DBMTrainer
 from ebm_core.deep.dbn import DBN, DBNConfig, DBNTrainer
 
 from ui.deep import data
+from ui.deep.specs import MODEL_SETTINGS, SPECS
 from ui.deep.specs import config as config_of
-from ui.deep.specs import changed
+from ui.kit.i18n import t
 from ui.kit import jobs
 
 JOBS = {"dbn": "deep_dbn_job", "dbm": "deep_dbm_job"}
@@ -100,7 +101,8 @@ def changed_settings(kind: str, s: dict) -> list[str]:
     j = job(kind)
     if j.get("trainer") is None or j.get("source") != "trained":
         return []
-    return changed(kind, s, j["config"])
+    names = jobs.changed(config_of(kind, s).as_dict(), j["config"], MODEL_SETTINGS[kind])
+    return [t(SPECS[name].label) for name in names]
 
 
 def train_tick(kind: str) -> None:
