@@ -34,6 +34,8 @@ p*(h¹) = exp(c¹ᵀh¹) Πᵢ (1 + exp(bᵢ + W¹_{i:}h¹)) Πₖ (1 + exp(c²�
 alone, with {v, h²} summed out: Salakhutdinov & Hinton (2009) sum out one side of the 2-layer DBM
 the same way; annealing the n₁ units of h¹ rather than the m + n₂ units of [v, h²] gave clearly
 larger (hence closer, AIS being biased low) estimates on the shipped model at equal cost.
+``dbm_bound`` is the whole evaluation protocol (base rates, AIS, the mean-field bound on test and
+training digits, its bracket): the page and ``python -m ebm_core evaluate`` both call it.
 
 **Training** (``DBMTrainer``):
 
