@@ -1,10 +1,9 @@
 """The command line of the 2D EBM: train ebm2d (JSON lines + checkpoint), generate, evaluate,
 and one-line errors with exit status 2."""
 
+import contextlib
+import io
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,7 +14,6 @@ from ebm_core.cli import main as cli
 from ebm_core.ebm import ebm2d
 from ebm_core.data import toy2d
 
-ROOT = Path(__file__).resolve().parents[1]
 # A small, quick model: the contract does not depend on the size.
 SMALL = ["--width", "16", "--depth", "2", "--n-data", "300", "--batch", "64", "--buffer", "256",
          "--langevin-steps", "3", "--grid", "64"]
@@ -29,13 +27,14 @@ def _main(capsys, *argv):
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
-    """One real `python -m ebm_core train ebm2d` run, shared by the tests below."""
+    """One `train ebm2d` run in-process (what `python -m ebm_core` calls), shared by the tests below."""
     out = tmp_path_factory.mktemp("ebm2d") / "m.pt"
-    r = subprocess.run([sys.executable, "-m", "ebm_core", "train", "ebm2d", "--dataset", "moons", "--steps", "30",
-                        "--eval-every", "10", "--log-every", "5", "--seed", "3", "--out", str(out), *SMALL],
-                       cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert r.returncode == 0, r.stderr
-    return out, [json.loads(line) for line in r.stdout.strip().splitlines()]
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = cli.main(["train", "ebm2d", "--dataset", "moons", "--steps", "30", "--eval-every", "10",
+                         "--log-every", "5", "--seed", "3", "--out", str(out), *SMALL])
+    assert code == 0, stderr.getvalue()
+    return out, [json.loads(line) for line in stdout.getvalue().strip().splitlines()]
 
 
 def test_train_prints_json_lines_and_a_summary(trained):
@@ -136,3 +135,22 @@ def test_bad_generate_arguments_and_files(trained, tmp_path, capsys):
     junk.write_bytes(b"not a checkpoint")
     code, _, err = _main(capsys, "generate", str(junk), "--out", str(tmp_path / "o.npz"))
     assert code == 2 and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("flag, field", [("--width", "width"), ("--depth", "depth"), ("--step-size", "step_size"),
+                                         ("--reinit", "reinit"), ("--buffer", "buffer_size"), ("--grid", "grid_n")])
+def test_flag_ranges_are_the_configs(flag, field, capsys):
+    """The flags' bounds are ebm2d.Config's fields' (ebm_core.ranges): one past either end is refused with the
+    field's own message; both ends themselves parse."""
+    from ebm_core.cli.main import build_parser
+    from ebm_core.ranges import ranges
+
+    r = ranges(ebm2d.Config)[field]
+    step = 1 if r.integer else max(abs(r.hi), 1e-9) * 1e-3
+    for bad in (r.lo - step, r.hi + step):
+        value = int(bad) if r.integer else bad
+        code, out, err = _main(capsys, "train", "ebm2d", flag, str(value), "--out", "x.pt")
+        assert code == 2 and out == "" and r.message(flag, value) in err
+    for good in (r.lo, r.hi):
+        args = build_parser().parse_args(["train", "ebm2d", flag, str(good), "--out", "x.pt"])
+        assert getattr(args, flag[2:].replace("-", "_")) == good

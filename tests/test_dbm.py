@@ -215,7 +215,6 @@ def test_state_round_trip_and_validation():
 
 
 def test_ais_log_z_matches_exact_on_a_small_dbm():
-    pytest.importorskip("ebm_core.rbm.ais")
     d = tiny(nv=16, n1=10, n2=8, scale=1.0, seed=5)
     exact = D.exact_log_z(d)  # ≈ 41.76
     res = D.ais_log_z(d, runs=200, betas=2000, generator=torch.Generator().manual_seed(0))
@@ -223,6 +222,48 @@ def test_ais_log_z_matches_exact_on_a_small_dbm():
     # The band is log(Ẑ ± 3 standard errors of the mean importance weight over the 200 runs).
     assert res.log_z_low <= exact <= res.log_z_high, (res, exact)
     assert abs(res.log_z - exact) < 0.1 and res.log_z_high - res.log_z_low < 0.3
+
+
+def test_dbm_bound_protocol_on_a_small_dbm():
+    """dbm_bound: AIS band around the exact log Z, the bound below the exact mean log p(v) on the same
+    digits, the test bracket from the band, n_eval subsets, stages reported in order, ranges checked."""
+    d = tiny(nv=16, n1=10, n2=8, scale=1.0, seed=5)
+    g = torch.Generator().manual_seed(2)
+    train = (torch.rand(300, 16, generator=g) < 0.4).double()
+    test = (torch.rand(200, 16, generator=g) < 0.4).double()
+    stages = []
+    b = D.dbm_bound(d, train, test, runs=100, betas=1000, seed=0, progress=lambda f, s: stages.append((f, s)))
+    exact = D.exact_log_z(d)
+    assert b.log_z_low <= exact <= b.log_z_high and abs(b.log_z - exact) < 0.1
+    assert b.test <= float(D.exact_log_prob(d, test, exact).mean()) + 0.1  # a lower bound (up to log Z's error)
+    assert b.test == pytest.approx(float(D.lower_bound(d, test, b.log_z).mean()), abs=0)
+    assert (b.test_low, b.test_high) == (b.test + b.log_z - b.log_z_high, b.test + b.log_z - b.log_z_low)
+    assert (b.n_train, b.n_test, b.runs, b.betas) == (300, 200, 100, 1000) and not b.low_ess
+    assert [s for _, s in stages][0] == "rates" and stages[-1] == (1.0, "bound") and "ais" in {s for _, s in stages}
+    assert [f for f, _ in stages] == sorted(f for f, _ in stages)
+    again = D.dbm_bound(d, train, test, runs=100, betas=1000, seed=0)
+    assert (again.log_z, again.test, again.train) == (b.log_z, b.test, b.train)  # same seed, same numbers
+    sub = D.dbm_bound(d, train, test, runs=10, betas=100, seed=0, n_eval=50)
+    x50, t50 = D.bound_data(train, test, 50)
+    assert (sub.n_train, sub.n_test) == (50, 50) and torch.equal(t50, test[:50])
+    assert not torch.equal(x50, train[:50]) and x50.shape == (50, 16)  # a random subset: files may be sorted
+    with pytest.raises(ValueError, match="runs"):
+        D.dbm_bound(d, train, test, runs=1, betas=100)
+    with pytest.raises(ValueError, match="betas"):
+        D.dbm_bound(d, train, test, runs=10, betas=2)
+
+
+def test_configs_declare_their_ranges():
+    from ebm_core.deep.dbn import DBNConfig
+    from ebm_core.ranges import ranges
+
+    r = ranges(DBMConfig)
+    assert set(r) >= {"n_h1", "n_h2", "epochs", "lr", "momentum", "n_chains", "gibbs_steps", "mf_tol", "seed"}
+    assert set(ranges(DBNConfig)) >= {"epochs", "finetune_epochs", "lr", "top_k", "finetune_lr", "seed"}
+    for name, rng in r.items():  # the defaults are allowed, one past an end is not
+        assert rng.ok(getattr(DBMConfig(), name))
+        with pytest.raises(ValueError, match=name):
+            DBMConfig(**{name: rng.hi + (1 if rng.integer else 1e-3 * max(1.0, abs(rng.hi)))}).check()
 
 
 # ------------------------------------------------------------------------------------------ training

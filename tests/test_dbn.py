@@ -10,7 +10,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from ebm_core.deep.dbn import DBN, DBNConfig, DBNTrainer, TopRBM, updown_gradients, updown_states
+from ebm_core.deep.dbn import LAYER_UNITS, DBN, DBNConfig, DBNTrainer, TopRBM, updown_gradients, updown_states
 
 torch.set_num_threads(1)
 ROOT = Path(__file__).resolve().parents[1]
@@ -206,12 +206,17 @@ def test_greedy_training_stacks_frozen_rbms_then_unties_in_fine_tuning(mnist_sma
 
 
 def test_config_and_state_are_checked():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="sizes"):
         DBNConfig(sizes=(10,)).check()
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="sizes"):
+        DBNConfig(sizes=(10, LAYER_UNITS.hi + 1)).check()
+    with pytest.raises(ValueError, match="^epochs"):
         DBNConfig(epochs=0).check()
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^lr"):
         DBNConfig(lr=-1).check()
+    with pytest.raises(ValueError, match="momentum"):
+        DBNConfig(momentum=1.0).check()
+    DBNConfig(sizes=(LAYER_UNITS.hi, 1)).check()  # both ends allowed
     d = DBN(784, (10, 10, 12))
     s = d.state()
     s["G0"] = torch.zeros(784, 11)
@@ -242,9 +247,9 @@ def _logistic_regression(x, y, epochs=60):
     return lambda z: (z @ W + b).argmax(1)
 
 
-@pytest.mark.skipif(not SHIPPED.exists(), reason="assets/models/dbn_mnist.pt not built yet")
 def test_shipped_dbn_generates_the_clamped_digit():
-    """Digits generated with a clamped label, judged by a logistic regression trained on the data."""
+    """Digits generated with a clamped label, judged by a logistic regression trained on the data. The
+    checkpoint is shipped with the project: a missing one is a failure."""
     from ebm_core.io import checkpoint
     from ebm_core.data import mnist
 

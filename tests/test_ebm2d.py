@@ -188,8 +188,29 @@ def test_live_settings_and_validation():
         t.set_live(step_size=-1.0)
     for bad in (dict(dataset="nope"), dict(scheme="gibbs"), dict(width=0), dict(reinit=1.5), dict(lr=float("nan")),
                 dict(depth=2.5)):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="data set" if "dataset" in bad else "scheme" if "scheme" in bad
+                           else f"^{next(iter(bad))} must be"):
             ebm2d.Config(**bad).validate()
+
+
+def test_config_ranges_are_declared_once():
+    """Config's ranges live on its fields (ebm_core.ranges): the ends are allowed, one past them is not,
+    and validate hands back numbers of the declared kind (numpy scalars too)."""
+    from ebm_core.ranges import ranges
+
+    r = ranges(ebm2d.Config)
+    assert set(r) == {"n_data", "width", "depth", "langevin_steps", "step_size", "buffer_size", "reinit", "batch",
+                      "lr", "alpha", "seed", "eval_every", "grid_n"}
+    for name, rng in r.items():
+        if name in ("buffer_size", "batch"):  # tied to each other: buffer >= batch
+            continue
+        for end in (rng.lo, rng.hi):
+            assert ebm2d.Config(**{name: end}).validate()
+        past = rng.hi + (1 if rng.integer else 1e-3 * max(1.0, abs(rng.hi)))
+        with pytest.raises(ValueError, match=f"^{name} must be"):
+            ebm2d.Config(**{name: past}).validate()
+    c = ebm2d.Config(width=np.int64(32), lr=np.float32(0.5), depth=2.0).validate()
+    assert type(c.width) is int and type(c.lr) is float and type(c.depth) is int and c.depth == 2
 
 
 def test_divergence_is_reported_not_raised():

@@ -1,24 +1,26 @@
 """The DBN / DBM page through Streamlit's AppTest: the shipped models load and generate (the DBN with
 a clamped label), live training advances in ticks through its phases, fine-tuning shows before vs
-after, classification, mean field converges, the DBM bound is reported with its method, URL values
-are clamped, 中文 renders."""
+after, classification, mean field converges, the DBM bound is reported with its method and is the
+engine's (and the CLI's) number, URL values are clamped, 中文 renders. The shipped checkpoints are part
+of the project: a missing one fails these tests."""
 
 from __future__ import annotations
 
 import io
+import json
 import math
-from pathlib import Path
 
-import pytest
 import torch
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from apppages import assert_ok, open_page
+from ebm_core.cli.main import main as cli_main
+from ebm_core.deep.dbm import DBM, DBMConfig, dbm_bound
+from ebm_core.io import checkpoint
+from ui.deep import data, sampling
 
-ROOT = Path(__file__).resolve().parents[1]
 FAST = {"deep_rows": "1", "deep_gibbs": "50", "deep_sweeps": "20"}
-HAVE = {k: (ROOT / "assets" / "models" / f"{k}_mnist.pt").is_file() for k in ("dbn", "dbm")}
 
 
 def _open(query: dict | None = None) -> AppTest:
@@ -53,7 +55,6 @@ def _tab(at: AppTest, key: str, label: str) -> None:
     _ok(at)
 
 
-@pytest.mark.skipif(not HAVE["dbn"], reason="assets/models/dbn_mnist.pt not built")
 def test_dbn_loads_generates_a_clamped_label_and_classifies():
     at = _open({"deep_label": "3"})
     assert "No Deep belief net (DBN) yet" in at.info[0].value
@@ -75,7 +76,6 @@ def test_dbn_loads_generates_a_clamped_label_and_classifies():
     assert len(at.get("plotly_chart")) >= 2  # confusion matrix (+ the training curves above)
 
 
-@pytest.mark.skipif(not HAVE["dbn"], reason="assets/models/dbn_mnist.pt not built")
 def test_dbn_fine_tuning_shows_before_and_after():
     at = _open({"deep_ft_more": "1"})
     _button(at, "Load the pretrained").click().run()
@@ -121,9 +121,14 @@ def test_dbn_live_training_ticks_through_the_layers():
     _button(at, "Resume").click().run()
     _ok(at)
     assert tr.updates > n2
+    # A setting that decides the model, changed while it trains: the page says which one differs.
+    assert not any("differs from the model" in c.value for c in at.caption)
+    at.slider(key="deep_dbn_topk").set_value(3).run()
+    _ok(at)
+    note = next(c.value for c in at.caption if "differs from the model" in c.value)
+    assert "(CD-k of the top RBM)" in note and _job(at, "dbn")["trainer"] is tr  # the model carries on
 
 
-@pytest.mark.skipif(not HAVE["dbm"], reason="assets/models/dbm_mnist.pt not built")
 def test_dbm_chains_mean_field_and_bound():
     at = _open({"deep_model": "dbm", "deep_ais_runs": "10", "deep_ais_betas": "200"})
     _button(at, "Load the pretrained").click().run()
@@ -143,6 +148,18 @@ def test_dbm_chains_mean_field_and_bound():
     rec = j["ais"][-1]
     assert rec["runs"] == 10 and rec["betas"] == 200
     assert math.isfinite(rec["test"]) and rec["test"] < 0 and rec["test_low"] <= rec["test"] <= rec["test_high"]
+    # The number shown is the engine's protocol on the page's digits (2,000 per split), seed from the sidebar;
+    # with the app's one torch thread (app.py), so that sums add up in the same order.
+    x, _ = data.dataset("train")
+    xt, _ = data.dataset("test")
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        eng = dbm_bound(j["model"], x, xt, runs=10, betas=200, seed=0, n_eval=sampling.N_BOUND).as_dict()
+    finally:
+        torch.set_num_threads(threads)
+    assert {k: v for k, v in rec.items() if k in eng and k != "seconds"} == {k: v for k, v in eng.items() if k != "seconds"}
+    assert rec["n_test"] == rec["n_train"] == sampling.N_BOUND
     text = " ".join(m.value for m in at.markdown)
     assert "mean-field bound per digit" in text and "x/255 > 0.5" in text
 
@@ -167,3 +184,32 @@ def test_url_values_are_clamped_and_chinese_renders():
     assert at.title[0].value == "深度信念网络与深度玻尔兹曼机"
     _tab(at, "deep_tools_dbn_zh", "讲义中的公式")
     assert len(at.get("latex")) >= 4
+
+
+def test_page_cli_and_engine_give_the_same_dbm_bound(tmp_path, capsys, monkeypatch):
+    """One protocol (ebm_core.deep.dbm.dbm_bound): the page's computation on the CLI's digits, the CLI's
+    evaluate (in-process) and the engine function give the same numbers for the same model and seed."""
+    model = DBM(784, 20, 10, seed=3, visible_rates=data.dataset("train")[0].mean(0))
+    g = torch.Generator().manual_seed(1)
+    model.W1 += 0.05 * torch.randn(model.W1.shape, generator=g)  # not the trivial start: a real log Z to estimate
+    model.W2 += 0.05 * torch.randn(model.W2.shape, generator=g)
+    x, _ = data.dataset("train")
+    xt, _ = data.dataset("test")
+    path = tmp_path / "dbm.pt"
+    meta = {"data_source": "auto", "train_size": int(x.shape[0]), "binarization": "threshold", "binarization_seed": 0}
+    checkpoint.save(str(path), "dbm", DBMConfig(n_h1=20, n_h2=10).as_dict(), model.state(), meta)
+    capsys.readouterr()
+    assert cli_main(["evaluate", str(path), "--runs", "4", "--betas", "60", "--seed", "7"]) == 0
+    cli = json.loads(capsys.readouterr().out)
+
+    engine = dbm_bound(model, x, xt, runs=4, betas=60, seed=7)
+    monkeypatch.setattr(sampling, "N_BOUND", None)  # the page's computation on all the digits, as the CLI
+    page = sampling.bound(model, 4, 60, 7)
+    drop = lambda d: {k: v for k, v in d.items() if k != "seconds"}  # noqa: E731
+    assert drop(page.as_dict()) == drop(engine.as_dict())
+    assert (cli["log_z"], cli["log_z_low"], cli["log_z_high"], cli["ais_ess"]) == \
+        (engine.log_z, engine.log_z_low, engine.log_z_high, engine.ess)
+    assert (cli["test_lower_bound"], cli["train_lower_bound"], cli["test_lower_bound_bracket"]) == \
+        (engine.test, engine.train, [engine.test_low, engine.test_high])
+    assert cli["test_size"] == engine.n_test == xt.shape[0] and cli["runs"] == 4 and cli["betas"] == 60
+    assert engine.log_z_low <= engine.log_z <= engine.log_z_high and engine.test < 0

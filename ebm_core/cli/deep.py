@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import time
 
 import numpy as np
@@ -25,16 +24,21 @@ import torch
 from ebm_core.deep import dbm as dbm_mod
 from ebm_core.io.checkpoint import save
 from ebm_core.cli.common import CliError, check_range, load_binary, print_json, save_array, set_threads
-from ebm_core.deep.dbm import DBM, DBMConfig, DBMTrainer
-from ebm_core.deep.dbn import DBN, DBNConfig, DBNTrainer
+from ebm_core.deep.dbm import AIS_BETAS, AIS_RUNS, BETAS, DBM, RUNS, DBMConfig, DBMTrainer
+from ebm_core.deep.dbn import LAYER_UNITS, N_LABELS, N_LAYERS, SAMPLING_STEPS, DBN, DBNConfig, DBNTrainer
+from ebm_core.ranges import SEED, TEMPERATURE, Range, ranges
 
 DBN_GIBBS_STEPS = 200
 DBM_SWEEPS = 1000
-AIS_RUNS = 100
-# On the shipped DBM, forward AIS was still rising from 10,000 β (log Z 813.6) to 30,000 (819.5) and
-# 100,000 (820.7, 20 runs): 30,000 is the default, and the output warns when the weights degenerate.
-AIS_BETAS = 30_000
-MAX_UNITS = 4096
+#: --train-size: a fixed random subset of the training digits.
+TRAIN_SIZE = Range(2, 10_000_000, integer=True)
+
+
+def _checked(flag: str, r: Range, value):
+    """``value`` when ``r`` allows it, else a one-line CliError naming ``flag``."""
+    if not r.ok(value):
+        raise CliError(r.message(flag, value))
+    return value
 
 
 def _sizes(text: str, n_min: int, n_max: int) -> tuple[int, ...]:
@@ -46,15 +50,22 @@ def _sizes(text: str, n_min: int, n_max: int) -> tuple[int, ...]:
         want = f"{n_min}" if n_min == n_max else f"{n_min} to {n_max}"
         raise CliError(f"--sizes needs {want} layer sizes, got {len(sizes)}")
     for s in sizes:
-        check_range("--sizes", s, 1, MAX_UNITS)
+        check_range("--sizes", s, LAYER_UNITS.lo, LAYER_UNITS.hi)
     return sizes
 
 
-def _common(p) -> None:
-    p.add_argument("--lr", type=float, default=None, help="learning rate η")
-    p.add_argument("--momentum", type=float, default=None, help="momentum ν")
-    p.add_argument("--weight-decay", type=float, default=None, help="weight decay λ")
-    p.add_argument("--batch-size", type=int, default=None, help="mini-batch size")
+def _flag(p, flag: str, r: Range, default, help: str) -> None:
+    """An option whose type parses and range-checks the value (``Range.argtype``)."""
+    p.add_argument(flag, type=r.argtype(flag), default=default, help=help)
+
+
+def _common(p, config) -> None:
+    """The options DBN and DBM share; their ranges from ``config``'s fields."""
+    r = ranges(config)
+    _flag(p, "--lr", r["lr"], None, "learning rate η")
+    _flag(p, "--momentum", r["momentum"], None, "momentum ν")
+    _flag(p, "--weight-decay", r["weight_decay"], None, "weight decay λ")
+    _flag(p, "--batch-size", r["batch_size"], None, "mini-batch size")
     p.add_argument("--propagate", choices=("probs", "samples"), default="probs",
                    help="what a pretrained RBM passes up as the next RBM's data: hidden probabilities (default) or "
                         "one sampled state per digit")
@@ -63,53 +74,52 @@ def _common(p) -> None:
     p.add_argument("--data", default="auto",
                    help="auto (full MNIST when downloaded, else the shipped digits), shipped, full, or a folder "
                         "holding the IDX files")
-    p.add_argument("--train-size", type=int, default=None, help="train on N of the digits (a fixed random subset, the same as the pages')")
-    p.add_argument("--seed", type=int, default=0)
+    _flag(p, "--train-size", TRAIN_SIZE, None,
+          "train on N of the digits (a fixed random subset, the same as the pages')")
+    _flag(p, "--seed", r["seed"], 0, "random seed")
     p.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's own)")
     p.add_argument("--out", required=True, help="checkpoint to write (.pt)")
 
 
 def add_train_parser(train_subparsers) -> None:
-    n = DBNConfig()
+    n, r = DBNConfig(), ranges(DBNConfig)
     p = train_subparsers.add_parser(
         "dbn", help="train a deep belief net: greedy stacked RBMs (labels in the top one), then up-down",
         description="Greedy layer-wise training (CD for each RBM, the top RBM with the 10 label units), then "
                     "up-down fine-tuning; one JSON line per epoch, then a final one.")
     p.add_argument("--sizes", default=",".join(map(str, n.sizes)),
-                   help="hidden layer sizes, the last is the top RBM's hidden layer (2 to 4 of them; "
+                   help=f"hidden layer sizes, the last is the top RBM's hidden layer ({N_LAYERS[0]} to {N_LAYERS[1]} of them; "
                         f"default {','.join(map(str, n.sizes))})")
     p.add_argument("--labels", action=argparse.BooleanOptionalAction, default=True,
                    help="the 10 label units in the top RBM (default on)")
-    p.add_argument("--epochs", type=int, default=n.epochs, help=f"greedy epochs per layer (default {n.epochs})")
-    p.add_argument("--finetune-epochs", type=int, default=n.finetune_epochs,
-                   help=f"up-down fine-tuning epochs (default {n.finetune_epochs})")
-    p.add_argument("--k", type=int, default=n.k, help=f"CD-k for the lower RBMs (default {n.k})")
-    p.add_argument("--top-k", type=int, default=n.top_k, help=f"CD-k for the top RBM (default {n.top_k})")
-    p.add_argument("--finetune-lr", type=float, default=n.finetune_lr,
-                   help=f"up-down learning rate (default {n.finetune_lr:g})")
-    p.add_argument("--finetune-k", type=int, default=n.finetune_k,
-                   help=f"Gibbs steps in the top RBM per up-down update (default {n.finetune_k})")
-    _common(p)
+    _flag(p, "--epochs", r["epochs"], n.epochs, f"greedy epochs per layer (default {n.epochs})")
+    _flag(p, "--finetune-epochs", r["finetune_epochs"], n.finetune_epochs,
+          f"up-down fine-tuning epochs (default {n.finetune_epochs})")
+    _flag(p, "--k", r["k"], n.k, f"CD-k for the lower RBMs (default {n.k})")
+    _flag(p, "--top-k", r["top_k"], n.top_k, f"CD-k for the top RBM (default {n.top_k})")
+    _flag(p, "--finetune-lr", r["finetune_lr"], n.finetune_lr, f"up-down learning rate (default {n.finetune_lr:g})")
+    _flag(p, "--finetune-k", r["finetune_k"], n.finetune_k,
+          f"Gibbs steps in the top RBM per up-down update (default {n.finetune_k})")
+    _common(p, DBNConfig)
     p.set_defaults(func=cmd_train_dbn)
 
-    m = DBMConfig()
+    m, r = DBMConfig(), ranges(DBMConfig)
     q = train_subparsers.add_parser(
         "dbm", help="train a two-layer deep Boltzmann machine: doubled-input pretraining, then Algorithm 20.1",
         description="Greedy pretraining with the doubled-input correction, then variational stochastic maximum "
                     "likelihood (mean field + persistent two-block Gibbs chains); one JSON line per epoch.")
     q.add_argument("--sizes", default=f"{m.n_h1},{m.n_h2}", help=f"n1,n2 (default {m.n_h1},{m.n_h2})")
-    q.add_argument("--pretrain-epochs", type=int, default=m.pretrain_epochs,
-                   help=f"CD epochs per pretraining RBM (default {m.pretrain_epochs})")
-    q.add_argument("--epochs", type=int, default=m.epochs, help=f"joint epochs, Algorithm 20.1 (default {m.epochs})")
-    q.add_argument("--pretrain-lr", type=float, default=m.pretrain_lr,
-                   help=f"pretraining learning rate (default {m.pretrain_lr:g})")
-    q.add_argument("--gibbs-steps", type=int, default=m.gibbs_steps,
-                   help=f"two-block Gibbs sweeps of the persistent chains per update (default {m.gibbs_steps})")
-    q.add_argument("--chains", type=int, default=m.n_chains, help=f"persistent chains (default {m.n_chains})")
-    q.add_argument("--mf-tol", type=float, default=m.mf_tol, help=f"mean-field tolerance (default {m.mf_tol:g})")
-    q.add_argument("--lr-decay", type=float, default=m.lr_decay,
-                   help=f"η_t = η / (1 + decay · epoch) in the joint phase (default {m.lr_decay:g})")
-    _common(q)
+    _flag(q, "--pretrain-epochs", r["pretrain_epochs"], m.pretrain_epochs,
+          f"CD epochs per pretraining RBM (default {m.pretrain_epochs})")
+    _flag(q, "--epochs", r["epochs"], m.epochs, f"joint epochs, Algorithm 20.1 (default {m.epochs})")
+    _flag(q, "--pretrain-lr", r["pretrain_lr"], m.pretrain_lr, f"pretraining learning rate (default {m.pretrain_lr:g})")
+    _flag(q, "--gibbs-steps", r["gibbs_steps"], m.gibbs_steps,
+          f"two-block Gibbs sweeps of the persistent chains per update (default {m.gibbs_steps})")
+    _flag(q, "--chains", r["n_chains"], m.n_chains, f"persistent chains (default {m.n_chains})")
+    _flag(q, "--mf-tol", r["mf_tol"], m.mf_tol, f"mean-field tolerance (default {m.mf_tol:g})")
+    _flag(q, "--lr-decay", r["lr_decay"], m.lr_decay,
+          f"η_t = η / (1 + decay · epoch) in the joint phase (default {m.lr_decay:g})")
+    _common(q, DBMConfig)
     q.set_defaults(func=cmd_train_dbm)
 
 
@@ -118,8 +128,6 @@ def _pick(value, default):
 
 
 def _data(args, cfg_binarization, seed):
-    if args.train_size is not None:
-        check_range("--train-size", args.train_size, 2, 10_000_000)
     train, d, resolved = load_binary("train", args.data, cfg_binarization, seed, args.train_size)
     try:
         test, dt, _ = load_binary("test", args.data, cfg_binarization, seed)
@@ -160,27 +168,20 @@ def _write(path, kind, cfg: dict, state: dict, meta: dict) -> None:
 
 
 def _seed(args) -> None:
-    check_range("--seed", args.seed, 0, 2**63 - 1)
+    _checked("--seed", SEED, args.seed)  # generate/evaluate share main's --seed
 
 
 # ---------------------------------------------------------------------------------------- DBN
 def dbn_config_from_args(args) -> DBNConfig:
     n = DBNConfig()
-    _seed(args)
-    cfg = DBNConfig(sizes=_sizes(args.sizes, 2, 4), labels=bool(args.labels), epochs=args.epochs,
+    cfg = DBNConfig(sizes=_sizes(args.sizes, *N_LAYERS), labels=bool(args.labels), epochs=args.epochs,
                     finetune_epochs=args.finetune_epochs, lr=_pick(args.lr, n.lr),
                     momentum=_pick(args.momentum, n.momentum), weight_decay=_pick(args.weight_decay, n.weight_decay),
                     batch_size=_pick(args.batch_size, n.batch_size), k=args.k, top_k=args.top_k,
                     finetune_lr=args.finetune_lr, finetune_k=args.finetune_k, propagate=args.propagate,
                     seed=args.seed, binarization=args.binarization)
-    check_range("--epochs", cfg.epochs, 1, 10_000)
-    check_range("--finetune-epochs", cfg.finetune_epochs, 0, 10_000)
-    for flag, v, lo, hi in (("--k", cfg.k, 1, 1000), ("--top-k", cfg.top_k, 1, 1000),
-                            ("--finetune-k", cfg.finetune_k, 1, 1000), ("--batch-size", cfg.batch_size, 1, 100_000),
-                            ("--lr", cfg.lr, 1e-6, 10.0), ("--finetune-lr", cfg.finetune_lr, 1e-6, 10.0),
-                            ("--momentum", cfg.momentum, 0.0, 0.99), ("--weight-decay", cfg.weight_decay, 0.0, 0.1)):
-        check_range(flag, v, lo, hi)
-    try:
+    try:  # every flag was range-checked by argparse (Range.argtype); this is the engine's own check
+
         cfg.check()
     except ValueError as e:
         raise CliError(str(e)) from None
@@ -234,7 +235,6 @@ def _dbn_of(ck: dict) -> DBN:
 # ---------------------------------------------------------------------------------------- DBM
 def dbm_config_from_args(args) -> DBMConfig:
     m = DBMConfig()
-    _seed(args)
     n1, n2 = _sizes(args.sizes, 2, 2)
     cfg = DBMConfig(n_h1=n1, n_h2=n2, pretrain_epochs=args.pretrain_epochs, epochs=args.epochs,
                     pretrain_lr=args.pretrain_lr, lr=_pick(args.lr, m.lr), momentum=_pick(args.momentum, m.momentum),
@@ -242,13 +242,6 @@ def dbm_config_from_args(args) -> DBMConfig:
                     batch_size=_pick(args.batch_size, m.batch_size), n_chains=args.chains,
                     gibbs_steps=args.gibbs_steps, mf_tol=args.mf_tol, lr_decay=args.lr_decay,
                     propagate=args.propagate, seed=args.seed, binarization=args.binarization)
-    for flag, v, lo, hi in (("--pretrain-epochs", cfg.pretrain_epochs, 0, 10_000), ("--epochs", cfg.epochs, 0, 10_000),
-                            ("--pretrain-lr", cfg.pretrain_lr, 1e-6, 10.0), ("--lr", cfg.lr, 1e-6, 10.0),
-                            ("--momentum", cfg.momentum, 0.0, 0.99), ("--weight-decay", cfg.weight_decay, 0.0, 0.1),
-                            ("--batch-size", cfg.batch_size, 1, 100_000), ("--chains", cfg.n_chains, 1, 100_000),
-                            ("--gibbs-steps", cfg.gibbs_steps, 1, 1000), ("--mf-tol", cfg.mf_tol, 1e-12, 0.5),
-                            ("--lr-decay", cfg.lr_decay, 0.0, 100.0)):
-        check_range(flag, v, lo, hi)
     if cfg.pretrain_epochs + cfg.epochs < 1:
         raise CliError("nothing to train: --pretrain-epochs and --epochs are both 0")
     try:
@@ -313,16 +306,16 @@ def generate(ck: dict, args) -> int:
     kind = ck["kind"]
     _reject(args, kind, {"steps": "--steps", "step_size": "--step-size"})
     _seed(args)
-    T = 1.0 if args.temperature is None else check_range("--temperature", args.temperature, 0.01, 100.0)
+    T = 1.0 if args.temperature is None else _checked("--temperature", TEMPERATURE, args.temperature)
     g = torch.Generator().manual_seed(int(args.seed))
     t0 = time.perf_counter()
     if kind == "dbn":
         net = _dbn_of(ck)
-        steps = check_range("--gibbs-steps", _pick(args.gibbs_steps, DBN_GIBBS_STEPS), 1, 100_000)
+        steps = _checked("--gibbs-steps", SAMPLING_STEPS, _pick(args.gibbs_steps, DBN_GIBBS_STEPS))
         if args.label is not None:
             if not net.labels:
                 raise CliError("--label needs a DBN trained with --labels")
-            check_range("--label", args.label, 0, 9)
+            check_range("--label", args.label, 0, N_LABELS - 1)
         images, _, labels = net.generate(args.n, steps, g, label=args.label, T=T)
         info = {"gibbs_steps": steps, "label": args.label,
                 "labels": labels.tolist() if labels is not None else None,
@@ -332,7 +325,7 @@ def generate(ck: dict, args) -> int:
         if args.label is not None:
             raise CliError("--label does not apply to a DBM checkpoint (it has no label units)")
         net = _dbm_of(ck)
-        steps = check_range("--gibbs-steps", _pick(args.gibbs_steps, DBM_SWEEPS), 1, 100_000)
+        steps = _checked("--gibbs-steps", SAMPLING_STEPS, _pick(args.gibbs_steps, DBM_SWEEPS))
         chains = dbm_mod.chains_from_state(net, ck["state"], args.n)
         images, _, _ = net.sample(args.n, steps, g, T=T, chains=chains)
         info = {"gibbs_steps": steps, "sweeps": "two-block: {v, h2} | h1, then h1 | {v, h2}",
@@ -384,28 +377,23 @@ def evaluate(ck: dict, args) -> int:
             out["method"] = "no label units: reconstruction error of an up-pass, one top-RBM step and a down-pass"
     else:
         net = _dbm_of(ck)
-        runs = check_range("--runs", _pick(args.runs, AIS_RUNS), 2, 100_000)
-        betas = check_range("--betas", _pick(args.betas, AIS_BETAS), 3, 1_000_000)
+        runs = _checked("--runs", RUNS, _pick(args.runs, AIS_RUNS))
+        betas = _checked("--betas", BETAS, _pick(args.betas, AIS_BETAS))
         train, d, _ = load_binary("train", source, method, bseed, meta.get("train_size"))
         test, dt, _ = load_binary("test", source, method, bseed)
-        g = torch.Generator().manual_seed(int(args.seed))
-        res = dbm_mod.ais_log_z(net, runs=runs, betas=betas, generator=g,
-                                base_rates=dbm_mod.base_rates_from(net, train))
-        test_b = dbm_mod.lower_bound(net, test, res.log_z)
-        train_b = dbm_mod.lower_bound(net, train, res.log_z)
-        tb = float(test_b.mean())
+        b = dbm_mod.dbm_bound(net, train, test, runs=runs, betas=betas, seed=int(args.seed))
         out = {"checkpoint": args.checkpoint, "kind": "dbm", "sizes": [net.n_h1, net.n_h2], "binarization": desc,
-               "train_data": d.source, "test_data": dt.source, "test_size": int(test.shape[0]),
-               "log_z": res.log_z, "log_z_low": res.log_z_low, "log_z_high": res.log_z_high,
-               "runs": res.runs, "betas": res.betas, "ais_ess": res.ess,
-               "test_lower_bound": tb, "train_lower_bound": float(train_b.mean()),
+               "train_data": d.source, "test_data": dt.source, "test_size": b.n_test,
+               "log_z": b.log_z, "log_z_low": b.log_z_low, "log_z_high": b.log_z_high,
+               "runs": b.runs, "betas": b.betas, "ais_ess": b.ess,
+               "test_lower_bound": b.test, "train_lower_bound": b.train,
                # A larger log Z lowers the bound: the bracket follows the AIS band.
-               "test_lower_bound_bracket": [tb + res.log_z - res.log_z_high, tb + res.log_z - res.log_z_low],
+               "test_lower_bound_bracket": [b.test_low, b.test_high],
                "method": "mean-field variational lower bound L(Q) = −E_Q[E] + H(Q) − log Z per test digit "
-                         f"(mean field to max |Δμ| < {dbm_mod.MF_TOL:g}); log Z by " + res.method,
+                         f"(mean field to max |Δμ| < {dbm_mod.MF_TOL:g}); log Z by " + b.method,
                "note": "forward AIS tends to under-estimate log Z, which makes the bound optimistic"}
-        if res.ess < 0.1 * res.runs:
-            out["warning"] = (f"AIS effective sample size {res.ess:.1f} of {res.runs} runs: log Z is probably "
+        if b.low_ess:
+            out["warning"] = (f"AIS effective sample size {b.ess:.1f} of {b.runs} runs: log Z is probably "
                               "under-estimated; raise --betas until it stops growing")
     out["seconds"] = time.perf_counter() - t0
     print_json(out)

@@ -11,10 +11,7 @@ with log Z on the lines where it is evaluated), then a summary line with ``"done
 
 from __future__ import annotations
 
-import json
-import math
 import os
-import sys
 import time
 
 import numpy as np
@@ -24,9 +21,11 @@ from ebm_core.io import checkpoint as ckpt
 from ebm_core.ebm import ebm2d
 from ebm_core.cli.common import CliError, print_json, save_npy_atomic, save_npz_atomic
 from ebm_core.data import toy2d
+from ebm_core.ranges import SEED, TEMPERATURE, ranges
 
 DEFAULTS = ebm2d.Config()
-MAX_STEPS = 1_000_000
+#: --steps (updates of train, Langevin steps of generate) and --log-every.
+STEPS = ebm2d.STEPS
 #: Langevin steps of ``generate`` when --steps is not given.
 GENERATE_STEPS = 500
 #: Grid cells per side for ``evaluate`` (finer than the training-time evaluations).
@@ -36,34 +35,36 @@ EVALUATE_GRID = 400
 def add_train_parser(tsub) -> None:
     p = tsub.add_parser("ebm2d", help="learn a 2D energy E_θ (MLP) by maximum likelihood with Langevin negatives")
     p.add_argument("--dataset", default=DEFAULTS.dataset, choices=toy2d.NAMES)
-    p.add_argument("--steps", type=int, default=2000, help="parameter updates")
-    p.add_argument("--n-data", type=int, default=DEFAULTS.n_data, help="training points")
-    p.add_argument("--width", type=int, default=DEFAULTS.width, help="hidden units per layer")
-    p.add_argument("--depth", type=int, default=DEFAULTS.depth, help="hidden SiLU layers")
+    r = ranges(ebm2d.Config)
+
+    def flag(name: str, field: str, default, help: str) -> None:  # type and range from the Config field
+        p.add_argument(name, type=r[field].argtype(name), default=default, help=help)
+
+    p.add_argument("--steps", type=STEPS.argtype("--steps"), default=2000, help="parameter updates")
+    flag("--n-data", "n_data", DEFAULTS.n_data, "training points")
+    flag("--width", "width", DEFAULTS.width, "hidden units per layer")
+    flag("--depth", "depth", DEFAULTS.depth, "hidden SiLU layers")
     p.add_argument("--scheme", default=DEFAULTS.scheme, choices=ebm2d.SCHEMES,
                    help="negatives: persistent chains (replay buffer), short-run from noise, or cd (from the data)")
-    p.add_argument("--langevin-steps", type=int, default=DEFAULTS.langevin_steps, help="K: Langevin steps per update")
-    p.add_argument("--step-size", type=float, default=DEFAULTS.step_size, help="Langevin step size ε")
-    p.add_argument("--reinit", type=float, default=DEFAULTS.reinit, help="persistent: share restarted from noise")
-    p.add_argument("--buffer", type=int, default=DEFAULTS.buffer_size, help="persistent: number of chains")
-    p.add_argument("--batch", type=int, default=DEFAULTS.batch, help="data points and negatives per update")
-    p.add_argument("--lr", type=float, default=DEFAULTS.lr, help="Adam learning rate")
-    p.add_argument("--alpha", type=float, default=DEFAULTS.alpha, help="energy-magnitude regularisation α")
-    p.add_argument("--eval-every", type=int, default=100, help="exact held-out log-likelihood every so many updates")
-    p.add_argument("--log-every", type=int, default=None, help="a JSON line every so many updates (default: --eval-every)")
-    p.add_argument("--grid", type=int, default=DEFAULTS.grid_n, help="grid cells per side for log Z")
-    p.add_argument("--seed", type=int, default=0)
+    flag("--langevin-steps", "langevin_steps", DEFAULTS.langevin_steps, "K: Langevin steps per update")
+    flag("--step-size", "step_size", DEFAULTS.step_size, "Langevin step size ε")
+    flag("--reinit", "reinit", DEFAULTS.reinit, "persistent: share restarted from noise")
+    flag("--buffer", "buffer_size", DEFAULTS.buffer_size, "persistent: number of chains")
+    flag("--batch", "batch", DEFAULTS.batch, "data points and negatives per update")
+    flag("--lr", "lr", DEFAULTS.lr, "Adam learning rate")
+    flag("--alpha", "alpha", DEFAULTS.alpha, "energy-magnitude regularisation α")
+    flag("--eval-every", "eval_every", 100, "exact held-out log-likelihood every so many updates")
+    p.add_argument("--log-every", type=STEPS.argtype("--log-every"), default=None,
+                   help="a JSON line every so many updates (default: --eval-every)")
+    flag("--grid", "grid_n", DEFAULTS.grid_n, "grid cells per side for log Z")
+    flag("--seed", "seed", 0, "random seed")
     p.add_argument("--threads", type=int, default=1, help="torch threads (default 1: cores are shared)")
     p.add_argument("--out", required=True, help="checkpoint file (.pt)")
     p.set_defaults(func=cmd_train)
 
 
 def _config(args) -> ebm2d.Config:
-    if not 1 <= args.steps <= MAX_STEPS:
-        raise CliError(f"--steps must be between 1 and {MAX_STEPS}, got {args.steps}")
-    if args.log_every is not None and args.log_every < 1:
-        raise CliError(f"--log-every must be at least 1, got {args.log_every}")
-    try:
+    try:  # the flags were range-checked by argparse; the Config checks what spans several of them
         return ebm2d.Config(dataset=args.dataset, n_data=args.n_data, width=args.width, depth=args.depth,
                             scheme=args.scheme, langevin_steps=args.langevin_steps, step_size=args.step_size,
                             buffer_size=args.buffer, reinit=args.reinit, batch=args.batch, lr=args.lr,
@@ -138,14 +139,11 @@ def generate(ck: dict, args) -> int:
     steps = GENERATE_STEPS if args.steps is None else args.steps
     eps = cfg.step_size if args.step_size is None else args.step_size
     temperature = 1.0 if args.temperature is None else args.temperature
-    if not 1 <= steps <= MAX_STEPS:
-        raise CliError(f"--steps must be between 1 and {MAX_STEPS}, got {steps}")
-    if not (math.isfinite(eps) and 1e-6 <= eps <= 1.0):
-        raise CliError(f"--step-size must be between 1e-06 and 1, got {eps:g}")
-    if not (math.isfinite(temperature) and 0.01 <= temperature <= 100):
-        raise CliError(f"--temperature must be between 0.01 and 100, got {temperature:g}")
-    if args.seed < 0:
-        raise CliError(f"--seed must be non-negative, got {args.seed}")
+    # generate's flags belong to main's shared parser: checked here against the same ranges
+    for flag, r, value in (("--steps", STEPS, steps), ("--step-size", ranges(ebm2d.Config)["step_size"], eps),
+                           ("--temperature", TEMPERATURE, temperature), ("--seed", SEED, args.seed)):
+        if not r.ok(value):
+            raise CliError(r.message(flag, value))
     if not args.out.endswith((".npz", ".npy")):
         raise CliError(f"--out must end in .npz or .npy, got {args.out}")
     t0 = time.perf_counter()

@@ -43,6 +43,7 @@ after every few Gibbs steps, so a class can watch "a 3" form.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -52,8 +53,15 @@ import torch.nn.functional as F
 from ebm_core.rbm.cd import CDConfig, CDTrainer
 from ebm_core.deep.phases import PhasedTrainer
 from ebm_core.rbm.model import RBM, bernoulli, log_odds
+from ebm_core.ranges import SEED, Range, ranged, validate
 
 N_LABELS = 10
+#: Units in one hidden layer of a DBN or DBM (config, CLI --sizes, page choices).
+LAYER_UNITS = Range(1, 4096, integer=True)
+#: Hidden layers of a DBN (the last is the top RBM's).
+N_LAYERS = (2, 4)
+#: Gibbs steps (DBN: in the top RBM) or sweeps (DBM) of one generation: CLI --gibbs-steps, page choices.
+SAMPLING_STEPS = Range(1, 100_000, integer=True)
 
 
 def _one_hot(labels, n: int = N_LABELS, dtype=torch.float32) -> torch.Tensor:
@@ -386,45 +394,44 @@ def updown_gradients(d: DBN, st: dict) -> dict:
 
 
 # ------------------------------------------------------------------------------------ training
+def _units_ok(s) -> bool:
+    return isinstance(s, numbers.Integral) and LAYER_UNITS.ok(int(s))
+
+
 @dataclass
 class DBNConfig:
-    """Everything that decides a DBN run (stored in the checkpoint's config)."""
+    """Everything that decides a DBN run (stored in the checkpoint's config).
+
+    Each number's allowed range is declared on its field (``ebm_core.ranges``); ``check`` enforces
+    them, the CLI's flags and the page's controls derive theirs from them.
+    """
 
     sizes: tuple = (300, 300, 800)  # Hinton et al. used 500-500-2000 on 60,000 digits; this fits 5,000 and 4 MB
     labels: bool = True
-    epochs: int = 10  # greedy epochs per layer (the top RBM included)
-    finetune_epochs: int = 3  # up-down epochs
-    lr: float = 0.05
-    momentum: float = 0.9
-    weight_decay: float = 1e-4
-    batch_size: int = 100
-    k: int = 1  # CD-k for the greedy RBMs
-    top_k: int = 5  # CD-k for the top RBM during greedy training (CD-1 leaves the labels too weak to steer generation)
-    top_lr: float = 0.05  # the top RBM's learning rate
+    epochs: int = ranged(10, 1, 10_000)  # greedy epochs per layer (the top RBM included)
+    finetune_epochs: int = ranged(3, 0, 10_000)  # up-down epochs
+    lr: float = ranged(0.05, 1e-6, 10.0)
+    momentum: float = ranged(0.9, 0.0, 0.99)
+    weight_decay: float = ranged(1e-4, 0.0, 0.1)
+    batch_size: int = ranged(100, 1, 100_000)
+    k: int = ranged(1, 1, 1000)  # CD-k for the greedy RBMs
+    # CD-k for the top RBM during greedy training (CD-1 leaves the labels too weak to steer generation)
+    top_k: int = ranged(5, 1, 1000)
+    top_lr: float = ranged(0.05, 1e-6, 10.0)  # the top RBM's learning rate
     top_persistent: bool = False  # PCD for the top RBM (fewer spurious modes for label-clamped generation)
-    n_chains: int = 100  # the top RBM's persistent chains
-    finetune_lr: float = 0.01
-    finetune_k: int = 3  # Gibbs steps in the top RBM during up-down (Hinton et al. used 3, then 6, then 10)
+    n_chains: int = ranged(100, 1, 100_000)  # the top RBM's persistent chains
+    finetune_lr: float = ranged(0.01, 1e-6, 10.0)
+    finetune_k: int = ranged(3, 1, 1000)  # Gibbs steps in the top RBM during up-down (Hinton et al.: 3, 6, 10)
     propagate: str = "probs"
-    seed: int = 0
+    seed: int = ranged(0, SEED.lo, SEED.hi)
     binarization: str = "threshold"
 
     def check(self) -> None:
-        if not (2 <= len(self.sizes) <= 4) or min(int(s) for s in self.sizes) < 1 or max(self.sizes) > 8192:
-            raise ValueError(f"sizes must be 2 to 4 layer sizes between 1 and 8192, got {self.sizes}")
-        for k, (lo, hi) in {"n_chains": (1, 100_000), "epochs": (1, 10_000), "finetune_epochs": (0, 10_000), "batch_size": (1, 100_000),
-                            "k": (1, 1000), "top_k": (1, 1000), "finetune_k": (1, 1000)}.items():
-            v = getattr(self, k)
-            if isinstance(v, bool) or int(v) != v or not lo <= int(v) <= hi:
-                raise ValueError(f"{k} must be a whole number between {lo} and {hi}, got {v}")
-        for k in ("lr", "top_lr", "finetune_lr"):
-            v = getattr(self, k)
-            if not (v > 0 and math.isfinite(v) and v <= 10):
-                raise ValueError(f"{k} must be a number in (0, 10], got {v}")
-        if not 0 <= self.momentum < 1:
-            raise ValueError(f"momentum must be in [0, 1), got {self.momentum}")
-        if not (0 <= self.weight_decay <= 0.1):
-            raise ValueError(f"weight_decay must be in [0, 0.1], got {self.weight_decay}")
+        n = len(self.sizes) if isinstance(self.sizes, (tuple, list)) else 0
+        if not N_LAYERS[0] <= n <= N_LAYERS[1] or not all(_units_ok(s) for s in self.sizes):
+            raise ValueError(f"sizes must be {N_LAYERS[0]} to {N_LAYERS[1]} layer sizes between "
+                             f"{LAYER_UNITS.lo:g} and {LAYER_UNITS.hi:g}, got {self.sizes}")
+        validate(self)
         if self.propagate not in ("probs", "samples"):
             raise ValueError(f"propagate must be 'probs' or 'samples', got {self.propagate!r}")
         if self.binarization not in ("threshold", "stochastic"):

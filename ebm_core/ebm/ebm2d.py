@@ -42,6 +42,7 @@ from torch import nn
 from ebm_core.landscapes import grid
 from ebm_core.data import toy2d
 from ebm_core.landscapes.energies import Energy2D
+from ebm_core.ranges import SEED, Range, ranged, ranges
 
 SCHEMES = ("persistent", "short-run", "cd")
 
@@ -91,48 +92,33 @@ class Config:
     (see bench/bench_ebm2d.py)."""
 
     dataset: str = "8gaussians"
-    n_data: int = 2000  # training points
-    width: int = 64  # hidden units per layer
-    depth: int = 3  # hidden layers
+    n_data: int = ranged(2000, 16, 100_000)  # training points
+    width: int = ranged(64, 4, 512)  # hidden units per layer
+    depth: int = ranged(3, 1, 8)  # hidden layers
     scheme: str = "persistent"
-    langevin_steps: int = 5  # K: Langevin steps per update
-    step_size: float = 0.02  # ε
-    buffer_size: int = 10_000  # persistent chains
-    reinit: float = 0.05  # share of the persistent chains restarted from noise each update
-    batch: int = 256  # data points and negatives per update
-    lr: float = 1e-2  # Adam
-    alpha: float = 0.1  # energy-magnitude regularisation
-    seed: int = 0
-    eval_every: int = 50  # exact held-out log-likelihood every so many updates
-    grid_n: int = 200  # cells per side of the grid for log Z
-
-    #: (low, high) of every number; checked by ``validate``.
-    RANGES = {
-        "n_data": (16, 100_000), "width": (4, 512), "depth": (1, 8), "langevin_steps": (1, 1000),
-        "step_size": (1e-6, 1.0), "buffer_size": (16, 1_000_000), "reinit": (0.0, 1.0), "batch": (2, 10_000),
-        "lr": (1e-6, 1.0), "alpha": (0.0, 100.0), "seed": (0, 2**63 - 1), "eval_every": (1, 1_000_000),
-        "grid_n": (16, 2000),
-    }
+    langevin_steps: int = ranged(5, 1, 1000)  # K: Langevin steps per update
+    step_size: float = ranged(0.02, 1e-6, 1.0)  # ε
+    buffer_size: int = ranged(10_000, 16, 1_000_000)  # persistent chains
+    reinit: float = ranged(0.05, 0.0, 1.0)  # share of the persistent chains restarted from noise each update
+    batch: int = ranged(256, 2, 10_000)  # data points and negatives per update
+    lr: float = ranged(1e-2, 1e-6, 1.0)  # Adam
+    alpha: float = ranged(0.1, 0.0, 100.0)  # energy-magnitude regularisation
+    seed: int = ranged(0, SEED.lo, SEED.hi)
+    eval_every: int = ranged(50, 1, 1_000_000)  # exact held-out log-likelihood every so many updates
+    grid_n: int = ranged(200, 16, 2000)  # cells per side of the grid for log Z
 
     def validate(self) -> "Config":
+        """This config, its numbers as ``int``/``float`` (numpy scalars accepted), else ``ValueError``."""
         if self.dataset not in toy2d.NAMES:
             raise ValueError(f"unknown data set {self.dataset!r}; choose one of: {', '.join(toy2d.NAMES)}")
         if self.scheme not in SCHEMES:
             raise ValueError(f"unknown negative-sample scheme {self.scheme!r}; choose one of: {', '.join(SCHEMES)}")
-        for f in fields(self):
-            if f.name not in self.RANGES:
-                continue
-            lo, hi = self.RANGES[f.name]
-            v = getattr(self, f.name)
-            if f.type == "int":
-                if isinstance(v, bool) or not float(v).is_integer():
-                    raise ValueError(f"{f.name} must be a whole number, got {v}")
-                v = int(v)
-            else:
-                v = float(v)
-            if not (math.isfinite(v) and lo <= v <= hi):
-                raise ValueError(f"{f.name} must be between {lo:g} and {hi:g}, got {v}")
-            setattr(self, f.name, v)
+        for name, r in ranges(self).items():
+            v = getattr(self, name)
+            if isinstance(v, (np.integer, np.floating)):
+                v = v.item()
+            v = r.check(name, v)
+            setattr(self, name, v if r.integer else float(v))
         if self.buffer_size < self.batch:
             raise ValueError(f"buffer_size ({self.buffer_size}) must be at least the batch ({self.batch})")
         return self
@@ -149,6 +135,9 @@ class Config:
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in d.items() if k in known}).validate()
 
+
+#: Parameter updates of a run, or Langevin steps of a sampling run (CLI --steps, the page's sampling slider).
+STEPS = Range(1, 1_000_000, integer=True)
 
 #: Settings that may change between updates without starting again.
 LIVE_SETTINGS = ("scheme", "langevin_steps", "step_size", "reinit", "lr", "alpha")

@@ -10,7 +10,6 @@ from pathlib import Path
 from pagecheck import assert_no_errors, screenshot_whole_page
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
-SHOT = "/tmp/app_ebm2d.png"
 
 
 def _metric(page, label: str) -> str:
@@ -37,7 +36,7 @@ def _slider(page, label: str):
         has=page.locator("[data-testid='stWidgetLabel']", has_text=label))
 
 
-def test_learn_mode_trains_live(streamlit_server, page, wait_for_app_idle, wait_until):
+def test_learn_mode_trains_live(streamlit_server, page, wait_for_app_idle, wait_until, tmp_path):
     url = streamlit_server(APP)
     js_errors: list[str] = []
     page.on("pageerror", lambda e: js_errors.append(str(e)))
@@ -93,5 +92,8 @@ def test_learn_mode_trains_live(streamlit_server, page, wait_for_app_idle, wait_
     assert _updates(page) == paused > first
     assert_no_errors(page)
     assert not js_errors, js_errors
-    screenshot_whole_page(page, SHOT, settle_ms=400)
-    assert Path(SHOT).stat().st_size > 20_000
+    # The landscape as the class sees it: the energy heatmap under the data and the negative samples.
+    landscape = page.locator("[data-testid='stPlotlyChart']").first
+    assert landscape.locator(".heatmaplayer image").count() == 1
+    assert landscape.locator(".scatterlayer path.point").count() > 500  # 1,500 data points drawn + negatives
+    screenshot_whole_page(page, str(tmp_path / "app_ebm2d.png"), settle_ms=400)  # for a human to look at

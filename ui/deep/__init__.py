@@ -1,1 +1,1 @@
-"""The DBN/DBM page."""
+"""The DBN / DBM page, by role (see ``page.py``'s docstring for the files)."""

@@ -1,16 +1,17 @@
 """The "learn an EBM from data" mode of the landscape page: ``render()``.
 
-Controls in the sidebar (range-checked, bound to the URL with an ``ml_`` prefix), live
-maximum-likelihood training in ticks (``ui/live.py``), the landscape with data and negative
-samples, the mean energies and the exact held-out log-likelihood, Langevin sampling from
-noise, the annealed-Langevin (→ diffusion) demo and the downloads.
+Controls in the sidebar (bounds from ``ebm2d.Config``'s declared ranges, bound to the URL with
+an ``ml_`` prefix), live maximum-likelihood training in ticks (a model job, ``ui.kit.jobs``),
+the landscape with data and negative samples, the mean energies and the exact held-out
+log-likelihood, Langevin sampling from noise, the annealed-Langevin (→ diffusion) demo and the
+downloads.
 
-The job lives in ``st.session_state[JOB]``: the ``Trainer`` (``ebm_core.ebm.ebm2d``), the
-settings that built it (``sig``), the update count to reach (``target``), snapshots of the
-landscape for the training GIF, the last sampling / annealing clips, and a ``lock``: a
-widget change reruns the page while a tick may still be computing in another thread (seen
-in a browser: two Adam steps interleaved), and a download is built in the server's own
-thread, so everything that touches the model holds it.
+The job lives in ``st.session_state[JOB]`` (the ``jobs`` fields, plus): the ``Trainer``
+(``ebm_core.ebm.ebm2d``), the settings that built it (``sig``), the update count to reach
+(``target``), snapshots of the landscape for the training GIF, the last sampling / annealing
+clips, and a ``lock``: a widget change reruns the page while a tick may still be computing in
+another thread (seen in a browser: two Adam steps interleaved), and a download is built in the
+server's own thread, so everything that touches the model holds it.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ import streamlit as st
 from ebm_core.io import checkpoint
 from ebm_core.ebm import ebm2d
 from ebm_core.data import toy2d
+from ebm_core.ranges import SEED, Range, ranges
 from ebm_core.viz import ebm2d as V
 
-from ui.kit import live
+from ui.kit import jobs, live
 from ui.kit import params as P
 from ui.kit.i18n import t
 from ui.kit.params import Spec
@@ -33,6 +35,7 @@ from ui.kit.params import Spec
 JOB = "ebm2d_job"
 TICK_S = 0.25  # training per tick; with the redraw a tick lasts about EVERY_S
 EVERY_S = 0.4
+PACE = jobs.Pace(every_s=EVERY_S, min_s=TICK_S, max_s=TICK_S)  # a fixed budget
 UPDATES_PER_CALL = 5
 TRAIN_BLOCK = 2000  # updates per press of Train / Train more
 PICTURE_GRID = 100  # cells per side of the drawn landscape (the log-likelihood uses a finer grid)
@@ -46,20 +49,35 @@ LRS = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03)
 WIDTHS = (16, 32, 64, 128, 256)
 
 D = ebm2d.Config()
+R = ranges(ebm2d.Config)
+
+
+def _slider(key: str, label: str, default, r: Range, lo, hi, kind: str = "int") -> Spec:
+    """A slider whose bounds lie inside the engine's range ``r`` (``Range.within`` raises otherwise)."""
+    r = r.within(lo, hi)
+    return Spec(key, label, default, r.lo, r.hi, kind=kind)
+
+
+def _options(key: str, label: str, default, r: Range, options: tuple) -> Spec:
+    """A log-scale slider whose options all lie inside the engine's range ``r``."""
+    r.within(min(options), max(options))
+    return Spec(key, label, default, options=options)
+
+
 SPECS = {
     "data": Spec("ml_data", "ebm2d_data", D.dataset, options=toy2d.NAMES, kind="choice"),
-    "n": Spec("ml_n", "ebm2d_n_data", D.n_data, 200, 10_000),
-    "width": Spec("ml_width", "ebm2d_width", D.width, options=WIDTHS),
-    "depth": Spec("ml_depth", "ebm2d_depth", D.depth, 1, 5),
+    "n": _slider("ml_n", "ebm2d_n_data", D.n_data, R["n_data"], 200, 10_000),
+    "width": _options("ml_width", "ebm2d_width", D.width, R["width"], WIDTHS),
+    "depth": _slider("ml_depth", "ebm2d_depth", D.depth, R["depth"], 1, 5),
     "scheme": Spec("ml_neg", "ebm2d_scheme", D.scheme, options=ebm2d.SCHEMES, kind="choice"),
-    "reinit": Spec("ml_reinit", "ebm2d_reinit", D.reinit, 0.0, 1.0, kind="float"),
-    "k": Spec("ml_k", "ebm2d_k", D.langevin_steps, 1, 100),
-    "eps": Spec("ml_eps", "ebm2d_eps", D.step_size, options=EPS_STEPS),
-    "alpha": Spec("ml_alpha", "ebm2d_alpha", D.alpha, 0.0, 1.0, kind="float"),
-    "lr": Spec("ml_lr", "ebm2d_lr", D.lr, options=LRS),
-    "seed": Spec("ml_seed", "ebm2d_seed", D.seed, 0, 999_999),
+    "reinit": _slider("ml_reinit", "ebm2d_reinit", D.reinit, R["reinit"], 0.0, 1.0, kind="float"),
+    "k": _slider("ml_k", "ebm2d_k", D.langevin_steps, R["langevin_steps"], 1, 100),
+    "eps": _options("ml_eps", "ebm2d_eps", D.step_size, R["step_size"], EPS_STEPS),
+    "alpha": _slider("ml_alpha", "ebm2d_alpha", D.alpha, R["alpha"], 0.0, 1.0, kind="float"),
+    "lr": _options("ml_lr", "ebm2d_lr", D.lr, R["lr"], LRS),
+    "seed": _slider("ml_seed", "ebm2d_seed", D.seed, SEED, 0, 999_999),
     "show": Spec("ml_show", "ebm2d_show", "energy", options=("energy", "density"), kind="choice"),
-    "sample_steps": Spec("ml_sample_steps", "ebm2d_sample_steps", 300, 20, 2000),
+    "sample_steps": _slider("ml_sample_steps", "ebm2d_sample_steps", 300, ebm2d.STEPS, 20, 2000),
 }
 
 
@@ -103,13 +121,12 @@ def _live_settings(c: dict) -> dict:
 
 def job(c: dict) -> dict:
     """The job's dict, with a trainer for these settings (a new one when the model changed)."""
-    j = live.state(JOB)
+    j = jobs.get(JOB)
     if j.get("sig") != _signature(c) or "trainer" not in j:
         cfg = ebm2d.Config(dataset=c["dataset"], n_data=int(c["n_data"]), width=int(c["width"]),
                            depth=int(c["depth"]), seed=int(c["seed"]), eval_every=1_000_000, **_live_settings(c))
-        j = {"status": live.IDLE, "trainer": ebm2d.Trainer(cfg), "sig": _signature(c), "target": TRAIN_BLOCK,
-             "snaps": [], "lock": threading.RLock()}
-        st.session_state[JOB] = j
+        j = jobs.replace(JOB, trainer=ebm2d.Trainer(cfg), sig=_signature(c), target=TRAIN_BLOCK, snaps=[],
+                         lock=threading.RLock())
         _snapshot(j)
     with j["lock"]:
         j["trainer"].set_live(**_live_settings(c))
@@ -131,23 +148,18 @@ def _snapshot(j: dict) -> None:
 
 
 def _train_tick(j: dict) -> None:
+    """One tick (``jobs.tick``, a fixed budget): updates up to the block's target, then the exact held-out
+    log-likelihood and a snapshot for the GIF; DONE at the target or on divergence."""
     tr = j["trainer"]
-
-    def one() -> bool:
-        tr.step(min(UPDATES_PER_CALL, j["target"] - tr.updates))
-        return not tr.diverged and tr.updates < j["target"]
-
     if not j["lock"].acquire(timeout=TICK_S):
         return  # another run of this session is training right now: just draw
     try:
-        live.for_seconds(TICK_S, one)
+        jobs.tick(JOB, PACE, work=lambda: tr.step(min(UPDATES_PER_CALL, j["target"] - tr.updates)),
+                  done=lambda: tr.diverged or tr.updates >= j["target"])
         tr.evaluate()
         _snapshot(j)
-        finished = tr.diverged or tr.updates >= j["target"]
     finally:
         j["lock"].release()
-    if finished:
-        live.set_status(JOB, live.DONE)
 
 
 # --- drawing -------------------------------------------------------------------------------
@@ -200,9 +212,9 @@ def _draw(j: dict, show: str) -> None:
     right.plotly_chart(V.energy_curves_figure(hist, {"title": t("ebm2d_curves_title"), "x": t("ebm2d_curves_x"),
                                                            "y": t("ebm2d_curves_y"), "data": t("ebm2d_legend_data"),
                                                            "negatives": t("ebm2d_legend_neg")}), key="ebm2d_energy")
-    if j["status"] == live.DONE and not tr.diverged:
+    if j["status"] == jobs.DONE and not tr.diverged:
         st.success(t("ebm2d_block_done", u=f"{h['update'][-1]:,}"))
-    elif j["status"] == live.IDLE:
+    elif j["status"] == jobs.IDLE:
         st.info(t("ebm2d_idle_hint"))
 
 
@@ -337,16 +349,18 @@ def render() -> None:
     j = job(c)
     live.buttons(JOB)
 
-    def body(running: bool) -> None:
-        jj = live.state(JOB)
-        if "trainer" not in jj:  # Reset was pressed inside this tick's rerun
-            return
-        if running:
+    def tick() -> None:
+        jj = jobs.get(JOB)
+        if "trainer" in jj:  # not when Reset was pressed inside this tick's rerun
             _train_tick(jj)
-        _draw(jj, c["show"])
 
-    live.ticking(JOB, body, every_s=EVERY_S)
-    j = live.state(JOB)
+    def draw(running: bool) -> None:
+        jj = jobs.get(JOB)
+        if "trainer" in jj:
+            _draw(jj, c["show"])
+
+    jobs.ticking(JOB, PACE, tick=tick, draw=draw)
+    j = jobs.get(JOB)
     if "trainer" not in j:  # just reset: build the fresh model for the next run
         j = job(c)
     _formulas(c)
