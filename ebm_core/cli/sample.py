@@ -77,7 +77,7 @@ def cmd_sample(args) -> int:
     result = {
         "target": energy.name, "formula": args.formula if args.target == "custom" else None,
         "sampler": args.sampler, "steps": args.steps, "chains": args.chains, "burn_in": args.burn_in,
-        "step_size": sampler.sigma if hasattr(sampler, "sigma") else getattr(sampler, "eps", None),
+        "step_size": getattr(sampler, "step_size", None),
         "temperature": args.temperature, "seed": args.seed,
         **s.as_dict(),
         "exact_mean": truth.mean.tolist(), "exact_cov": truth.cov.tolist(), "exact_log_z": truth.log_z,

@@ -151,7 +151,7 @@ def explain_panel(trace, target, formula, sampler, step, T, L, seed, half=CUSTOM
             st.info(t("ula_always"))
             return
     if d["kind"] == "hmc":
-        st.latex(rf"p \sim \mathcal N(0, I) = {v(d['momentum'])},\ L = {d['L']},\ \varepsilon = {d['eps']:g},"
+        st.latex(rf"p \sim \mathcal N(0, I) = {v(d['momentum'])},\ L = {d['n_leapfrog']},\ \varepsilon = {d['step_size']:g},"
                  rf"\ H - H' = {d['delta_h']:.4f}")
         st.caption(t("hmc_note"))
     st.latex(rf"x = {v(d['x'])},\ E(x) = {d['E_x']:.3f};\qquad x' = {v(d['x_prop'])},\ E(x') = {d['E_prop']:.3f};\qquad T = {d['T']:g}")
