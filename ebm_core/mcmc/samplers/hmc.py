@@ -58,18 +58,18 @@ class HMC(Sampler):
 
     def leapfrog(self, x, p, grad):
         """L leapfrog steps on U = E/T; returns the end point, its momentum, E, ∇E and the path."""
-        eps, T, n = self.step_size, self.T, self.n_leapfrog
+        step, T, n = self.step_size, self.T, self.n_leapfrog
         path = [x]
         e = None
-        p = p - 0.5 * eps * grad / T
+        p = p - 0.5 * step * grad / T
         for i in range(n):
-            x = x + eps * p
+            x = x + step * p
             # Keep the arithmetic finite once a trajectory has blown up; it is rejected anyway.
             x = torch.nan_to_num(x, nan=1e300, posinf=1e300, neginf=-1e300)
             e, grad = self._energy_grad(x)
             grad = torch.nan_to_num(grad)
             path.append(x)
-            p = p - (eps if i < n - 1 else 0.5 * eps) * grad / T
+            p = p - (step if i < n - 1 else 0.5 * step) * grad / T
         return x, p, e, grad, torch.stack(path)
 
     def draw(self, n_chains, gen):
