@@ -242,6 +242,11 @@ def test_step_is_transition_of_drawn_randoms(name):
         assert bool(info.accepted[0]) == bool(tr.accepted[i, c])
 
 
+def test_one_list_of_sampler_names():
+    from ebm_core.mcmc.config import DEFAULT_STEP, SAMPLER_NAMES
+    assert tuple(SAMPLERS) == SAMPLER_NAMES == tuple(DEFAULT_STEP)
+
+
 @pytest.mark.parametrize("name", list(SAMPLERS))
 def test_info_is_a_typed_record(name):
     """Each sampler's info is a dataclass (fields documented in its module), not a dict of extras."""

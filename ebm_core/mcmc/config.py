@@ -53,10 +53,6 @@ class SampleConfig:
         if self.burn_in >= self.steps:
             raise ValueError(f"burn_in must be between 0 and steps - 1 = {self.steps - 1}, got {self.burn_in}")
 
-    @property
-    def resolved_step_size(self) -> float:
-        return DEFAULT_STEP[self.sampler] if self.step_size is None else float(self.step_size)
-
 
 RANGES: dict[str, Range] = ranges(SampleConfig) | {"temperature": TEMPERATURE, "seed": SEED}
 STEP_SIZE = RANGES["step_size"]
