@@ -51,7 +51,7 @@ from _machine import cpu_model, emit  # noqa: E402
 
 
 TARGET = "mixture"
-SIGMA = 0.8
+STEP_SIZE = 0.8  # σ of the random-walk proposal
 TEMPERATURE = 1.0
 # The "mixture" target of ebm_core.landscapes.energies, repeated here for the numpy version.
 MIX_MEANS = np.array([(-2.0, -1.5), (2.0, -1.5), (0.0, 2.0)])
@@ -81,7 +81,7 @@ def _numpy_mixture_energy():
 NUMPY_ENERGY = _numpy_mixture_energy()
 
 
-def numpy_rw_mh(x0: np.ndarray, n_steps: int, seed: int = 0, sigma: float = SIGMA,
+def numpy_rw_mh(x0: np.ndarray, n_steps: int, seed: int = 0, step_size: float = STEP_SIZE,
                 temperature: float = TEMPERATURE) -> np.ndarray:
     """Random-walk MH from x0 (C, 2); returns positions (N+1, C, 2), index 0 = x0."""
     rng = np.random.default_rng(seed)
@@ -93,7 +93,7 @@ def numpy_rw_mh(x0: np.ndarray, n_steps: int, seed: int = 0, sigma: float = SIGM
     inv_t = 1.0 / temperature
     with np.errstate(over="ignore"):
         for i in range(n_steps):
-            prop = x + sigma * rng.standard_normal((c, 2))
+            prop = x + step_size * rng.standard_normal((c, 2))
             e_prop = NUMPY_ENERGY(prop)
             alpha = np.minimum(1.0, np.exp((e - e_prop) * inv_t))
             acc = rng.random(c) < alpha
@@ -164,7 +164,7 @@ def main(argv=None) -> dict:
         ap.error("need --chains >= 2, --steps >= 2, --repeats >= 1")
 
     energy = REGISTRY[TARGET]
-    sampler = make_sampler("mh", energy, SIGMA, temperature=TEMPERATURE)
+    sampler = make_sampler("mh", energy, STEP_SIZE, temperature=TEMPERATURE)
     x0_t = spread_starts(energy, args.chains, seed=args.seed)
     x0_np = x0_t.numpy().copy()
     n, c, reps, seed = args.steps, args.chains, args.repeats, args.seed
@@ -232,7 +232,7 @@ def main(argv=None) -> dict:
     result = {
         "bench": "random-walk MH throughput",
         "target": TARGET,
-        "sigma": SIGMA,
+        "step_size": STEP_SIZE,
         "temperature": TEMPERATURE,
         "dtype": "float64",
         "machine": {**machine_info(), "torch_threads_default": threads_before, "threads_tested": [2, 1],

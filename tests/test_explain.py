@@ -5,8 +5,8 @@ import math
 import pytest
 
 from ebm_core.landscapes.energies import REGISTRY
-from ebm_core.mcmc.explain import explain_step
-from ebm_core.mcmc.samplers import make_sampler
+from ebm_core.mcmc.explain import explain_recorded, explain_step
+from ebm_core.mcmc.samplers import make_sampler, run_chains, spread_starts
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -44,3 +44,30 @@ def test_hmc_explanation_reports_the_energy_error():
     d = explain_step(make_sampler("hmc", REGISTRY["gaussian"], 0.1, n_leapfrog=5), (0.5, 0.5), 2)
     assert len(d["path"]) == 6
     assert d["alpha"] == pytest.approx(min(1.0, math.exp(d["delta_h"])))
+
+
+@pytest.mark.parametrize("name", ["mh", "mh-independent", "gibbs", "ula", "mala", "hmc"])
+def test_a_recorded_step_explains_what_the_chain_did(name):
+    """The explanation runs the sampler's own transition with the run's random numbers: its
+    x' and decision are the recorded ones, bit for bit."""
+    e = REGISTRY["mixture"]
+    s = make_sampler(name, e, temperature=1.5)
+    tr = run_chains(s, spread_starts(e, 3), 40, seed=21)
+    for chain, i in ((0, 0), (2, 17), (1, 39)):
+        d = explain_recorded(s, tr, chain, i, 21)
+        assert d["x"] == tr.positions[i, chain].tolist()
+        assert d["x_new"] == tr.positions[i + 1, chain].tolist()
+        assert d["accepted"] == bool(tr.accepted[i, chain])
+        if "log_alpha" in d:
+            assert d["log_alpha"] == tr.log_alpha[i, chain]
+        if "x_prop" in d:
+            assert d["x_prop"] == tr.proposals[i, chain].tolist()
+
+
+def test_parameters_have_one_name():
+    e = REGISTRY["gaussian"]
+    assert explain_step(make_sampler("mh", e, 0.7), (0.0, 0.0))["step_size"] == 0.7
+    assert explain_step(make_sampler("mala", e, 0.3), (0.0, 0.0))["step_size"] == 0.3
+    d = explain_step(make_sampler("hmc", e, 0.1, n_leapfrog=4), (0.0, 0.0))
+    assert (d["step_size"], d["n_leapfrog"]) == (0.1, 4)
+    assert not {"sigma", "eps", "L"} & set(d)

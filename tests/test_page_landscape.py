@@ -5,7 +5,6 @@ formulas and typed points leave the page intact, and 中文 renders."""
 import base64
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -100,13 +99,14 @@ def test_bad_typed_points_show_an_error_and_the_default_section(bad):
     assert len(at.get("plotly_chart")) == N_CHARTS
 
 
-@pytest.mark.parametrize("formula", ["__import__('os').system('touch /tmp/ebm_pwned')", "x.__class__", "9**9**9",
-                                     "(x**2 - 1)**2 +"])
-def test_a_refused_formula_shows_why_and_the_page_stays(formula):
-    at = _open({"energy": "custom", "expr": formula})
+@pytest.mark.parametrize("formula", ["__import__('os').system('touch {pwned}')", "open('{pwned}', 'w').write('x')",
+                                     "x.__class__", "9**9**9", "(x**2 - 1)**2 +"])
+def test_a_refused_formula_shows_why_and_the_page_stays(formula, tmp_path):
+    pwned = tmp_path / "pwned"  # what the payload would create, were it ever run
+    at = _open({"energy": "custom", "expr": formula.format(pwned=pwned)})
     assert at.error and "not accepted" in at.error[0].value
     assert len(at.get("plotly_chart")) == N_CHARTS  # drawn with the last valid formula
-    assert not Path("/tmp/ebm_pwned").exists()
+    assert tmp_path.is_dir() and not pwned.exists()
 
 
 def test_a_typed_formula_gives_its_basins_and_barrier():

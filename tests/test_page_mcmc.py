@@ -84,13 +84,15 @@ def test_url_values_are_clamped_with_a_visible_note():
     assert at.selectbox(key="sampler__en").value == "mh"
 
 
-@pytest.mark.parametrize("formula", ["__import__('os').system('touch /tmp/ebm_pwned')", "x.__class__",
-                                     "9**9**9", "(" * 5000 + "x" + ")" * 5000, "lambda: 1"])
+@pytest.mark.parametrize("formula", ["__import__('os').system('touch {pwned}')", "open('{pwned}', 'w').write('x')",
+                                     "x.__class__", "9**9**9", "(" * 5000 + "x" + ")" * 5000, "lambda: 1"])
 def test_hostile_formulas_are_refused_with_a_message(formula, tmp_path):
-    at = _open({"target": "custom", "formula": formula})
+    pwned = tmp_path / "pwned"  # what the payload would create, were it ever run
+    at = _open({"target": "custom", "formula": formula.format(pwned=pwned)})
     assert at.error, "a refused formula must say why"
     assert "not accepted" in at.error[0].value
     assert _clip(at)["n_steps"] == 300  # the page still shows the last valid formula
+    assert tmp_path.is_dir() and not pwned.exists()
 
 
 def test_custom_formula_runs():
@@ -425,3 +427,28 @@ def test_the_canvas_callbacks_store_checked_values(monkeypatch):
     state[MT.CANVAS_KEY] = Result(tune=None, near="all of them")
     MT.asked()
     assert MT.ASKED not in state
+
+
+def test_page_bounds_lie_inside_the_engine_ranges():
+    """Each numeric control of the MCMC and landscape pages takes its bounds from the engine's
+    declared range (``ebm_core.mcmc.config``, ``ebm_core.ranges``): a page may offer less, never more."""
+    from ebm_core.mcmc import config as C
+    from ebm_core.ranges import SEED, TEMPERATURE
+    from ui.landscape import explore as X
+    from ui.mcmc import controls as M
+
+    engine = {"box": C.BOX, "T": TEMPERATURE, "L": C.N_LEAPFROG, "chains": C.CHAINS, "steps": C.STEPS,
+              "m": C.BURN_IN, "seed": SEED, "temp": TEMPERATURE, "wseed": SEED}
+    engine |= {spec.key: C.STEP_SIZE for spec in M.STEP_SPECS.values()}
+    specs = list(M.ALL_SPECS) + [X.SPECS["temp"], X.SPECS["wseed"]]
+    for spec in specs:
+        if spec.kind in ("choice", "text"):
+            continue
+        r = engine.pop(spec.key, None)
+        assert r is not None, f"{spec.key}: no engine range"
+        lo, hi = (min(spec.options), max(spec.options)) if spec.options else (spec.lo, spec.hi)
+        assert r.lo <= lo <= hi <= r.hi, (spec.key, lo, hi, r)
+    assert not engine, f"engine ranges without a page control: {engine}"
+    assert X.SPECS["walkers"].hi <= C.CHAINS.hi
+    with pytest.raises(ValueError):
+        M.options_within(C.STEP_SIZE, [1e-7, 0.1])  # a notch outside the engine's range fails at import

@@ -16,7 +16,10 @@ from ebm_core.mcmc import diagnostics
 from ebm_core.landscapes import grid
 from ebm_core.landscapes.energies import REGISTRY
 from ebm_core.landscapes.expressions import custom_energy
-from ebm_core.mcmc.samplers import IndependenceMH, make_sampler, run_chains, spread_starts
+import dataclasses
+
+from ebm_core.mcmc.samplers import (SAMPLERS, IndependenceMH, Info, Metropolis, make_sampler, randoms_at,
+                                 run_chains, spread_starts, take)
 
 torch.set_num_threads(1)
 
@@ -152,7 +155,7 @@ def test_mh_acceptance_probability_is_the_lecture_formula():
     e_x, e_xp = energy(st.position), energy(info.proposal)
     alpha = torch.clamp(torch.exp(-(e_xp - e_x) / 0.7), max=1.0)
     torch.testing.assert_close(info.log_alpha.exp(), alpha)
-    torch.testing.assert_close(info.accepted, info.extra["u"] < alpha)
+    torch.testing.assert_close(info.accepted, info.u < alpha)
     expect = torch.where(info.accepted[:, None], info.proposal, st.position)
     torch.testing.assert_close(new.position, expect)
 
@@ -199,3 +202,72 @@ def test_a_short_run_is_the_start_of_a_long_one(name):
         np.testing.assert_array_equal(getattr(short, field), getattr(long, field)[:40])
     np.testing.assert_array_equal(short.positions, long.positions[:41])
     np.testing.assert_array_equal(short.energies, long.energies[:41])
+
+
+# Last positions and accept counts of 3 chains x 25 steps (T = 0.7, default step sizes, L = 5,
+# seed 2026), recorded from the code before the samplers were split into draw + transition:
+# the same seed must keep giving the very same numbers (share links and lessons rely on it).
+PINNED = {
+    ('mh', 'mixture'): [[[1.2382595089811284, 0.9739486635809732], [2.0943573492095697, -1.612278270545189], [-1.2780087414710035, 2.971738832092857]], 29],
+    ('mh-independent', 'mixture'): [[[2.7356227060890004, -2.1503273361324795], [-0.4544794036267014, 2.0418921376607315], [1.2724593382384917, -2.290709050626422]], 16],
+    ('gibbs', 'gaussian'): [[[0.9115356255037637, 0.36126572988311906], [1.9624527294328955, 1.5300059822817884], [0.6825096374753651, 0.4787210388638285]], 75],
+    ('gibbs', 'mixture'): [[[-0.21099398326680951, 2.432067561021518], [-0.841862968545688, 2.694257512289644], [-1.8990895087376232, -1.0146017610258244]], 75],
+    ('ula', 'banana'): [[[-6.772382966932705, 10.20064343164639], [2.789561112234184, -0.17953998176202224], [6.1191180487487475, 8.505339095987017]], 75],
+    ('mala', 'banana'): [[[-6.71277315947447, 9.91829388451342], [1.9374233266981864, -0.9783784698666576], [5.762238841156694, 8.464778110992441]], 52],
+    ('hmc', 'mixture'): [[[-0.11520061861832236, 1.660664332040324], [2.8013134164716424, -2.1630576349361363], [0.1509874912064263, 2.817051971374408]], 73],
+}
+
+
+@pytest.mark.parametrize("name, target", list(PINNED))
+def test_fixed_seed_gives_the_pinned_numbers(name, target):
+    energy = REGISTRY[target]
+    tr = run_chains(make_sampler(name, energy, None, 0.7, 5), spread_starts(energy, 3, 0), 25, seed=2026)
+    last, n_accepted = PINNED[(name, target)]
+    assert tr.positions[-1].tolist() == last  # bit for bit
+    assert int(tr.accepted.sum()) == n_accepted
+
+
+@pytest.mark.parametrize("name", list(SAMPLERS))
+def test_step_is_transition_of_drawn_randoms(name):
+    """``step`` = ``transition(state, draw(...))``, and ``randoms_at`` gives back the draws of
+    any step of a run: replaying step i of chain c lands exactly on the recorded position."""
+    energy = REGISTRY["mixture"]
+    s = make_sampler(name, energy)
+    tr = run_chains(s, spread_starts(energy, 4), 30, seed=9)
+    for i, c in ((0, 0), (12, 3), (29, 1)):
+        with torch.inference_mode():
+            state = s.init(torch.from_numpy(tr.positions[i, c:c + 1].copy()))
+            new, info = s.transition(state, take(randoms_at(s, 4, 9, i), c))
+        assert new.position[0].tolist() == tr.positions[i + 1, c].tolist()
+        assert bool(info.accepted[0]) == bool(tr.accepted[i, c])
+
+
+def test_one_list_of_sampler_names():
+    from ebm_core.mcmc.config import DEFAULT_STEP, SAMPLER_NAMES
+    assert tuple(SAMPLERS) == SAMPLER_NAMES == tuple(DEFAULT_STEP)
+
+
+@pytest.mark.parametrize("name", list(SAMPLERS))
+def test_info_is_a_typed_record(name):
+    """Each sampler's info is a dataclass (fields documented in its module), not a dict of extras."""
+    energy = REGISTRY["banana"]
+    s = make_sampler(name, energy)
+    with torch.inference_mode():
+        _, info = s.step(s.init(spread_starts(energy, 2)), torch.Generator().manual_seed(0))
+    assert isinstance(info, Info) and dataclasses.is_dataclass(info)
+    fields = {f.name for f in dataclasses.fields(info)}
+    assert {"proposal", "log_alpha", "accepted", "energy", "diverged"} <= fields and "extra" not in fields
+    if not s.always_accepts:  # the MH accept is a component held by the sampler, not a base class
+        assert isinstance(s.metropolis, Metropolis) and "u" in fields and "proposal_energy" in fields
+        assert not any(issubclass(type(s), other) for other in SAMPLERS.values() if other is not type(s))
+
+
+@pytest.mark.parametrize("name, kw, match", [
+    ("mh", {"step_size": 0.0}, "step_size"), ("mala", {"step_size": float("nan")}, "step_size"),
+    ("hmc", {"step_size": 1e3}, "step_size"), ("ula", {"temperature": 0.0}, "temperature"),
+    ("hmc", {"n_leapfrog": 0}, "n_leapfrog"), ("hmc", {"n_leapfrog": 2.5}, "n_leapfrog"),
+    ("gibbs", {"temperature": 1e3}, "temperature"),
+])
+def test_samplers_check_their_parameters_against_the_declared_ranges(name, kw, match):
+    with pytest.raises(ValueError, match=match):
+        make_sampler(name, REGISTRY["gaussian"], **kw)

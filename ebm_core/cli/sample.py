@@ -7,7 +7,6 @@ and prints one JSON object: the diagnostics beside the grid-exact mean, covarian
 from __future__ import annotations
 
 import json
-import math
 import os
 import time
 
@@ -19,25 +18,8 @@ from ebm_core.landscapes.energies import REGISTRY
 from ebm_core.landscapes.expressions import FormulaError
 from ebm_core.landscapes.targets import resolve_target, target_names
 from ebm_core.mcmc import diagnostics
-from ebm_core.mcmc.samplers import DEFAULT_STEP, SAMPLERS, make_sampler, run_chains, spread_starts
-
-#: (low, high) accepted on the command line; the page uses tighter ranges (ui/params.py).
-RANGES = {
-    "steps": (1, 1_000_000),
-    "chains": (1, 100_000),
-    "step_size": (1e-6, 100.0),
-    "temperature": (0.01, 100.0),
-    "leapfrog": (1, 1000),
-    "seed": (0, 2**63 - 1),
-}
-
-
-def _check_flag(name: str, value):
-    lo, hi = RANGES[name]
-    if not (lo <= value <= hi) or (isinstance(value, float) and not math.isfinite(value)):
-        raise CliError(f"--{name.replace('_', '-')} must be between {lo:g} and {hi:g}, got {value:g}")
-    return value
-
+from ebm_core.mcmc.config import DEFAULT_STEP, RANGES, SampleConfig
+from ebm_core.mcmc.samplers import SAMPLERS, make_sampler, run_chains, spread_starts
 
 def cmd_targets(args) -> int:
     out = [{"name": e.name, "box": list(e.box), "description": e.description} for e in REGISTRY.values()]
@@ -47,27 +29,23 @@ def cmd_targets(args) -> int:
 
 
 def cmd_sample(args) -> int:
-    for name in ("steps", "chains", "temperature", "leapfrog", "seed"):
-        _check_flag(name, getattr(args, name))
-    if args.step_size is not None:
-        _check_flag("step_size", args.step_size)
+    # Each flag was range-checked by argparse (``Range.argtype`` of ``SampleConfig``'s fields);
+    # what is left is what relates two flags.
     if not 0 <= args.burn_in < args.steps:
         raise CliError(f"--burn-in must be between 0 and steps - 1 = {args.steps - 1}, got {args.burn_in}")
+    if args.box is not None and args.target != "custom":
+        raise CliError("--box applies to --target custom only (built-in targets have their own box)")
+    config = SampleConfig(args.sampler, args.step_size, args.temperature, args.n_leapfrog, args.chains, args.steps,
+                          args.burn_in, args.seed, args.box)
     try:
-        box = None
-        if args.box is not None and args.target != "custom":
-            raise CliError("--box applies to --target custom only (built-in targets have their own box)")
-        if args.box is not None:
-            if not (0.1 <= args.box <= 1000) or not math.isfinite(args.box):
-                raise CliError(f"--box must be between 0.1 and 1000, got {args.box:g}")
-            box = (-args.box, args.box, -args.box, args.box)
+        box = None if config.box is None else (-config.box, config.box, -config.box, config.box)
         energy = resolve_target(args.target, args.formula, box)
     except FormulaError as e:
         raise CliError(f"bad formula: {e}") from None
     except (KeyError, ValueError) as e:
         raise CliError(str(e.args[0] if e.args else e)) from None
     torch.set_num_threads(max(1, min(args.threads, os.cpu_count() or 1)))
-    sampler = make_sampler(args.sampler, energy, args.step_size, args.temperature, args.leapfrog)
+    sampler = make_sampler(config.sampler, energy, config.step_size, config.temperature, config.n_leapfrog)
     x0 = spread_starts(energy, args.chains, args.seed)
     t0 = time.perf_counter()
     trace = run_chains(sampler, x0, args.steps, args.seed)
@@ -77,7 +55,7 @@ def cmd_sample(args) -> int:
     result = {
         "target": energy.name, "formula": args.formula if args.target == "custom" else None,
         "sampler": args.sampler, "steps": args.steps, "chains": args.chains, "burn_in": args.burn_in,
-        "step_size": sampler.sigma if hasattr(sampler, "sigma") else getattr(sampler, "eps", None),
+        "step_size": getattr(sampler, "step_size", None),
         "temperature": args.temperature, "seed": args.seed,
         **s.as_dict(),
         "exact_mean": truth.mean.tolist(), "exact_cov": truth.cov.tolist(), "exact_log_z": truth.log_z,
@@ -93,6 +71,10 @@ def cmd_sample(args) -> int:
     return 0
 
 
+def _arg(name: str, flag: str):
+    """argparse ``type=`` for a ``SampleConfig`` field: parsed and range-checked in one place."""
+    return RANGES[name].argtype(flag)
+
 
 def add_parsers(sub) -> None:
     t = sub.add_parser("targets", help="list the 2D targets as JSON")
@@ -100,18 +82,20 @@ def add_parsers(sub) -> None:
     s = sub.add_parser("sample", help="run MCMC chains on a 2D target; JSON summary on stdout")
     s.add_argument("--target", required=True, choices=target_names())
     s.add_argument("--formula", help="energy E(x, y) when --target custom, e.g. '(x**2 + y**2 - 4)**2 / 2'")
-    s.add_argument("--box", type=float, default=None,
+    s.add_argument("--box", type=_arg("box", "--box"), default=None,
                    help="custom formula: draw and integrate on [-BOX, BOX]² (default 4)")
     s.add_argument("--sampler", default="mh", choices=list(SAMPLERS))
-    s.add_argument("--steps", type=int, default=2000)
-    s.add_argument("--chains", type=int, default=4)
-    s.add_argument("--step-size", type=float, default=None,
+    s.add_argument("--steps", type=_arg("steps", "--steps"), default=2000)
+    s.add_argument("--chains", type=_arg("chains", "--chains"), default=4)
+    s.add_argument("--step-size", type=_arg("step_size", "--step-size"), default=None,
                    help="σ for MH, ε for ULA/MALA/HMC (default per sampler: "
                         + ", ".join(f"{k} {v}" for k, v in DEFAULT_STEP.items() if k != "gibbs") + ")")
-    s.add_argument("--temperature", type=float, default=1.0)
-    s.add_argument("--leapfrog", type=int, default=10, help="HMC leapfrog steps L")
-    s.add_argument("--burn-in", type=int, default=0, help="m: draws 1..m are left out of the estimates")
-    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--temperature", type=_arg("temperature", "--temperature"), default=1.0)
+    s.add_argument("--n-leapfrog", "--leapfrog", dest="n_leapfrog", type=_arg("n_leapfrog", "--n-leapfrog"),
+                   default=10, help="HMC leapfrog steps L (--leapfrog: the older name)")
+    s.add_argument("--burn-in", type=_arg("burn_in", "--burn-in"), default=0,
+                   help="m: draws 1..m are left out of the estimates")
+    s.add_argument("--seed", type=_arg("seed", "--seed"), default=0)
     s.add_argument("--threads", type=int, default=1, help="torch threads (default 1: cores are shared)")
     s.add_argument("--out", help="write positions/accepted/energies to this .npz")
     s.set_defaults(func=cmd_sample)

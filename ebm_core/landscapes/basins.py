@@ -456,13 +456,13 @@ def proposal_width(box: Box, temperature: float) -> float:
 def sample(energy: Energy2D, temperature: float, n_chains: int = 8, n_steps: int = 1500, seed: int = 0,
            box: Box | None = None) -> tuple[Trace, float]:
     """Random-walk Metropolis–Hastings chains on p_T restricted to the box, started spread
-    over it; returns the trace and the σ used.  Proposals outside the box are rejected
+    over it; returns the trace and the step size σ used.  Proposals outside the box are rejected
     (E = +inf there), which keeps the chain exact for the boxed distribution."""
     box = box or energy.box
     target = boxed(energy, box)
-    sigma = proposal_width(box, temperature)
-    s = make_sampler("mh", target, sigma, temperature)
-    return run_chains(s, spread_starts(target, n_chains, seed), n_steps, seed), sigma
+    step_size = proposal_width(box, temperature)
+    s = make_sampler("mh", target, step_size, temperature)
+    return run_chains(s, spread_starts(target, n_chains, seed), n_steps, seed), step_size
 
 
 def basin_index(basins: Basins, points: np.ndarray) -> np.ndarray:

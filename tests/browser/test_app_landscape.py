@@ -6,8 +6,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from PIL import Image
+
 APP = Path(__file__).resolve().parents[2] / "app.py"
-SHOT = "/tmp/app_landscape.png"
 CHARTS = "[data-testid='stPlotlyChart']"
 
 
@@ -46,7 +47,7 @@ def _drawn(page) -> bool:
             and page.locator(f"{CHARTS} .gl-container canvas").count() >= 1)
 
 
-def test_open_and_move_the_temperature(streamlit_server, page, wait_for_app_idle, wait_until):
+def test_open_and_move_the_temperature(streamlit_server, page, wait_for_app_idle, wait_until, tmp_path):
     url = streamlit_server(APP)
     js_errors: list[str] = []
     page.on("pageerror", lambda e: js_errors.append(str(e)))
@@ -85,5 +86,9 @@ def test_open_and_move_the_temperature(streamlit_server, page, wait_for_app_idle
     height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
     page.set_viewport_size({"width": vp["width"], "height": max(vp["height"], min(int(height) + 40, 4000))})
     page.wait_for_timeout(800)  # plotly relayout
-    page.screenshot(path=SHOT, full_page=True)
+    shot = tmp_path / "app_landscape.png"
+    page.screenshot(path=str(shot), full_page=True)
     page.set_viewport_size(vp)
+    # a picture, not a blank page: a heat map and surfaces give thousands of colours
+    colours = Image.open(shot).convert("RGB").getcolors(maxcolors=4096)
+    assert colours is None or len(colours) > 500, f"only {len(colours)} colours in the screenshot"

@@ -8,12 +8,12 @@ import time
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+from PIL import Image
+
 from pagecheck import COMPOSITE_JS, NEXT_FRAMES_JS, assert_no_errors, screenshot_whole_page
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 ROOT_SEL = "[data-testid='ebm-chain-canvas']"
-SHOT_EN = "/tmp/app_mcmc_en.png"
-SHOT_ZH = "/tmp/app_mcmc_zh.png"
 SHARE_QUERY = "target=banana&sampler=mala&eps=0.1&T=2.0&chains=3&steps=500&m=100&seed=7"
 
 
@@ -85,7 +85,7 @@ def _pause(page, wait_until) -> None:
     wait_until(lambda: _attr(page, "data-playing") == "0", message="pause")
 
 
-def test_navigate_play_temperature_language(streamlit_server, page, wait_for_app_idle, wait_until):
+def test_navigate_play_temperature_language(streamlit_server, page, wait_for_app_idle, wait_until, tmp_path):
     url = streamlit_server(APP)
     js_errors: list[str] = []
     page.on("pageerror", lambda e: js_errors.append(str(e)))
@@ -128,7 +128,7 @@ def test_navigate_play_temperature_language(streamlit_server, page, wait_for_app
     wait_for_app_idle(page)
     assert_no_errors(page)
     _pause(page, wait_until)
-    screenshot_whole_page(page, SHOT_EN)
+    screenshot_whole_page(page, str(tmp_path / "app_mcmc_en.png"))
 
     # 中文 with the sidebar's segmented control: the page title, the canvas stays
     lang = page.locator("[data-testid='stSidebar'] [data-testid='stButtonGroup']")
@@ -143,7 +143,7 @@ def test_navigate_play_temperature_language(streamlit_server, page, wait_for_app
     assert page.locator(".ebm-tune-label").first.inner_text() == "温度 T"
     assert_no_errors(page)
     _pause(page, wait_until)
-    screenshot_whole_page(page, SHOT_ZH)
+    screenshot_whole_page(page, str(tmp_path / "app_mcmc_zh.png"))
 
     # the language persists across pages
     page.locator("[data-testid='stSidebarNavLink']", has_text="首页").click()
@@ -153,7 +153,9 @@ def test_navigate_play_temperature_language(streamlit_server, page, wait_for_app
     assert lang.get_by_role("radio", name="中文").is_checked()
     assert_no_errors(page)
     assert not js_errors, js_errors
-    assert Path(SHOT_EN).stat().st_size > 10_000 and Path(SHOT_ZH).stat().st_size > 10_000
+    for name in ("app_mcmc_en.png", "app_mcmc_zh.png"):  # a picture, not a blank page
+        colours = Image.open(tmp_path / name).convert("RGB").getcolors(maxcolors=4096)
+        assert colours is None or len(colours) > 500, f"{name}: only {len(colours)} colours"
 
 
 # A digest of the plot area's pixels (heatmap, contours, paths, markers).  The axis titles
@@ -336,6 +338,30 @@ def test_clicking_the_picture_adds_a_start(streamlit_server, page, wait_for_app_
     wait_until(lambda: _int_attr(page, "data-rendered") > rendered, timeout=30, message="chains from the click")
     wait_for_app_idle(page)
     assert_no_errors(page)
+    # The chain starts where the click was: "Explain one step" at step 0 shows x = x₀ of chain 1
+    # (to the click's precision: one pixel).
+    explain = page.locator("[data-testid='stExpander']", has_text="Explain one step")
+    explain.locator("summary").click()
+    wait_until(lambda: explain.locator(".katex").count() > 0, timeout=30, message="the explain panel")
+    wait_for_app_idle(page)
+    step_i = explain.locator("[data-testid='stNumberInput']").filter(has_text="Step i").locator("input")
+    step_i.fill("0")
+    step_i.press("Enter")
+    start = re.compile(r"x = \((-?\d+\.\d+),\\ (-?\d+\.\d+)\),\\ E\(x\)")
+
+    def x0():
+        for tex in explain.locator(".katex-mathml annotation").all_text_contents():
+            m = start.search(tex)
+            if m:
+                return float(m.group(1)), float(m.group(2))
+        return None
+
+    wait_until(lambda: "from the current position of chain 1 at step 0" in explain.inner_text().lower(),
+               timeout=30, message="step 0 explained")
+    wait_for_app_idle(page)
+    got = x0()
+    assert got is not None, explain.inner_text()
+    assert abs(got[0] - 1.0) <= 1.5 / s and abs(got[1] - (-0.5)) <= 1.5 / s, (got, 1 / s)
 
 
 def test_share_link_shown_on_the_page_round_trips(streamlit_server, page, wait_for_app_idle, wait_until):

@@ -14,6 +14,8 @@ import streamlit as st
 
 from ebm_core.landscapes import basins as L
 from ebm_core.landscapes.targets import target_names
+from ebm_core.mcmc.config import CHAINS
+from ebm_core.ranges import SEED, TEMPERATURE
 from ebm_core.viz import landscape as fig
 
 from ui.mcmc import controls as M
@@ -26,10 +28,10 @@ MAX_OUTLINE = 3000  # basin-boundary dots drawn at most (SVG markers cost the br
 SPECS = {
     "energy": P.Spec("energy", "landscape_target", "mixture", options=tuple(target_names()), kind="choice"),
     "expr": P.Spec("expr", "formula", M.DEFAULT_FORMULA, kind="text"),
-    "temp": P.Spec("temp", "temperature", 1.0, options=tuple(P.TEMPERATURES)),
+    "temp": P.Spec("temp", "temperature", 1.0, options=M.options_within(TEMPERATURE, P.TEMPERATURES)),
     "view": P.Spec("view", "landscape_view", "density", options=("density", "energy"), kind="choice"),
-    "walkers": P.Spec("walkers", "landscape_walkers", 8, 0, 16),
-    "wseed": P.Spec("wseed", "landscape_seed", 0, 0, 999_999),
+    "walkers": P.Spec("walkers", "landscape_walkers", 8, 0, CHAINS.within(1, 16).hi),  # 0: no chains
+    "wseed": P.Spec("wseed", "landscape_seed", 0, *M.bounds(SEED.within(0, 999_999))),
     "cut": P.Spec("cut", "landscape_cut", "deepest", options=("deepest", "basins", "typed"), kind="choice"),
     "from": P.Spec("from", "landscape_from", 1, 1, MAX_PICK),
     "to": P.Spec("to", "landscape_to", 2, 1, MAX_PICK),
@@ -61,9 +63,9 @@ def gibbs_for(target: str, formula: str, T: float) -> L.Gibbs:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def samples_for(target: str, formula: str, T: float, chains: int, seed: int):
-    """(kept draws after burn-in (n, C, 2), acceptance, σ) of MH chains on the boxed p_T."""
-    trace, sigma = L.sample(M.energy_for(target, formula), T, chains, STEPS, seed)
-    return trace.positions[BURN_IN + 1:], float(trace.accepted[BURN_IN:].mean()), sigma
+    """(kept draws after burn-in (n, C, 2), acceptance, step size σ) of MH chains on the boxed p_T."""
+    trace, step_size = L.sample(M.energy_for(target, formula), T, chains, STEPS, seed)
+    return trace.positions[BURN_IN + 1:], float(trace.accepted[BURN_IN:].mean()), step_size
 
 
 # --- widgets ------------------------------------------------------------------------------

@@ -13,34 +13,51 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from ebm_core.landscapes import grid
 from ebm_core.mcmc.diagnostics import F_CHOICES
 from ebm_core.landscapes.expressions import FUNCTIONS, FormulaError
+from ebm_core.mcmc.config import BOX, BURN_IN, CHAINS, N_LEAPFROG, SAMPLER_NAMES, STEP_SIZE, STEPS
 from ebm_core.mcmc.explain import explain_step
 from ebm_core.mcmc.samplers import make_sampler, spread_starts
 from ebm_core.landscapes.targets import resolve_target, target_names
+from ebm_core.ranges import SEED, TEMPERATURE, Range
 
 from ui.kit.i18n import t
 from ui.kit.params import LOG_STEPS, TEMPERATURES, Spec
 
-SAMPLER_NAMES = ("mh", "mh-independent", "gibbs", "ula", "mala", "hmc")
+
+
+def bounds(r: Range) -> tuple[float, float]:
+    """(lo, hi) of a slider: a range from the engine (``ebm_core.mcmc.config``), narrowed with
+    ``Range.within`` where the page offers less."""
+    return r.lo, r.hi
+
+
+def options_within(r: Range, options) -> tuple:
+    """A log-scale slider's notches, checked (at import) to lie inside the engine's range."""
+    r.within(min(options), max(options))
+    return tuple(options)
+
+
+STEP_OPTIONS = options_within(STEP_SIZE, LOG_STEPS)
 # One step-size control per sampler family, so switching sampler never inherits a bad value.
+# The URL keys (sigma, sigmaq, eps, heps) stay as they were: share links carry them.
 STEP_SPECS = {
-    "mh": Spec("sigma", "step_size_mh", 0.8, options=tuple(LOG_STEPS)),
-    "mh-independent": Spec("sigmaq", "step_size_ind", 2.5, options=tuple(LOG_STEPS)),
-    "ula": Spec("eps", "step_size_eps", 0.05, options=tuple(LOG_STEPS)),
-    "mala": Spec("eps", "step_size_eps", 0.05, options=tuple(LOG_STEPS)),
-    "hmc": Spec("heps", "step_size_eps", 0.2, options=tuple(LOG_STEPS)),
+    "mh": Spec("sigma", "step_size_mh", 0.8, options=STEP_OPTIONS),
+    "mh-independent": Spec("sigmaq", "step_size_ind", 2.5, options=STEP_OPTIONS),
+    "ula": Spec("eps", "step_size_eps", 0.05, options=STEP_OPTIONS),
+    "mala": Spec("eps", "step_size_eps", 0.05, options=STEP_OPTIONS),
+    "hmc": Spec("heps", "step_size_eps", 0.2, options=STEP_OPTIONS),
 }
 DEFAULT_FORMULA = "(x**2 + y**2 - 4)**2 / 2 + 0.5*sin(3*x)"
 SPECS = {
     "target": Spec("target", "target", "mixture", options=tuple(target_names()), kind="choice"),
     "formula": Spec("formula", "formula", DEFAULT_FORMULA, kind="text"),
-    "box": Spec("box", "box_half", 4.0, 1.0, 20.0, kind="float"),  # a typed formula's box is [-h, h]²
+    "box": Spec("box", "box_half", 4.0, *bounds(BOX.within(1.0, 20.0)), kind="float"),  # a typed formula's box is [-h, h]²
     "sampler": Spec("sampler", "sampler", "mh", options=tuple(SAMPLER_NAMES), kind="choice"),
-    "T": Spec("T", "temperature", 1.0, options=tuple(TEMPERATURES)),
-    "L": Spec("L", "leapfrog", 10, 1, 50),
-    "chains": Spec("chains", "chains", 4, 1, 16),
-    "steps": Spec("steps", "steps", 2000, 50, 5000),
-    "m": Spec("m", "burn_in", 200, 0, 4900),
-    "seed": Spec("seed", "seed", 0, 0, 999_999),
+    "T": Spec("T", "temperature", 1.0, options=options_within(TEMPERATURE, TEMPERATURES)),
+    "L": Spec("L", "leapfrog", 10, *bounds(N_LEAPFROG.within(1, 50))),  # URL key L: n_leapfrog
+    "chains": Spec("chains", "chains", 4, *bounds(CHAINS.within(1, 16))),
+    "steps": Spec("steps", "steps", 2000, *bounds(STEPS.within(50, 5000))),
+    "m": Spec("m", "burn_in", 200, *bounds(BURN_IN.within(0, 4900))),
+    "seed": Spec("seed", "seed", 0, *bounds(SEED.within(0, 999_999))),
     "starts": Spec("starts", "starts", "spread", options=("spread", "corner", "clicked", "typed"), kind="choice"),
     "xy": Spec("xy", "typed_points", "-3, 3; 3, -3; 0, 0", kind="text"),
     "show": Spec("show", "show", "density", options=("density", "energy"), kind="choice"),
@@ -151,7 +168,7 @@ def explain_panel(trace, target, formula, sampler, step, T, L, seed, half=CUSTOM
             st.info(t("ula_always"))
             return
     if d["kind"] == "hmc":
-        st.latex(rf"p \sim \mathcal N(0, I) = {v(d['momentum'])},\ L = {d['L']},\ \varepsilon = {d['eps']:g},"
+        st.latex(rf"p \sim \mathcal N(0, I) = {v(d['momentum'])},\ L = {d['n_leapfrog']},\ \varepsilon = {d['step_size']:g},"
                  rf"\ H - H' = {d['delta_h']:.4f}")
         st.caption(t("hmc_note"))
     st.latex(rf"x = {v(d['x'])},\ E(x) = {d['E_x']:.3f};\qquad x' = {v(d['x_prop'])},\ E(x') = {d['E_prop']:.3f};\qquad T = {d['T']:g}")

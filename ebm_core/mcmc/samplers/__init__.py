@@ -2,7 +2,12 @@
 
 ``make_sampler(name, energy, ...)`` builds one of ``SAMPLERS``; ``run_chains`` runs it from
 given starting points and returns a ``Trace`` of numpy arrays ready for plotting,
-diagnostics and the ``.npz`` files of the command line.
+diagnostics and the ``.npz`` files of the command line.  ``randoms_at`` gives back the random
+numbers step i of such a run drew, so that one recorded transition can be replayed
+(``Sampler.explain``) exactly.
+
+Every sampler's info record (``Info`` and its subclasses ``MHInfo``, ``GibbsInfo``,
+``LangevinInfo``, ``MALAInfo``, ``HMCInfo``) is a dataclass with documented fields.
 """
 
 from __future__ import annotations
@@ -13,10 +18,11 @@ import numpy as np
 import torch
 
 from ebm_core.landscapes.energies import Energy2D
-from ebm_core.mcmc.samplers.base import Info, Sampler, State
-from ebm_core.mcmc.samplers.gibbs import Gibbs
-from ebm_core.mcmc.samplers.hmc import HMC
-from ebm_core.mcmc.samplers.langevin import MALA, ULA
+from ebm_core.mcmc.config import DEFAULT_STEP
+from ebm_core.mcmc.samplers.base import Info, Metropolis, MHInfo, Sampler, State, take
+from ebm_core.mcmc.samplers.gibbs import Gibbs, GibbsInfo
+from ebm_core.mcmc.samplers.hmc import HMC, HMCInfo
+from ebm_core.mcmc.samplers.langevin import MALA, ULA, LangevinInfo, MALAInfo
 from ebm_core.mcmc.samplers.mh import IndependenceMH, RandomWalkMH
 
 SAMPLERS: dict[str, type[Sampler]] = {
@@ -28,21 +34,19 @@ SAMPLERS: dict[str, type[Sampler]] = {
     "hmc": HMC,
 }
 
-#: A step size that works on most registry targets at T = 1, per sampler.
-DEFAULT_STEP = {"mh": 0.8, "mh-independent": 2.5, "gibbs": 0.0, "ula": 0.05, "mala": 0.1, "hmc": 0.2}
-
 
 def make_sampler(name: str, energy: Energy2D, step_size: float | None = None, temperature: float = 1.0,
                  n_leapfrog: int = 10, **kw) -> Sampler:
-    """Build a sampler by CLI name; ``step_size`` is σ for MH and ε for Langevin/HMC."""
+    """Build a sampler by CLI name; ``step_size`` is σ for MH and ε for Langevin/HMC (None:
+    ``DEFAULT_STEP[name]``), ``n_leapfrog`` is HMC's L (the others ignore it)."""
     if name not in SAMPLERS:
         raise KeyError(f"unknown sampler {name!r}; choose one of: {', '.join(SAMPLERS)}")
-    eps = DEFAULT_STEP[name] if step_size is None else step_size
+    step_size = DEFAULT_STEP[name] if step_size is None else step_size
     if name == "gibbs":
         return Gibbs(energy, temperature, **kw)
     if name == "hmc":
-        return HMC(energy, temperature, eps, n_leapfrog)
-    return SAMPLERS[name](energy, temperature, eps, **kw)
+        return HMC(energy, temperature, step_size, n_leapfrog)
+    return SAMPLERS[name](energy, temperature, step_size, **kw)
 
 
 def spread_starts(energy: Energy2D, n_chains: int, seed: int = 0) -> torch.Tensor:
@@ -113,7 +117,7 @@ def run_chains(sampler: Sampler, x0: torch.Tensor, n_steps: int, seed: int = 0,
             la.append(info.log_alpha)
             div.append(info.diverged)
             if gibbs:
-                half.append(info.extra["half"])
+                half.append(info.half)
             if progress is not None and (i % progress_every == 0 or i == n_steps - 1):
                 progress(i + 1, n_steps)
         arrays = [torch.stack(a).numpy() for a in (pos, prop, acc, la, en, div)]
@@ -122,5 +126,24 @@ def run_chains(sampler: Sampler, x0: torch.Tensor, n_steps: int, seed: int = 0,
     return Trace(*arrays, half_arr, sampler.name)
 
 
-__all__ = ["SAMPLERS", "DEFAULT_STEP", "make_sampler", "spread_starts", "run_chains", "Trace",
-           "Sampler", "State", "Info", "RandomWalkMH", "IndependenceMH", "Gibbs", "ULA", "MALA", "HMC"]
+def randoms_at(sampler: Sampler, n_chains: int, seed: int, i: int):
+    """The random numbers that step ``i`` (0-based) of ``run_chains(sampler, x0, n, seed)`` with
+    ``n_chains`` chains drew.  A sampler's draws never depend on the state, so the stream is
+    replayed without running the chains (``i + 1`` small draws)."""
+    gen = torch.Generator().manual_seed(int(seed))
+    for _ in range(i):
+        sampler.draw(n_chains, gen)
+    return sampler.draw(n_chains, gen)
+
+
+def state_at(sampler: Sampler, trace: Trace, i: int, chain: int) -> State:
+    """Chain ``chain``'s state before step ``i`` of ``trace`` (energy and gradient recomputed)."""
+    state = sampler.init(torch.from_numpy(np.array(trace.positions[i, chain:chain + 1])))
+    if i > 0:
+        state.diverged = torch.from_numpy(np.array(trace.diverged[i - 1, chain:chain + 1]))
+    return state
+
+
+__all__ = ["SAMPLERS", "DEFAULT_STEP", "make_sampler", "spread_starts", "run_chains", "randoms_at", "state_at",
+           "take", "Trace", "Sampler", "State", "Metropolis", "Info", "MHInfo", "GibbsInfo", "LangevinInfo",
+           "MALAInfo", "HMCInfo", "RandomWalkMH", "IndependenceMH", "Gibbs", "ULA", "MALA", "HMC"]

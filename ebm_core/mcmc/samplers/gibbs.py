@@ -1,7 +1,7 @@
 """Gibbs sampling (Algorithm 19.3): update one coordinate at a time from p(x_j | x_-j).
 
 Every draw comes from the true full conditional, so Gibbs accepts every move.  One
-``step`` is a full sweep: x₁ from p(x₁ | x₂), then x₂ from p(x₂ | x₁_new); ``info.extra``
+``step`` is a full sweep: x₁ from p(x₁ | x₂), then x₂ from p(x₂ | x₁_new); ``GibbsInfo.half``
 keeps the half-way point so the animation can draw the axis-parallel zig-zag.
 
 * Gaussian targets: the exact conditional N(μ₁ + Σ₁₂/Σ₂₂ (x₂ − μ₂), T (Σ₁₁ − Σ₁₂²/Σ₂₂)).
@@ -13,10 +13,30 @@ keeps the half-way point so the animation can draw the axis-parallel zig-zag.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import torch
 
-from ebm_core.mcmc.samplers.base import Info, Sampler, State
+from ebm_core.mcmc.samplers.base import Info, Sampler, State, first, first_xy
+
+
+@dataclass
+class GibbsInfo(Info):
+    """A Gibbs sweep (always accepted; ``log_alpha`` is 0)."""
+
+    half: torch.Tensor  #: (C, 2) the point after updating x₁ only
+
+
+@dataclass
+class GibbsRandoms:
+    """Exact Gaussian conditionals: ``a`` = z₁, ``b`` = z₂ ~ N(0, 1) (C,), ``c``, ``d`` unused (0, 0).
+    Grid conditionals: per coordinate j a uniform picking the cell (C, 1) and one placing the
+    point inside it (C,): ``a``, ``b`` for x₁ and ``c``, ``d`` for x₂."""
+
+    a: torch.Tensor
+    b: torch.Tensor
+    c: torch.Tensor
+    d: torch.Tensor
 
 
 class Gibbs(Sampler):
@@ -30,16 +50,32 @@ class Gibbs(Sampler):
         if self.exact:
             self.mu, self.cov = (t.to(torch.float64) for t in energy.gaussian)
 
+    def draw(self, n_chains, gen):
+        if self.exact:  # z for x₁, then z for x₂
+            z1 = torch.randn(n_chains, generator=gen, dtype=torch.float64)
+            z2 = torch.randn(n_chains, generator=gen, dtype=torch.float64)
+            return GibbsRandoms(z1, z2, z1[:0], z2[:0])
+        cells, jitters = [], []
+        for _ in range(2):  # the cell, then the point inside it, for x₁ then x₂
+            cells.append(torch.rand(n_chains, 1, generator=gen, dtype=torch.float64))
+            jitters.append(torch.rand(n_chains, generator=gen, dtype=torch.float64))
+        return GibbsRandoms(cells[0], jitters[0], cells[1], jitters[1])
+
     # --- exact Gaussian conditionals -------------------------------------------------
-    def _gaussian_conditional(self, x: torch.Tensor, j: int, gen: torch.Generator) -> torch.Tensor:
+    def gaussian_conditional(self, x: torch.Tensor, j: int) -> tuple[torch.Tensor, float]:
+        """Mean (C,) and variance of p_T(x_j | x_-j) for a Gaussian target."""
         k = 1 - j
         s = self.cov
         mean = self.mu[j] + s[j, k] / s[k, k] * (x[:, k] - self.mu[k])
         var = self.T * (s[j, j] - s[j, k] ** 2 / s[k, k])
-        return mean + math.sqrt(var) * torch.randn(x.shape[0], generator=gen, dtype=torch.float64)
+        return mean, var
+
+    def _gaussian_draw(self, x: torch.Tensor, j: int, z: torch.Tensor) -> torch.Tensor:
+        mean, var = self.gaussian_conditional(x, j)
+        return mean + math.sqrt(var) * z
 
     # --- 1D inverse CDF on a grid ----------------------------------------------------
-    def _grid_conditional(self, x: torch.Tensor, j: int, gen: torch.Generator) -> torch.Tensor:
+    def _grid_draw(self, x: torch.Tensor, j: int, u: torch.Tensor, jitter: torch.Tensor) -> torch.Tensor:
         lo, hi = self.energy.box[2 * j], self.energy.box[2 * j + 1]
         n, c = self.n_grid, x.shape[0]
         h = (hi - lo) / n
@@ -52,25 +88,32 @@ class Gibbs(Sampler):
         logw = torch.nan_to_num(logw, nan=-math.inf)
         w = torch.softmax(torch.where(dead[:, None], torch.zeros_like(logw), logw), dim=1)
         cdf = torch.cumsum(w, dim=1)
-        u = torch.rand(c, 1, generator=gen, dtype=torch.float64)
         idx = torch.searchsorted(cdf, u * cdf[:, -1:]).clamp(max=n - 1).squeeze(1)
-        jitter = torch.rand(c, generator=gen, dtype=torch.float64)
         new = lo + (idx.to(torch.float64) + jitter) * h
         return torch.where(dead, x[:, j], new)
 
-    def conditional(self, x: torch.Tensor, j: int, gen: torch.Generator) -> torch.Tensor:
-        """Draw x_j ~ p_T(x_j | x_-j) for every chain."""
-        return self._gaussian_conditional(x, j, gen) if self.exact else self._grid_conditional(x, j, gen)
+    def conditional(self, x: torch.Tensor, j: int, r: GibbsRandoms) -> torch.Tensor:
+        """Draw x_j ~ p_T(x_j | x_-j) for every chain, with the sweep's randoms."""
+        if self.exact:
+            return self._gaussian_draw(x, j, r.a if j == 0 else r.b)
+        return self._grid_draw(x, j, *((r.a, r.b) if j == 0 else (r.c, r.d)))
 
-    def step(self, state: State, gen: torch.Generator) -> tuple[State, Info]:
+    def transition(self, state: State, r: GibbsRandoms) -> tuple[State, GibbsInfo]:
         x = state.position.clone()
-        x[:, 0] = self.conditional(x, 0, gen)
+        x[:, 0] = self.conditional(x, 0, r)
         half = x.clone()
-        x[:, 1] = self.conditional(x, 1, gen)
+        x[:, 1] = self.conditional(x, 1, r)
         frozen = state.diverged
         x = torch.where(frozen[:, None], state.position, x)
         e = self._energy(x)
         c = x.shape[0]
         accepted = ~frozen
-        info = Info(x, torch.zeros(c, dtype=torch.float64), accepted, e, frozen.clone(), {"half": half})
+        info = GibbsInfo(x, torch.zeros(c, dtype=torch.float64), accepted, e, frozen.clone(), half)
         return State(x, e, None, frozen.clone()), info
+
+    def _explain(self, state, r, new, info):
+        out = {"half": first_xy(info.half), "E_new": first(new.energy), "exact": self.exact}
+        if self.exact:
+            (m1, v1), (m2, v2) = self.gaussian_conditional(state.position, 0), self.gaussian_conditional(info.half, 1)
+            out["cond1"], out["cond2"] = (first(m1), float(v1)), (first(m2), float(v2))
+        return out

@@ -3,64 +3,97 @@
 H(x, p) = E(x)/T + |p|²/2.  Leapfrog is volume-preserving and reversible, so the
 acceptance probability is α = min{1, exp(H(x, p) - H(x', p'))}.  A trajectory whose
 energy error explodes (|ΔH| > 1000 or non-finite) is reported as divergent and rejected.
+ε is ``step_size`` and L is ``n_leapfrog``; the accept test is the shared ``Metropolis``.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import torch
 
-from ebm_core.mcmc.samplers.base import Info, clamp_log_alpha, freeze_diverged, mh_accept
-from ebm_core.mcmc.samplers.langevin import ULA
+from ebm_core.mcmc.config import N_LEAPFROG, STEP_SIZE, checked
+from ebm_core.mcmc.samplers.base import Info, Metropolis, Sampler, first, first_xy, mh_numbers, normal, uniform
 
 #: |ΔH| above this marks a divergent trajectory (as in Stan and BlackJAX).
 MAX_ENERGY_ERROR = 1000.0
 
 
-class HMC(ULA):
+@dataclass
+class HMCInfo(Info):
+    """An HMC transition: one leapfrog trajectory and the MH test on H."""
+
+    u: torch.Tensor  #: (C,) the uniform draw of the accept test
+    proposal_energy: torch.Tensor  #: (C,) E at the end of the trajectory
+    momentum: torch.Tensor  #: (C, 2) p drawn at the start
+    path: torch.Tensor  #: (L+1, C, 2) the leapfrog positions, start included
+    delta_h: torch.Tensor  #: (C,) H(x, p) - H(x', p'): 0 for exact dynamics
+
+
+@dataclass
+class HMCRandoms:
+    momentum: torch.Tensor  #: (C, 2) p ~ N(0, I)
+    u: torch.Tensor  #: (C,) U(0, 1) for the accept test
+
+
+class HMC(Sampler):
     name = "hmc"
     always_accepts = False
 
     def __init__(self, energy, temperature=1.0, step_size=0.2, n_leapfrog=10):
-        super().__init__(energy, temperature, step_size)
-        if not 1 <= int(n_leapfrog) <= 1000:
-            raise ValueError("leapfrog steps L must be between 1 and 1000")
-        self.L = int(n_leapfrog)
+        super().__init__(energy, temperature)
+        self.step_size = checked(STEP_SIZE, "step_size", step_size)
+        self.n_leapfrog = checked(N_LEAPFROG, "n_leapfrog", n_leapfrog)
+        self.metropolis = Metropolis()
+
+    def init(self, position):
+        s = super().init(position)
+        s.energy, s.grad = self._energy_grad(s.position)
+        return s
+
+    def _energy_grad(self, x):
+        e, g = self.energy.energy_and_grad(x)
+        return torch.nan_to_num(e, nan=math.inf), g
 
     def leapfrog(self, x, p, grad):
         """L leapfrog steps on U = E/T; returns the end point, its momentum, E, ∇E and the path."""
-        eps, T = self.eps, self.T
+        step, T, n = self.step_size, self.T, self.n_leapfrog
         path = [x]
         e = None
-        p = p - 0.5 * eps * grad / T
-        for i in range(self.L):
-            x = x + eps * p
+        p = p - 0.5 * step * grad / T
+        for i in range(n):
+            x = x + step * p
             # Keep the arithmetic finite once a trajectory has blown up; it is rejected anyway.
             x = torch.nan_to_num(x, nan=1e300, posinf=1e300, neginf=-1e300)
             e, grad = self._energy_grad(x)
             grad = torch.nan_to_num(grad)
             path.append(x)
-            p = p - (eps if i < self.L - 1 else 0.5 * eps) * grad / T
+            p = p - (step if i < n - 1 else 0.5 * step) * grad / T
         return x, p, e, grad, torch.stack(path)
 
-    def step(self, state, gen):
-        p0 = torch.randn(state.position.shape, generator=gen, dtype=torch.float64)
+    def draw(self, n_chains, gen):
+        return HMCRandoms(normal(n_chains, gen), uniform(n_chains, gen))
+
+    def transition(self, state, r: HMCRandoms):
+        p0 = r.momentum
         x1, p1, e1, g1, path = self.leapfrog(state.position, p0, state.grad)
         h0 = state.energy / self.T + 0.5 * (p0**2).sum(dim=1)
         h1 = e1 / self.T + 0.5 * (p1**2).sum(dim=1)
         delta = h0 - h1
         blown = ~torch.isfinite(delta) | (delta.abs() > MAX_ENERGY_ERROR) | self.runaway(x1)
-        log_alpha = torch.where(blown, torch.full_like(delta, -math.inf), clamp_log_alpha(delta))
-        accepted, u = mh_accept(log_alpha, gen)
-        accepted &= ~state.diverged
-        diverged, move = freeze_diverged(state, x1, accepted, self)
+        log_alpha = torch.where(blown, torch.full_like(delta, -math.inf), self.metropolis.log_alpha(delta))
+        diverged, move = self.metropolis.accept(log_alpha, r.u, state, x1, self)
         # A divergent transition is rejected and reported; unlike a runaway ULA chain, the
         # HMC chain itself goes on from where it was.
         step_diverged = diverged | (blown & ~state.diverged)
         pos = torch.where(move[:, None], x1, state.position)
         energy = torch.where(move, e1, state.energy)
         grad = torch.where(move[:, None], g1, state.grad)
-        info = Info(x1, log_alpha, move, energy, step_diverged,
-                    {"u": u, "path": path, "momentum": p0, "delta_h": delta, "proposal_energy": e1})
+        info = HMCInfo(x1, log_alpha, move, energy, step_diverged, r.u, e1, p0, path, delta)
         return type(state)(pos, energy, grad, diverged), info
+
+    def _explain(self, state, r, new, info):
+        return mh_numbers(info) | {"step_size": self.step_size, "n_leapfrog": self.n_leapfrog,
+                                   "delta_h": first(info.delta_h), "momentum": first_xy(info.momentum),
+                                   "path": info.path[:, 0, :].tolist()}

@@ -6,43 +6,63 @@
 * Independence: q(x, x') = q(x') = N(x' | μ_q, σ_q² I) does not depend on x; the full
   Hastings ratio keeps the q terms.  ``hastings=False`` drops them — a deliberate bug that
   the tests (and the "things to try" list) use to show the chain is then biased.
+
+σ is ``step_size``.  Both samplers are a proposal plus the shared ``Metropolis`` accept.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 
-from ebm_core.mcmc.samplers.base import Info, Sampler, State, clamp_log_alpha, freeze_diverged, mh_accept
+from ebm_core.mcmc.config import STEP_SIZE, checked
+from ebm_core.mcmc.samplers.base import MHInfo, Metropolis, Sampler, State, first, mh_numbers, normal, uniform
 
 
-class RandomWalkMH(Sampler):
-    name = "mh"
+@dataclass
+class MHRandoms:
+    noise: torch.Tensor  #: (C, 2) ξ ~ N(0, I): the proposal is built from σ ξ
+    u: torch.Tensor  #: (C,) U(0, 1) for the accept test
+
+
+class _MH(Sampler):
+    """A Metropolis–Hastings sampler: ``propose`` (x' and the log q ratio) + ``Metropolis``."""
 
     def __init__(self, energy, temperature=1.0, step_size=0.5):
         super().__init__(energy, temperature)
-        if not step_size > 0:
-            raise ValueError("step size σ must be positive")
-        self.sigma = float(step_size)
+        self.step_size = checked(STEP_SIZE, "step_size", step_size)
+        self.metropolis = Metropolis()
 
-    def propose(self, state: State, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-        """x' ~ q(x, ·) and log q(x', x) - log q(x, x') (0 for a symmetric walk)."""
-        noise = torch.randn(state.position.shape, generator=gen, dtype=torch.float64)
-        return state.position + self.sigma * noise, torch.zeros(state.position.shape[0], dtype=torch.float64)
+    def propose(self, state: State, noise: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """x' from q(x, ·) and log q(x', x) - log q(x, x')."""
+        raise NotImplementedError
 
-    def step(self, state: State, gen: torch.Generator) -> tuple[State, Info]:
-        prop, log_q_ratio = self.propose(state, gen)
+    def draw(self, n_chains, gen):
+        return MHRandoms(normal(n_chains, gen), uniform(n_chains, gen))
+
+    def transition(self, state: State, r: MHRandoms) -> tuple[State, MHInfo]:
+        prop, log_q_ratio = self.propose(state, r.noise)
         e_prop = self._energy(prop)
-        log_alpha = clamp_log_alpha(-(e_prop - state.energy) / self.T + log_q_ratio)
-        accepted, u = mh_accept(log_alpha, gen)
-        accepted &= ~state.diverged
-        diverged, move = freeze_diverged(state, prop, accepted, self)
+        log_alpha = self.metropolis.log_alpha(-(e_prop - state.energy) / self.T + log_q_ratio)
+        diverged, move = self.metropolis.accept(log_alpha, r.u, state, prop, self)
         pos = torch.where(move[:, None], prop, state.position)
         energy = torch.where(move, e_prop, state.energy)
         new = State(pos, energy, None, diverged)
-        return new, Info(prop, log_alpha, move, energy, diverged, {"u": u, "proposal_energy": e_prop})
+        return new, MHInfo(prop, log_alpha, move, energy, diverged, r.u, e_prop, log_q_ratio)
+
+    def _explain(self, state, r, new, info):
+        return mh_numbers(info) | {"step_size": self.step_size}
 
 
-class IndependenceMH(RandomWalkMH):
+class RandomWalkMH(_MH):
+    name = "mh"
+
+    def propose(self, state, noise):
+        return state.position + self.step_size * noise, torch.zeros(state.position.shape[0], dtype=torch.float64)
+
+
+class IndependenceMH(_MH):
     name = "mh-independent"
 
     def __init__(self, energy, temperature=1.0, step_size=2.0, mean=None, hastings=True):
@@ -53,11 +73,15 @@ class IndependenceMH(RandomWalkMH):
 
     def log_q(self, x: torch.Tensor) -> torch.Tensor:
         """log N(x | μ_q, σ_q² I) up to a constant that cancels in the ratio."""
-        return -0.5 * ((x - self.mean) ** 2).sum(dim=1) / self.sigma**2
+        return -0.5 * ((x - self.mean) ** 2).sum(dim=1) / self.step_size**2
 
-    def propose(self, state, gen):
-        noise = torch.randn(state.position.shape, generator=gen, dtype=torch.float64)
-        prop = self.mean + self.sigma * noise
+    def propose(self, state, noise):
+        prop = self.mean + self.step_size * noise
         # q(x', x) / q(x, x') = q(x) / q(x'): the correction that makes the chain exact.
         ratio = self.log_q(state.position) - self.log_q(prop) if self.hastings else torch.zeros(prop.shape[0], dtype=torch.float64)
         return prop, ratio
+
+    def _explain(self, state, r, new, info):
+        return super()._explain(state, r, new, info) | {
+            "log_q_x": first(self.log_q(state.position)), "log_q_prop": first(self.log_q(info.proposal)),
+            "hastings": self.hastings, "q_mean": [float(v) for v in self.mean]}
