@@ -1,7 +1,7 @@
 """Chain diagnostics: acceptance, autocorrelation, ESS, R-hat and the running estimate f_mn.
 
-ESS (bulk and tail) and rank-normalised split R-hat come from arviz-stats (Vehtari et al.
-2021), not from hand-written code.  Burn-in follows the lecture: draws x₁ … x_m are
+ESS (bulk and tail), rank-normalised split R-hat, the autocorrelation and the Monte-Carlo
+standard error come from arviz-stats (Vehtari et al. 2021), not from hand-written code.  Burn-in follows the lecture: draws x₁ … x_m are
 discarded and f_mn = 1/(n − m) Σ_{i=m+1}^{n} f(x_i).
 """
 
@@ -61,17 +61,13 @@ def rhat(draws: np.ndarray) -> float:
 
 
 def autocorrelation(x: np.ndarray, max_lag: int = 100) -> np.ndarray:
-    """Autocorrelation ρ(0 … max_lag) of one chain (FFT, biased estimator as in ESS)."""
+    """Autocorrelation ρ(0 … max_lag) of one chain (arviz-stats: FFT, the biased estimator ESS uses)."""
     x = np.asarray(x, dtype=np.float64)
     n = x.size
     max_lag = min(max_lag, n - 1)
-    d = x - x.mean()
-    if n < 2 or not np.any(d):
+    if n < 2 or not np.any(x - x.mean()):  # a stuck chain: ρ ≡ 1 by convention (0/0 otherwise)
         return np.ones(max_lag + 1) if n else np.zeros(0)
-    size = 1 << (2 * n - 1).bit_length()
-    f = np.fft.rfft(d, size)
-    ac = np.fft.irfft(f * np.conj(f), size)[: max_lag + 1]
-    return ac / ac[0]
+    return np.asarray(array_stats.autocorr(x))[: max_lag + 1]
 
 
 def running_estimate(values: np.ndarray, m: int) -> np.ndarray:
@@ -120,9 +116,15 @@ def summarise(positions: np.ndarray, accepted: np.ndarray, m: int) -> Summary:
 
 
 def mc_standard_error(draws: np.ndarray) -> float:
-    """Monte-Carlo standard error of the mean of a (n, C) scalar: sd / sqrt(ESS_bulk)."""
-    e = ess(draws)
-    return float(np.std(draws) / math.sqrt(e)) if e and e > 0 else math.inf
+    """Monte-Carlo standard error of the mean of a (n, C) scalar (arviz-stats: sd / sqrt(ESS_mean));
+    inf when it cannot be estimated (too few draws, a non-finite draw, a stuck chain)."""
+    arr = np.ascontiguousarray(draws.T, dtype=np.float64)  # (C, n): chains first
+    if arr.shape[1] < 4 or not np.all(np.isfinite(arr)):
+        return math.inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        se = float(array_stats.mcse(arr, chain_axis=0, draw_axis=1, method="mean"))
+    return se if math.isfinite(se) and se > 0 else math.inf
 
 
 def fraction_outside(positions: np.ndarray, box) -> np.ndarray:
