@@ -434,6 +434,7 @@ def test_page_bounds_lie_inside_the_engine_ranges():
     declared range (``ebm_core.mcmc.config``, ``ebm_core.ranges``): a page may offer less, never more."""
     from ebm_core.mcmc import config as C
     from ebm_core.ranges import SEED, TEMPERATURE
+    from ui.kit import params as P
     from ui.landscape import explore as X
     from ui.mcmc import controls as M
 
@@ -451,4 +452,4 @@ def test_page_bounds_lie_inside_the_engine_ranges():
     assert not engine, f"engine ranges without a page control: {engine}"
     assert X.SPECS["walkers"].hi <= C.CHAINS.hi
     with pytest.raises(ValueError):
-        M.options_within(C.STEP_SIZE, [1e-7, 0.1])  # a notch outside the engine's range fails at import
+        P.within(C.STEP_SIZE, [1e-7, 0.1])  # a notch outside the engine's range fails at import

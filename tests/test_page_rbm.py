@@ -299,4 +299,5 @@ def test_controls_lie_inside_the_engines_ranges():
         assert all(r.ok(v) for v in values), (name, values, r)
     # a class-sized option list outside the engine's range is refused when the page is built
     with pytest.raises(ValueError, match="outside"):
-        specs.select_spec("x", "x", 5, cd["k"], (5, 2000), "k")
+        from ui.kit import params as P
+        P.among("x", "x", 5, cd["k"], (5, 2000))

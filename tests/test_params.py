@@ -36,3 +36,22 @@ def test_choice_spec_refuses_unknown_values():
     s = Spec("sampler", "sampler", "mh", options=("mh", "gibbs"), kind="choice")
     assert s.parse("gibbs") == ("gibbs", None)
     assert s.parse("__import__('os')")[0] == "mh"
+
+
+def test_page_bounds_lie_inside_the_engines_range():
+    """The one place pages turn an engine range into a control: never wider than the engine."""
+    import pytest
+
+    from ebm_core.ranges import Range
+    from ui.kit import params as P
+
+    r = Range(1, 100, integer=True)
+    s = P.bounded("k", "k", 5, r, 1, 25)
+    assert (s.lo, s.hi) == (1, 25)
+    assert (P.bounded("k", "k", 5, r).lo, P.bounded("k", "k", 5, r).hi) == (1, 100)
+    assert P.among("k", "k", 5, r, (1, 5, 50)).options == (1, 5, 50)
+    assert P.within(Range(0.0, 0.1), ("0", "1e-05", "0.01")) == ("0", "1e-05", "0.01")
+    for bad in (lambda: P.bounded("k", "k", 5, r, 0, 25), lambda: P.bounded("k", "k", 5, r, 1, 101),
+                lambda: P.among("k", "k", 5, r, (1, 2.5)), lambda: P.within(Range(0.0, 0.1), ("0.2",))):
+        with pytest.raises(ValueError):
+            bad()

@@ -12,7 +12,7 @@ import streamlit as st
 
 from ebm_core.deep.dbm import BETAS, RUNS, DBMConfig
 from ebm_core.deep.dbn import LAYER_UNITS, N_LAYERS, SAMPLING_STEPS, DBNConfig
-from ebm_core.ranges import SEED, Range, ranges
+from ebm_core.ranges import SEED, ranges
 
 from ui.kit import params as P
 from ui.kit.i18n import t
@@ -45,18 +45,6 @@ def _sizes_ok(options: tuple, n_layers: tuple[int, int]) -> tuple:
     return options
 
 
-def _slider(name: str, default, r: Range, lo, hi, kind: str = "int") -> Spec:
-    """A slider or number box whose bounds lie inside the engine's range ``r``."""
-    r = r.within(lo, hi)
-    return Spec(f"deep_{name}", f"deep_{name}", default, r.lo, r.hi, kind=kind)
-
-
-def _options(name: str, default, r: Range, options: tuple) -> Spec:
-    """A log-scale slider whose options all lie inside the engine's range ``r``."""
-    r.within(min(options), max(options))
-    return Spec(f"deep_{name}", f"deep_{name}", default, options=options)
-
-
 def _choice(name: str, default, options: tuple) -> Spec:
     return Spec(f"deep_{name}", f"deep_{name}", default, options=options, kind="choice")
 
@@ -65,23 +53,23 @@ def _choice(name: str, default, options: tuple) -> Spec:
 SPECS = {
     "model": _choice("model", "dbn", ("dbn", "dbm")),
     "dbn_sizes": _choice("dbn_sizes", DBN_SIZES[0], _sizes_ok(DBN_SIZES, N_LAYERS)),
-    "dbn_epochs": _slider("dbn_epochs", 10, _DBN["epochs"], 1, 50),
-    "dbn_ft": _slider("dbn_ft", 5, _DBN["finetune_epochs"], 0, 30),
-    "dbn_lr": _options("dbn_lr", 0.05, _DBN["lr"], DBN_LRS),
-    "dbn_topk": _slider("dbn_topk", 5, _DBN["top_k"], 1, 10),
+    "dbn_epochs": P.bounded("deep_dbn_epochs", "deep_dbn_epochs", 10, _DBN["epochs"], 1, 50),
+    "dbn_ft": P.bounded("deep_dbn_ft", "deep_dbn_ft", 5, _DBN["finetune_epochs"], 0, 30),
+    "dbn_lr": P.among("deep_dbn_lr", "deep_dbn_lr", 0.05, _DBN["lr"], DBN_LRS),
+    "dbn_topk": P.bounded("deep_dbn_topk", "deep_dbn_topk", 5, _DBN["top_k"], 1, 10),
     "dbm_sizes": _choice("dbm_sizes", DBM_SIZES[0], _sizes_ok(DBM_SIZES, (2, 2))),
-    "dbm_pre": _slider("dbm_pre", 10, _DBM["pretrain_epochs"], 0, 50),
-    "dbm_epochs": _slider("dbm_epochs", 20, _DBM["epochs"], 1, 200),
-    "dbm_lr": _options("dbm_lr", 0.001, _DBM["lr"], DBM_LRS),
-    "dbm_k": _slider("dbm_k", 1, _DBM["gibbs_steps"], 1, 10),
-    "seed": _slider("seed", 0, SEED, 0, 999_999),
+    "dbm_pre": P.bounded("deep_dbm_pre", "deep_dbm_pre", 10, _DBM["pretrain_epochs"], 0, 50),
+    "dbm_epochs": P.bounded("deep_dbm_epochs", "deep_dbm_epochs", 20, _DBM["epochs"], 1, 200),
+    "dbm_lr": P.among("deep_dbm_lr", "deep_dbm_lr", 0.001, _DBM["lr"], DBM_LRS),
+    "dbm_k": P.bounded("deep_dbm_k", "deep_dbm_k", 1, _DBM["gibbs_steps"], 1, 10),
+    "seed": P.bounded("deep_seed", "deep_seed", 0, SEED, 0, 999_999),
     "label": _choice("label", "each", LABELS),
-    "gibbs": _options("gibbs", 200, SAMPLING_STEPS, GIBBS),
-    "sweeps": _options("sweeps", 200, SAMPLING_STEPS, SWEEPS),
+    "gibbs": P.among("deep_gibbs", "deep_gibbs", 200, SAMPLING_STEPS, GIBBS),
+    "sweeps": P.among("deep_sweeps", "deep_sweeps", 200, SAMPLING_STEPS, SWEEPS),
     "rows": Spec("deep_rows", "deep_rows", 2, 1, 5),  # rows of 10 digits: a page-only number
-    "ft_more": _slider("ft_more", 3, _DBN["finetune_epochs"], 1, 20),
-    "ais_runs": _options("ais_runs", 20, RUNS, AIS_RUNS),
-    "ais_betas": _options("ais_betas", 2000, BETAS, AIS_BETAS),
+    "ft_more": P.bounded("deep_ft_more", "deep_ft_more", 3, _DBN["finetune_epochs"], 1, 20),
+    "ais_runs": P.among("deep_ais_runs", "deep_ais_runs", 20, RUNS, AIS_RUNS),
+    "ais_betas": P.among("deep_ais_betas", "deep_ais_betas", 2000, BETAS, AIS_BETAS),
     "digit": Spec("deep_digit", "deep_digit", 0, 0, N_TEST_DIGITS - 1),  # a test digit's index
 }
 ALL_SPECS = list(SPECS.values())

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
+from ebm_core.ranges import Range
 from ui.kit.i18n import lang, t
 
 LOG_STEPS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.08, 0.1, 0.15, 0.2, 0.3, 0.5, 0.8, 1.0, 1.5, 2.0,
@@ -53,6 +54,28 @@ class Spec:
         if c != v:
             return c, ("clamped", raw, c)
         return c, None
+
+
+def within(r: Range, options) -> tuple:
+    """``options`` (numbers, or numbers written as text), each checked to lie in the engine's range
+    ``r``: a page offers a class-sized part of what the engine accepts, never more."""
+    options = tuple(options)
+    for o in options:
+        if not r.ok(float(o) if isinstance(o, str) else o):
+            raise ValueError(f"option {o!r} is outside the engine's range [{r.lo:g}, {r.hi:g}]")
+    return options
+
+
+def bounded(key: str, label: str, default, r: Range, lo: float | None = None, hi: float | None = None,
+            kind: str = "int") -> Spec:
+    """A slider or number box over [lo, hi], inside the engine's range ``r`` (all of it by default)."""
+    b = r.within(r.lo if lo is None else lo, r.hi if hi is None else hi)
+    return Spec(key, label, default, b.lo, b.hi, kind=kind)
+
+
+def among(key: str, label: str, default, r: Range, options, kind: str = "int") -> Spec:
+    """A log-scale slider or a select box whose options all lie in the engine's range ``r``."""
+    return Spec(key, label, default, options=within(r, options), kind=kind)
 
 
 def sanitize_url(specs: list[Spec]) -> list[str]:

@@ -24,7 +24,7 @@ import streamlit as st
 from ebm_core.io import checkpoint
 from ebm_core.ebm import ebm2d
 from ebm_core.data import toy2d
-from ebm_core.ranges import SEED, Range, ranges
+from ebm_core.ranges import SEED, ranges
 from ebm_core.viz import ebm2d as V
 
 from ui.kit import jobs, live
@@ -52,32 +52,20 @@ D = ebm2d.Config()
 R = ranges(ebm2d.Config)
 
 
-def _slider(key: str, label: str, default, r: Range, lo, hi, kind: str = "int") -> Spec:
-    """A slider whose bounds lie inside the engine's range ``r`` (``Range.within`` raises otherwise)."""
-    r = r.within(lo, hi)
-    return Spec(key, label, default, r.lo, r.hi, kind=kind)
-
-
-def _options(key: str, label: str, default, r: Range, options: tuple) -> Spec:
-    """A log-scale slider whose options all lie inside the engine's range ``r``."""
-    r.within(min(options), max(options))
-    return Spec(key, label, default, options=options)
-
-
 SPECS = {
     "data": Spec("ml_data", "ebm2d_data", D.dataset, options=toy2d.NAMES, kind="choice"),
-    "n": _slider("ml_n", "ebm2d_n_data", D.n_data, R["n_data"], 200, 10_000),
-    "width": _options("ml_width", "ebm2d_width", D.width, R["width"], WIDTHS),
-    "depth": _slider("ml_depth", "ebm2d_depth", D.depth, R["depth"], 1, 5),
+    "n": P.bounded("ml_n", "ebm2d_n_data", D.n_data, R["n_data"], 200, 10_000),
+    "width": P.among("ml_width", "ebm2d_width", D.width, R["width"], WIDTHS),
+    "depth": P.bounded("ml_depth", "ebm2d_depth", D.depth, R["depth"], 1, 5),
     "scheme": Spec("ml_neg", "ebm2d_scheme", D.scheme, options=ebm2d.SCHEMES, kind="choice"),
-    "reinit": _slider("ml_reinit", "ebm2d_reinit", D.reinit, R["reinit"], 0.0, 1.0, kind="float"),
-    "k": _slider("ml_k", "ebm2d_k", D.langevin_steps, R["langevin_steps"], 1, 100),
-    "eps": _options("ml_eps", "ebm2d_eps", D.step_size, R["step_size"], EPS_STEPS),
-    "alpha": _slider("ml_alpha", "ebm2d_alpha", D.alpha, R["alpha"], 0.0, 1.0, kind="float"),
-    "lr": _options("ml_lr", "ebm2d_lr", D.lr, R["lr"], LRS),
-    "seed": _slider("ml_seed", "ebm2d_seed", D.seed, SEED, 0, 999_999),
+    "reinit": P.bounded("ml_reinit", "ebm2d_reinit", D.reinit, R["reinit"], 0.0, 1.0, kind="float"),
+    "k": P.bounded("ml_k", "ebm2d_k", D.langevin_steps, R["langevin_steps"], 1, 100),
+    "eps": P.among("ml_eps", "ebm2d_eps", D.step_size, R["step_size"], EPS_STEPS),
+    "alpha": P.bounded("ml_alpha", "ebm2d_alpha", D.alpha, R["alpha"], 0.0, 1.0, kind="float"),
+    "lr": P.among("ml_lr", "ebm2d_lr", D.lr, R["lr"], LRS),
+    "seed": P.bounded("ml_seed", "ebm2d_seed", D.seed, SEED, 0, 999_999),
     "show": Spec("ml_show", "ebm2d_show", "energy", options=("energy", "density"), kind="choice"),
-    "sample_steps": _slider("ml_sample_steps", "ebm2d_sample_steps", 300, ebm2d.STEPS, 20, 2000),
+    "sample_steps": P.bounded("ml_sample_steps", "ebm2d_sample_steps", 300, ebm2d.STEPS, 20, 2000),
 }
 
 

@@ -28,10 +28,10 @@ MAX_OUTLINE = 3000  # basin-boundary dots drawn at most (SVG markers cost the br
 SPECS = {
     "energy": P.Spec("energy", "landscape_target", "mixture", options=tuple(target_names()), kind="choice"),
     "expr": P.Spec("expr", "formula", M.DEFAULT_FORMULA, kind="text"),
-    "temp": P.Spec("temp", "temperature", 1.0, options=M.options_within(TEMPERATURE, P.TEMPERATURES)),
+    "temp": P.Spec("temp", "temperature", 1.0, options=P.within(TEMPERATURE, P.TEMPERATURES)),
     "view": P.Spec("view", "landscape_view", "density", options=("density", "energy"), kind="choice"),
     "walkers": P.Spec("walkers", "landscape_walkers", 8, 0, CHAINS.within(1, 16).hi),  # 0: no chains
-    "wseed": P.Spec("wseed", "landscape_seed", 0, *M.bounds(SEED.within(0, 999_999))),
+    "wseed": P.bounded("wseed", "landscape_seed", 0, SEED, 0, 999_999),
     "cut": P.Spec("cut", "landscape_cut", "deepest", options=("deepest", "basins", "typed"), kind="choice"),
     "from": P.Spec("from", "landscape_from", 1, 1, MAX_PICK),
     "to": P.Spec("to", "landscape_to", 2, 1, MAX_PICK),

@@ -17,26 +17,15 @@ from ebm_core.mcmc.config import BOX, BURN_IN, CHAINS, N_LEAPFROG, SAMPLER_NAMES
 from ebm_core.mcmc.explain import explain_step
 from ebm_core.mcmc.samplers import make_sampler, spread_starts
 from ebm_core.landscapes.targets import resolve_target, target_names
-from ebm_core.ranges import SEED, TEMPERATURE, Range
+from ebm_core.ranges import SEED, TEMPERATURE
 
 from ui.kit.i18n import t
+from ui.kit import params as P
 from ui.kit.params import LOG_STEPS, TEMPERATURES, Spec
 
 
 
-def bounds(r: Range) -> tuple[float, float]:
-    """(lo, hi) of a slider: a range from the engine (``ebm_core.mcmc.config``), narrowed with
-    ``Range.within`` where the page offers less."""
-    return r.lo, r.hi
-
-
-def options_within(r: Range, options) -> tuple:
-    """A log-scale slider's notches, checked (at import) to lie inside the engine's range."""
-    r.within(min(options), max(options))
-    return tuple(options)
-
-
-STEP_OPTIONS = options_within(STEP_SIZE, LOG_STEPS)
+STEP_OPTIONS = P.within(STEP_SIZE, LOG_STEPS)
 # One step-size control per sampler family, so switching sampler never inherits a bad value.
 # The URL keys (sigma, sigmaq, eps, heps) stay as they were: share links carry them.
 STEP_SPECS = {
@@ -50,14 +39,14 @@ DEFAULT_FORMULA = "(x**2 + y**2 - 4)**2 / 2 + 0.5*sin(3*x)"
 SPECS = {
     "target": Spec("target", "target", "mixture", options=tuple(target_names()), kind="choice"),
     "formula": Spec("formula", "formula", DEFAULT_FORMULA, kind="text"),
-    "box": Spec("box", "box_half", 4.0, *bounds(BOX.within(1.0, 20.0)), kind="float"),  # a typed formula's box is [-h, h]²
+    "box": P.bounded("box", "box_half", 4.0, BOX, 1.0, 20.0, kind="float"),  # a typed formula's box is [-h, h]²
     "sampler": Spec("sampler", "sampler", "mh", options=tuple(SAMPLER_NAMES), kind="choice"),
-    "T": Spec("T", "temperature", 1.0, options=options_within(TEMPERATURE, TEMPERATURES)),
-    "L": Spec("L", "leapfrog", 10, *bounds(N_LEAPFROG.within(1, 50))),  # URL key L: n_leapfrog
-    "chains": Spec("chains", "chains", 4, *bounds(CHAINS.within(1, 16))),
-    "steps": Spec("steps", "steps", 2000, *bounds(STEPS.within(50, 5000))),
-    "m": Spec("m", "burn_in", 200, *bounds(BURN_IN.within(0, 4900))),
-    "seed": Spec("seed", "seed", 0, *bounds(SEED.within(0, 999_999))),
+    "T": Spec("T", "temperature", 1.0, options=P.within(TEMPERATURE, TEMPERATURES)),
+    "L": P.bounded("L", "leapfrog", 10, N_LEAPFROG, 1, 50),  # URL key L: n_leapfrog
+    "chains": P.bounded("chains", "chains", 4, CHAINS, 1, 16),
+    "steps": P.bounded("steps", "steps", 2000, STEPS, 50, 5000),
+    "m": P.bounded("m", "burn_in", 200, BURN_IN, 0, 4900),
+    "seed": P.bounded("seed", "seed", 0, SEED, 0, 999_999),
     "starts": Spec("starts", "starts", "spread", options=("spread", "corner", "clicked", "typed"), kind="choice"),
     "xy": Spec("xy", "typed_points", "-3, 3; 3, -3; 0, 0", kind="text"),
     "show": Spec("show", "show", "density", options=("density", "energy"), kind="choice"),

@@ -16,6 +16,7 @@ from ebm_core.rbm.cd import TRAIN_SIZE, CDConfig
 from ebm_core.rbm.model import GIBBS_STEPS
 
 from ui.kit.i18n import t
+from ui.kit import params as P
 from ui.kit.params import Spec
 
 CD = R.ranges(CDConfig)
@@ -34,50 +35,32 @@ PARTS = ("top", "bottom", "left", "right", "square")
 LAB_RUNS = (100, 200, 500, 1000, 2000)
 
 
-def checked_options(r: R.Range, options: tuple, name: str) -> tuple:
-    """``options`` when the engine's range ``r`` allows every one (numbers, or numbers as text)."""
-    for o in options:
-        if not r.ok(float(o) if isinstance(o, str) else o):
-            raise ValueError(f"{name}: option {o!r} is outside [{r.lo:g}, {r.hi:g}]")
-    return options
-
-
-def bounded_spec(key: str, label: str, default, r: R.Range, lo: float, hi: float, kind: str = "int") -> Spec:
-    """A slider over [lo, hi], a class-sized part of the engine's range ``r``."""
-    b = r.within(lo, hi)
-    return Spec(key, label, default, b.lo, b.hi, kind=kind)
-
-
-def select_spec(key: str, label: str, default, r: R.Range, options: tuple, name: str, kind: str = "int") -> Spec:
-    return Spec(key, label, default, options=checked_options(r, options, name), kind=kind)
-
-
 # Defaults (784-200, CD-5, η = 0.05, ν = 0.5, λ = 1e-4, batch 50, 10 epochs on the 5,000 shipped digits):
 # chains from noise show recognisable digits after two epochs (~5 s of live training on 2 busy cores),
 # all ten epochs take ~25 s. CD-1 and PCD at these settings mostly collapse onto one or two classes.
 # URL keys carry the page's prefix: session state is shared by every page of a session, and
 # another page's "T" or "seed" has a different range.
 SPECS = {
-    "hidden": select_spec("rbm_hidden", "rbm_hidden", 200, CD["n_hidden"], HIDDEN, "hidden"),
-    "k": bounded_spec("rbm_k", "rbm_k", 5, CD["k"], 1, 25),
+    "hidden": P.among("rbm_hidden", "rbm_hidden", 200, CD["n_hidden"], HIDDEN),
+    "k": P.bounded("rbm_k", "rbm_k", 5, CD["k"], 1, 25),
     "method": Spec("rbm_method", "rbm_method", "cd", options=("cd", "pcd"), kind="choice"),
-    "lr": select_spec("rbm_lr", "rbm_lr", 0.05, CD["lr"], LRS, "lr"),
-    "momentum": bounded_spec("rbm_momentum", "rbm_momentum", 0.5, CD["momentum"], 0.0, 0.95, kind="float"),
-    "decay": select_spec("rbm_decay", "rbm_decay", "0.0001", CD["weight_decay"], DECAYS, "decay", kind="choice"),
-    "batch": select_spec("rbm_batch", "rbm_batch", 50, CD["batch_size"], BATCHES, "batch"),
-    "epochs": bounded_spec("rbm_epochs", "rbm_epochs", 10, CD["epochs"], 1, 100),
-    "digits": select_spec("rbm_digits", "rbm_digits", 5000, TRAIN_SIZE, DIGITS, "digits"),
+    "lr": P.among("rbm_lr", "rbm_lr", 0.05, CD["lr"], LRS),
+    "momentum": P.bounded("rbm_momentum", "rbm_momentum", 0.5, CD["momentum"], 0.0, 0.95, kind="float"),
+    "decay": P.among("rbm_decay", "rbm_decay", "0.0001", CD["weight_decay"], DECAYS, kind="choice"),
+    "batch": P.among("rbm_batch", "rbm_batch", 50, CD["batch_size"], BATCHES),
+    "epochs": P.bounded("rbm_epochs", "rbm_epochs", 10, CD["epochs"], 1, 100),
+    "digits": P.among("rbm_digits", "rbm_digits", 5000, TRAIN_SIZE, DIGITS),
     "binarization": Spec("rbm_bin", "rbm_binarization", "threshold", options=("threshold", "stochastic"),
                          kind="choice"),
-    "seed": bounded_spec("rbm_seed", "rbm_seed", 0, CD["seed"], 0, 999_999),
-    "gibbs": select_spec("rbm_gibbs", "rbm_gibbs_steps", 200, GIBBS_STEPS, GIBBS, "gibbs"),
-    "T": select_spec("rbm_T", "rbm_temperature", 1.0, R.TEMPERATURE, TEMPS, "T", kind="float"),
+    "seed": P.bounded("rbm_seed", "rbm_seed", 0, CD["seed"], 0, 999_999),
+    "gibbs": P.among("rbm_gibbs", "rbm_gibbs_steps", 200, GIBBS_STEPS, GIBBS),
+    "T": P.among("rbm_T", "rbm_temperature", 1.0, R.TEMPERATURE, TEMPS, kind="float"),
     "chains": Spec("rbm_chains", "rbm_chains", 30, 10, 100),
-    "ais_runs": select_spec("rbm_ais_runs", "rbm_ais_runs", 50, ais.RUNS, AIS_RUNS, "ais_runs"),
-    "ais_betas": select_spec("rbm_ais_betas", "rbm_ais_betas", 1000, ais.BETAS, AIS_BETAS, "ais_betas"),
+    "ais_runs": P.among("rbm_ais_runs", "rbm_ais_runs", 50, ais.RUNS, AIS_RUNS),
+    "ais_betas": P.among("rbm_ais_betas", "rbm_ais_betas", 1000, ais.BETAS, AIS_BETAS),
     "digit": Spec("rbm_digit", "rbm_digit", 0, 0, 9999),
     "part": Spec("rbm_part", "rbm_part", "bottom", options=PARTS, kind="choice"),
-    "lab_hidden": bounded_spec("rbm_lab_h", "rbm_lab_hidden", 4, lab.LAB_HIDDEN, 1, 8),
+    "lab_hidden": P.bounded("rbm_lab_h", "rbm_lab_hidden", 4, lab.LAB_HIDDEN, 1, 8),
     "lab_train": Spec("rbm_lab_train", "rbm_lab_train_steps", 300, 0, 1000),
     "lab_runs": Spec("rbm_lab_runs", "rbm_lab_runs", 1000, options=LAB_RUNS),
 }
