@@ -119,6 +119,8 @@ class Sampler:
 
     name = "base"
     always_accepts = False
+    #: Gradient-based samplers (Langevin, MALA, HMC) keep ∇E(x) in the state from ``init`` on.
+    uses_gradient = False
 
     def __init__(self, energy: Energy2D, temperature: float = 1.0):
         self.energy = energy
@@ -131,9 +133,16 @@ class Sampler:
         e = self.energy(x)
         return torch.nan_to_num(e, nan=float("inf"))
 
+    def _energy_grad(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        e, g = self.energy.energy_and_grad(x)
+        return torch.nan_to_num(e, nan=math.inf), g
+
     def init(self, position: torch.Tensor) -> State:
         x = position.to(torch.float64).clone()
         diverged = torch.zeros(x.shape[0], dtype=torch.bool)
+        if self.uses_gradient:
+            e, g = self._energy_grad(x)
+            return State(x, e, g, diverged)
         return State(x, self._energy(x), None, diverged)
 
     def draw(self, n_chains: int, gen: torch.Generator):

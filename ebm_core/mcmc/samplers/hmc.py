@@ -39,6 +39,7 @@ class HMCRandoms:
 
 class HMC(Sampler):
     name = "hmc"
+    uses_gradient = True
     always_accepts = False
 
     def __init__(self, energy, temperature=1.0, step_size=0.2, n_leapfrog=10):
@@ -46,15 +47,6 @@ class HMC(Sampler):
         self.step_size = checked(STEP_SIZE, "step_size", step_size)
         self.n_leapfrog = checked(N_LEAPFROG, "n_leapfrog", n_leapfrog)
         self.metropolis = Metropolis()
-
-    def init(self, position):
-        s = super().init(position)
-        s.energy, s.grad = self._energy_grad(s.position)
-        return s
-
-    def _energy_grad(self, x):
-        e, g = self.energy.energy_and_grad(x)
-        return torch.nan_to_num(e, nan=math.inf), g
 
     def leapfrog(self, x, p, grad):
         """L leapfrog steps on U = E/T; returns the end point, its momentum, E, ∇E and the path."""

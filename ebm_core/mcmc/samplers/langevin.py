@@ -75,19 +75,12 @@ class Langevin:
 
 
 class _LangevinSampler(Sampler):
+    uses_gradient = True
+
     def __init__(self, energy, temperature=1.0, step_size=0.05):
         super().__init__(energy, temperature)
         self.step_size = checked(STEP_SIZE, "step_size", step_size)
         self.langevin = Langevin(self.step_size, self.T)
-
-    def init(self, position):
-        s = super().init(position)
-        s.energy, s.grad = self._energy_grad(s.position)
-        return s
-
-    def _energy_grad(self, x):
-        e, g = self.energy.energy_and_grad(x)
-        return torch.nan_to_num(e, nan=math.inf), g
 
     def _explain(self, state, r, new, info):
         return {"step_size": self.step_size, "grad": first_xy(state.grad), "drift": first_xy(info.drift),
