@@ -14,8 +14,9 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
 
+from ebm_core.viz.style import ESTIMATE, EXACT, GUIDE, colour
+
 PAD_GREY = 128
-OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
 
 
 def _np(x) -> np.ndarray:
@@ -105,9 +106,9 @@ def convergence_figure(deltas: list[float], tol: float, labels: dict, height: in
     """max |Δμ| per mean-field iteration on a log axis, with the tolerance as a line."""
     x = np.arange(1, len(deltas) + 1, dtype=np.float32)
     y = np.maximum(np.asarray(deltas, dtype=np.float32), np.float32(1e-12))
-    fig = go.Figure(go.Scatter(x=x, y=y, mode="lines+markers", line=dict(color=OKABE_ITO[0], width=2.5),
+    fig = go.Figure(go.Scatter(x=x, y=y, mode="lines+markers", line=dict(color=ESTIMATE, width=2.5),
                                name=labels["delta"]))
-    fig.add_hline(y=float(tol), line=dict(color=OKABE_ITO[1], dash="dash"), annotation_text=labels["tol"],
+    fig.add_hline(y=float(tol), line=dict(color=EXACT, dash="dash"), annotation_text=labels["tol"],
                   annotation_position="top right")
     fig.update_yaxes(type="log", title_text=labels["delta"], exponentformat="power")
     fig.update_xaxes(title_text=labels["iteration"])
@@ -122,9 +123,9 @@ def curves_figure(series: list[tuple[str, list[float], list[float]]], labels: di
         if len(x):
             fig.add_trace(go.Scatter(x=np.asarray(x, dtype=np.float32), y=np.asarray(y, dtype=np.float32),
                                      mode="lines+markers", name=name,
-                                     line=dict(color=OKABE_ITO[i % len(OKABE_ITO)], width=2.5)))
+                                     line=dict(color=colour(i), width=2.5)))
     for x0, text in phases or []:
-        fig.add_vline(x=float(x0), line=dict(color="#999999", dash="dot"), annotation_text=text,
+        fig.add_vline(x=float(x0), line=dict(color=GUIDE, dash="dot"), annotation_text=text,
                       annotation_position="top right", annotation_textangle=-90, annotation_font_size=12,
                       annotation_yanchor="top")
     fig.update_xaxes(title_text=labels["x"])

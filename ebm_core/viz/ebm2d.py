@@ -15,6 +15,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 from PIL import Image, ImageDraw
 
+from ebm_core.viz.style import ACCENT, DATA, NEGATIVES
+
 HEIGHT = 520
 CURVE_HEIGHT = 280
 #: Energies more than this above the minimum share the top colour: exp(−12) ≈ 6e-6 of the
@@ -24,8 +26,8 @@ MAX_CURVE_POINTS = 1500
 # Low energy is yellow (reversed viridis): data in dark grey, negatives in vermillion with a
 # white rim stand out on both ends of the scale.
 DATA_COLOR = "rgba(30,30,30,0.55)"
-NEG_COLOR = "#D55E00"
-SAMPLE_COLOR = "#D55E00"
+NEG_COLOR = NEGATIVES
+SAMPLE_COLOR = NEGATIVES
 # Viridis at 17 stops (as the chain canvas), interpolated into a 256-entry table for the GIFs.
 _VIRIDIS = "44015448186a472d7b4240863b528b33638d2c728e26828e21918c1fa08828ae803fbc735ec96284d44baddc30d8e219fde725"
 
@@ -101,7 +103,7 @@ def energy_curves_figure(history: dict, labels: dict, height: int = CURVE_HEIGHT
     u = np.asarray(history.get("update", []))
     idx = _thin(len(u))
     fig = go.Figure()
-    for key, colour, name in (("e_data", "#0072B2", labels["data"]), ("e_neg", NEG_COLOR, labels["negatives"])):
+    for key, colour, name in (("e_data", DATA, labels["data"]), ("e_neg", NEG_COLOR, labels["negatives"])):
         y = np.asarray(history.get(key, []), np.float32)
         fig.add_trace(go.Scatter(x=u[idx].astype(np.float32), y=y[idx], mode="lines", name=name,
                                  line=dict(color=colour, width=2)))
@@ -118,7 +120,7 @@ def ll_figure(ll_history: dict, labels: dict, reference: dict | None = None, hei
     u = np.asarray(ll_history.get("update", []), np.float32)
     y = np.asarray(ll_history.get("ll", []), np.float32)
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=u, y=y, mode="lines+markers", name=labels["ll"], line=dict(color="#009E73", width=2.5),
+    fig.add_trace(go.Scatter(x=u, y=y, mode="lines+markers", name=labels["ll"], line=dict(color=ACCENT, width=2.5),
                              marker=dict(size=4)))
     dashes = ("dot", "dash", "dashdot")
     for i, (name, v) in enumerate((reference or {}).items()):

@@ -11,7 +11,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-C_TRAIN, C_TEST, C_MODEL, C_AIS = "#0072B2", "#009E73", "#D55E00", "#CC79A7"
+from ebm_core.viz.style import ACCENT, DATA, MARK, NEGATIVES
+
+C_TRAIN, C_TEST, C_MODEL, C_AIS = DATA, ACCENT, NEGATIVES, MARK
 MAX_POINTS = 600  # points per per-update series (block means beyond that)
 HEIGHT = 300
 
