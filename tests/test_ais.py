@@ -88,6 +88,7 @@ def mnist_rbm_15():
     return rbm, train, test
 
 
+@pytest.mark.slow
 def test_ais_within_a_tenth_of_a_nat_on_a_trained_mnist_rbm(mnist_rbm_15):
     """AIS (200 runs, 5,000 steps, base-rate base model) against log Z enumerated over 2^15 hidden states.
 

@@ -4,6 +4,8 @@ ticks live, switch to the DBM and load it; no error shown anywhere; screenshots 
 
 from __future__ import annotations
 
+import pytest
+
 from pathlib import Path
 
 from pagecheck import assert_no_errors, captions, main_images, screenshot_whole_page
@@ -17,6 +19,7 @@ def _main_text(page) -> str:
     return page.locator("[data-testid='stMain']").inner_text()
 
 
+@pytest.mark.slow
 def test_dbn_and_dbm_in_the_browser(streamlit_server, page, wait_for_app_idle, wait_until, tmp_path):
     url = streamlit_server(APP)
     js_errors: list[str] = []

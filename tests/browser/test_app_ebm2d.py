@@ -4,6 +4,8 @@ live training ticks, a live slider, pause; no error shown.  (Sampling, annealing
 
 from __future__ import annotations
 
+import pytest
+
 import time
 from pathlib import Path
 
@@ -36,6 +38,7 @@ def _slider(page, label: str):
         has=page.locator("[data-testid='stWidgetLabel']", has_text=label))
 
 
+@pytest.mark.slow
 def test_learn_mode_trains_live(streamlit_server, page, wait_for_app_idle, wait_until, tmp_path):
     url = streamlit_server(APP)
     js_errors: list[str] = []

@@ -3,6 +3,8 @@ surface drawn by WebGL), the temperature slider moves the basin mass and the URL
 
 from __future__ import annotations
 
+import pytest
+
 import time
 from pathlib import Path
 
@@ -47,6 +49,7 @@ def _drawn(page) -> bool:
             and page.locator(f"{CHARTS} .gl-container canvas").count() >= 1)
 
 
+@pytest.mark.slow
 def test_open_and_move_the_temperature(streamlit_server, page, wait_for_app_idle, wait_until, tmp_path):
     url = streamlit_server(APP)
     js_errors: list[str] = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import re
 import time
@@ -221,6 +223,7 @@ def _open_shared(page, url, wait_for_app_idle, wait_until) -> tuple[str, list[st
     return digest, page.locator("[data-testid='stMetric']").all_inner_texts()
 
 
+@pytest.mark.slow
 def test_share_link_restores_the_same_picture(streamlit_server, browser, page, wait_for_app_idle, wait_until):
     url = streamlit_server(APP)
     first = _open_shared(page, url, wait_for_app_idle, wait_until)
@@ -245,6 +248,7 @@ def _start_digest(page, wait_until) -> str:
     return page.locator(ROOT_SEL).evaluate(PLOT_DIGEST_JS)
 
 
+@pytest.mark.slow
 def test_a_step_size_move_draws_what_a_fresh_page_draws(streamlit_server, browser, page, wait_for_app_idle,
                                                          wait_until):
     """Moving ε one notch keeps the landscape layer (same T, same grid), shows the run's first
