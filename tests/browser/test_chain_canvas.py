@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from pagecheck import COMPOSITE_JS
 from ui.mcmc.canvas import DEFAULT_LABELS, PALETTE, pack_clip
@@ -17,7 +18,6 @@ from ui.mcmc.canvas import DEFAULT_LABELS, PALETTE, pack_clip
 DEMO = Path(__file__).resolve().parent / "apps" / "canvas_demo.py"
 ROOT_SEL = "[data-testid='ebm-chain-canvas']"
 OVERLAY = "[data-testid='ebm-chain-canvas-canvas']"  # the top layer, which takes the clicks
-SCREENSHOT = "/tmp/canvas_demo.png"
 
 
 def _attr(page, name: str) -> str | None:
@@ -41,7 +41,7 @@ def _open_demo(streamlit_server, page, wait_for_app_idle, wait_until, query: str
     return errors
 
 
-def test_chain_canvas_plays_and_responds(streamlit_server, page, wait_for_app_idle, wait_until):
+def test_chain_canvas_plays_and_responds(streamlit_server, page, wait_for_app_idle, wait_until, tmp_path):
     errors = _open_demo(streamlit_server, page, wait_for_app_idle, wait_until, "steps=2000&chains=4&speed=60")
     root = page.locator(ROOT_SEL)
     assert root.get_attribute("data-n-steps") == "2000"
@@ -125,8 +125,11 @@ def test_chain_canvas_plays_and_responds(streamlit_server, page, wait_for_app_id
 
     assert page.locator("[data-testid='stException']").count() == 0
     assert not errors, errors
-    page.screenshot(path=SCREENSHOT, full_page=True)
-    assert Path(SCREENSHOT).stat().st_size > 10_000
+    shot = tmp_path / "canvas_demo.png"
+    page.locator("canvas").first.screenshot(path=str(shot))
+    # a landscape with paths on it, not a blank or one-colour box
+    colours = Image.open(shot).convert("RGB").getcolors(maxcolors=4096)
+    assert colours is None or len(colours) > 500, f"only {len(colours)} colours in the picture"
 
 
 def test_chain_canvas_plays_on_into_the_rest_of_a_run(streamlit_server, page, wait_for_app_idle, wait_until):
