@@ -43,7 +43,8 @@ from _machine import cpu_model, emit  # noqa: E402
 
 from ebm_core.io import checkpoint  # noqa: E402
 from ebm_core.data import mnist  # noqa: E402
-from ebm_core.deep.dbm import DBM, DBMConfig, DBMTrainer  # noqa: E402
+from ebm_core.deep.dbm import DBM  # noqa: E402
+from ebm_core.deep.dbm_training import DBMConfig, DBMTrainer  # noqa: E402
 from ebm_core.deep.dbn import DBN, DBNConfig, DBNTrainer  # noqa: E402
 
 

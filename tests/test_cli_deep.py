@@ -9,7 +9,7 @@ import torch
 
 from ebm_core.io import checkpoint
 from ebm_core.cli import main as cli
-from ebm_core.deep.dbm import DBMConfig
+from ebm_core.deep.dbm_training import DBMConfig
 from ebm_core.deep.dbn import DBNConfig
 from ebm_core.ranges import ranges
 

@@ -10,8 +10,9 @@ import pytest
 import torch
 from scipy.stats import chi2
 
-from ebm_core.deep import dbm as D
-from ebm_core.deep.dbm import DBM, DBMConfig, DBMTrainer
+from ebm_core.deep import dbm_likelihood
+from ebm_core.deep.dbm import DBM
+from ebm_core.deep.dbm_training import DBMConfig, DBMTrainer
 
 torch.set_num_threads(1)
 
@@ -81,10 +82,10 @@ def test_conditionals_match_enumeration():
 def test_exact_log_z_and_log_p_against_brute_force():
     d = tiny(nv=4, n1=3, n2=3, scale=1.2, seed=3)
     s, v, h1, h2, p, log_z = joint_table(d)
-    assert D.exact_log_z(d) == pytest.approx(float(log_z), abs=1e-10)
+    assert dbm_likelihood.exact_log_z(d) == pytest.approx(float(log_z), abs=1e-10)
     vs = states(d.n_visible)
     want = torch.stack([torch.log(p[(v == x).all(1)].sum()) for x in vs])
-    torch.testing.assert_close(D.exact_log_prob(d, vs), want, atol=1e-10, rtol=0)
+    torch.testing.assert_close(dbm_likelihood.exact_log_prob(d, vs), want, atol=1e-10, rtol=0)
     # The equivalent RBM [v, h2] <-> h1 has the same partition function and free energy.
     rbm = d.as_rbm()
     x = torch.cat([v, h2], 1)
@@ -112,9 +113,9 @@ def test_mean_field_reaches_the_fixed_point_and_the_bound_is_log_p_minus_kl():
     bounds = torch.stack([d.elbo_unnormalised(vs, a, b) for a, b in mf.history])
     assert (bounds[1:] - bounds[:-1] >= -1e-12).all()
     # Bound = log p(v) − KL(Q || p(h1, h2 | v)), with the KL computed by enumeration.
-    log_z = D.exact_log_z(d)
-    log_p = D.exact_log_prob(d, vs, log_z)
-    bound = D.lower_bound(d, vs, log_z, tol=1e-12, max_iter=500)
+    log_z = dbm_likelihood.exact_log_z(d)
+    log_p = dbm_likelihood.exact_log_prob(d, vs, log_z)
+    bound = dbm_likelihood.lower_bound(d, vs, log_z, tol=1e-12, max_iter=500)
     hs = states(d.n_h1 + d.n_h2)
     H1, H2 = hs[:, :d.n_h1], hs[:, d.n_h1:]
     for r in range(vs.shape[0]):
@@ -216,8 +217,8 @@ def test_state_round_trip_and_validation():
 
 def test_ais_log_z_matches_exact_on_a_small_dbm():
     d = tiny(nv=16, n1=10, n2=8, scale=1.0, seed=5)
-    exact = D.exact_log_z(d)  # ≈ 41.76
-    res = D.ais_log_z(d, runs=200, betas=2000, generator=torch.Generator().manual_seed(0))
+    exact = dbm_likelihood.exact_log_z(d)  # ≈ 41.76
+    res = dbm_likelihood.ais_log_z(d, runs=200, betas=2000, generator=torch.Generator().manual_seed(0))
     assert "{v, h²} summed out" in res.method
     # The band is log(Ẑ ± 3 standard errors of the mean importance weight over the 200 runs).
     assert res.log_z_low <= exact <= res.log_z_high, (res, exact)
@@ -232,25 +233,25 @@ def test_dbm_bound_protocol_on_a_small_dbm():
     train = (torch.rand(300, 16, generator=g) < 0.4).double()
     test = (torch.rand(200, 16, generator=g) < 0.4).double()
     stages = []
-    b = D.dbm_bound(d, train, test, runs=100, betas=1000, seed=0, progress=lambda f, s: stages.append((f, s)))
-    exact = D.exact_log_z(d)
+    b = dbm_likelihood.dbm_bound(d, train, test, runs=100, betas=1000, seed=0, progress=lambda f, s: stages.append((f, s)))
+    exact = dbm_likelihood.exact_log_z(d)
     assert b.log_z_low <= exact <= b.log_z_high and abs(b.log_z - exact) < 0.1
-    assert b.test <= float(D.exact_log_prob(d, test, exact).mean()) + 0.1  # a lower bound (up to log Z's error)
-    assert b.test == pytest.approx(float(D.lower_bound(d, test, b.log_z).mean()), abs=0)
+    assert b.test <= float(dbm_likelihood.exact_log_prob(d, test, exact).mean()) + 0.1  # a lower bound (up to log Z's error)
+    assert b.test == pytest.approx(float(dbm_likelihood.lower_bound(d, test, b.log_z).mean()), abs=0)
     assert (b.test_low, b.test_high) == (b.test + b.log_z - b.log_z_high, b.test + b.log_z - b.log_z_low)
     assert (b.n_train, b.n_test, b.runs, b.betas) == (300, 200, 100, 1000) and not b.low_ess
     assert [s for _, s in stages][0] == "rates" and stages[-1] == (1.0, "bound") and "ais" in {s for _, s in stages}
     assert [f for f, _ in stages] == sorted(f for f, _ in stages)
-    again = D.dbm_bound(d, train, test, runs=100, betas=1000, seed=0)
+    again = dbm_likelihood.dbm_bound(d, train, test, runs=100, betas=1000, seed=0)
     assert (again.log_z, again.test, again.train) == (b.log_z, b.test, b.train)  # same seed, same numbers
-    sub = D.dbm_bound(d, train, test, runs=10, betas=100, seed=0, n_eval=50)
-    x50, t50 = D.bound_data(train, test, 50)
+    sub = dbm_likelihood.dbm_bound(d, train, test, runs=10, betas=100, seed=0, n_eval=50)
+    x50, t50 = dbm_likelihood.bound_data(train, test, 50)
     assert (sub.n_train, sub.n_test) == (50, 50) and torch.equal(t50, test[:50])
     assert not torch.equal(x50, train[:50]) and x50.shape == (50, 16)  # a random subset: files may be sorted
     with pytest.raises(ValueError, match="runs"):
-        D.dbm_bound(d, train, test, runs=1, betas=100)
+        dbm_likelihood.dbm_bound(d, train, test, runs=1, betas=100)
     with pytest.raises(ValueError, match="betas"):
-        D.dbm_bound(d, train, test, runs=10, betas=2)
+        dbm_likelihood.dbm_bound(d, train, test, runs=10, betas=2)
 
 
 def test_configs_declare_their_ranges():
@@ -275,13 +276,13 @@ PATTERNS = torch.tensor([[1, 1, 1, 0, 0, 0, 0, 0, 0], [0, 0, 0, 1, 1, 1, 0, 0, 0
 def test_greedy_pretraining_alone_gives_a_much_better_dbm():
     data = PATTERNS.repeat(20, 1)  # 120 rows, six 3x3 bar patterns
     d = DBM(9, 8, 4, seed=0, dtype=torch.float64, visible_rates=data.mean(0))
-    start = float(D.exact_log_prob(d, PATTERNS).mean())
+    start = float(dbm_likelihood.exact_log_prob(d, PATTERNS).mean())
     cfg = DBMConfig(n_h1=8, n_h2=4, pretrain_epochs=30, epochs=0, pretrain_lr=0.1, momentum=0.9, batch_size=20,
                     seed=0, weight_decay=0.0)
     t = DBMTrainer(d, data, cfg)
     phases = [r["phase"] for r in t.step(10_000)]
     assert t.done and t.progress == 1.0 and phases == ["pretrain1"] * 180 + ["pretrain2"] * 180
-    after = float(D.exact_log_prob(d, PATTERNS).mean())
+    after = float(dbm_likelihood.exact_log_prob(d, PATTERNS).mean())
     # Six equally likely patterns would give log 1/6 = −1.79 per pattern; the start, with the
     # data's pixel rates as visible biases, −5.7. The composed pair of RBMs is a good DBM already.
     assert start < -5.5 and after > -2.6, (start, after)
@@ -290,7 +291,7 @@ def test_greedy_pretraining_alone_gives_a_much_better_dbm():
 def test_algorithm_20_1_raises_the_exact_likelihood():
     data = PATTERNS.repeat(20, 1)
     d = DBM(9, 8, 4, seed=0, init_std=0.1, dtype=torch.float64, visible_rates=data.mean(0))
-    start = float(D.exact_log_prob(d, PATTERNS).mean())
+    start = float(dbm_likelihood.exact_log_prob(d, PATTERNS).mean())
     cfg = DBMConfig(n_h1=8, n_h2=4, pretrain_epochs=0, epochs=300, lr=0.05, momentum=0.5, batch_size=20,
                     n_chains=50, gibbs_steps=1, seed=0, weight_decay=0.0)
     t = DBMTrainer(d, data, cfg)
@@ -298,7 +299,7 @@ def test_algorithm_20_1_raises_the_exact_likelihood():
     t.fit()
     assert len(t.epochs_log) == 300 and {e["phase"] for e in t.epochs_log} == {"joint"}
     assert all(e["mf_converged"] > 0.99 for e in t.epochs_log)  # mean field reached its tolerance
-    after = float(D.exact_log_prob(d, PATTERNS).mean())
+    after = float(dbm_likelihood.exact_log_prob(d, PATTERNS).mean())
     # Mean field for the data term, persistent chains for the model term: the true log-likelihood
     # (enumerated) climbs by over 2 nats (PCD is noisy here: the six modes are far apart).
     assert after > start + 2.0 and after > -3.0, (start, after)

@@ -16,7 +16,9 @@ from streamlit.testing.v1 import AppTest
 
 from apppages import assert_ok, open_page
 from ebm_core.cli.main import main as cli_main
-from ebm_core.deep.dbm import DBM, DBMConfig, dbm_bound
+from ebm_core.deep.dbm import DBM
+from ebm_core.deep.dbm_likelihood import dbm_bound
+from ebm_core.deep.dbm_training import DBMConfig
 from ebm_core.io import checkpoint
 from ui.deep import data, sampling
 
@@ -187,7 +189,7 @@ def test_url_values_are_clamped_and_chinese_renders():
 
 
 def test_page_cli_and_engine_give_the_same_dbm_bound(tmp_path, capsys, monkeypatch):
-    """One protocol (ebm_core.deep.dbm.dbm_bound): the page's computation on the CLI's digits, the CLI's
+    """One protocol (ebm_core.deep.dbm_likelihood.dbm_bound): the page's computation on the CLI's digits, the CLI's
     evaluate (in-process) and the engine function give the same numbers for the same model and seed."""
     model = DBM(784, 20, 10, seed=3, visible_rates=data.dataset("train")[0].mean(0))
     g = torch.Generator().manual_seed(1)

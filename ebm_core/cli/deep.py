@@ -22,9 +22,12 @@ import numpy as np
 import torch
 
 from ebm_core.deep import dbm as dbm_mod
+from ebm_core.deep import dbm_likelihood
 from ebm_core.io.checkpoint import save
 from ebm_core.cli.common import CliError, check_range, load_binary, print_json, save_array, set_threads
-from ebm_core.deep.dbm import AIS_BETAS, AIS_RUNS, BETAS, DBM, RUNS, DBMConfig, DBMTrainer
+from ebm_core.deep.dbm import DBM
+from ebm_core.deep.dbm_likelihood import AIS_BETAS, AIS_RUNS, BETAS, RUNS
+from ebm_core.deep.dbm_training import DBMConfig, DBMTrainer
 from ebm_core.deep.dbn import LAYER_UNITS, N_LABELS, N_LAYERS, SAMPLING_STEPS, DBN, DBNConfig, DBNTrainer
 from ebm_core.ranges import SEED, TEMPERATURE, Range, ranges
 
@@ -381,7 +384,7 @@ def evaluate(ck: dict, args) -> int:
         betas = _checked("--betas", BETAS, _pick(args.betas, AIS_BETAS))
         train, d, _ = load_binary("train", source, method, bseed, meta.get("train_size"))
         test, dt, _ = load_binary("test", source, method, bseed)
-        b = dbm_mod.dbm_bound(net, train, test, runs=runs, betas=betas, seed=int(args.seed))
+        b = dbm_likelihood.dbm_bound(net, train, test, runs=runs, betas=betas, seed=int(args.seed))
         out = {"checkpoint": args.checkpoint, "kind": "dbm", "sizes": [net.n_h1, net.n_h2], "binarization": desc,
                "train_data": d.source, "test_data": dt.source, "test_size": b.n_test,
                "log_z": b.log_z, "log_z_low": b.log_z_low, "log_z_high": b.log_z_high,

@@ -1,5 +1,5 @@
 """What the DBN / DBM page computes from a model: generated digits with their frames, classification,
-mean field for one digit, and the DBM's likelihood bound (``ebm_core.deep.dbm.dbm_bound``, the same
+mean field for one digit, and the DBM's likelihood bound (``ebm_core.deep.dbm_likelihood.dbm_bound``, the same
 function as ``python -m ebm_core evaluate dbm.pt``)."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import streamlit as st
 import torch
 
 from ebm_core.deep import dbm as D
+from ebm_core.deep import dbm_likelihood
 from ebm_core.deep.dbm import DBM
 from ebm_core.deep.dbn import DBN
 from ebm_core.viz import deep as V
@@ -105,10 +106,10 @@ def mean_field_view(model: DBM, index: int) -> dict:
             "many_iters": many.iterations, "many_converged": many.converged}
 
 
-def bound(model: DBM, runs: int, betas: int, seed: int, progress=None) -> D.DBMBound:
+def bound(model: DBM, runs: int, betas: int, seed: int, progress=None) -> dbm_likelihood.DBMBound:
     """The page's bound: ``dbm_bound`` on the page's digits, ``N_BOUND`` per split.
     ``progress(fraction, stage)`` as in ``dbm_bound``."""
     x, _ = data.dataset("train")
     xt, _ = data.dataset("test")
-    return D.dbm_bound(model, x, xt, runs=int(runs), betas=int(betas), seed=int(seed), n_eval=N_BOUND,
+    return dbm_likelihood.dbm_bound(model, x, xt, runs=int(runs), betas=int(betas), seed=int(seed), n_eval=N_BOUND,
                        progress=progress)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ebm_core.deep.dbm import BETAS, RUNS, DBMConfig
+from ebm_core.deep.dbm_likelihood import BETAS, RUNS
+from ebm_core.deep.dbm_training import DBMConfig
 from ebm_core.deep.dbn import LAYER_UNITS, N_LAYERS, SAMPLING_STEPS, DBNConfig
 from ebm_core.ranges import SEED, ranges
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import streamlit as st
 
 from ebm_core.deep import dbm as D
-from ebm_core.deep.dbm import DBM, DBMTrainer
+from ebm_core.deep.dbm import DBM
+from ebm_core.deep.dbm_training import DBMTrainer
 from ebm_core.deep.dbn import DBN, DBNConfig, DBNTrainer
 
 from ui.deep import data
