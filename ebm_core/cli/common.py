@@ -12,6 +12,7 @@ import numpy as np
 import torch
 
 from ebm_core.io.atomic import write_atomic
+from ebm_core.ranges import Range
 
 
 class CliError(Exception):
@@ -43,12 +44,11 @@ def print_json(obj: dict) -> None:
     print(json.dumps(jsonable(obj), ensure_ascii=False), flush=True)
 
 
-def check_range(flag: str, value, lo, hi):
-    """``value`` if it is a finite number in [lo, hi]; else a CliError naming ``flag``."""
-    bad = value is None or isinstance(value, bool) or not isinstance(value, (int, float)) \
-        or (isinstance(value, float) and not math.isfinite(value)) or not lo <= value <= hi
-    if bad:
-        raise CliError(f"{flag} must be between {lo:g} and {hi:g}, got {value}")
+def check_flag(flag: str, r: Range, value):
+    """``value`` when the engine's range ``r`` allows it, else a one-line CliError naming ``flag``
+    (for the flags argparse cannot type: shared by several commands, or defaulted per model)."""
+    if not r.ok(value):
+        raise CliError(r.message(flag, value))
     return value
 
 

@@ -15,7 +15,6 @@ comes with its binarisation and method. User mistakes raise ``CliError`` (one li
 from __future__ import annotations
 
 import argparse
-import json
 import time
 
 import numpy as np
@@ -24,7 +23,7 @@ import torch
 from ebm_core.deep import dbm as dbm_mod
 from ebm_core.deep import dbm_likelihood
 from ebm_core.io.checkpoint import save
-from ebm_core.cli.common import CliError, check_range, load_binary, print_json, save_array, set_threads
+from ebm_core.cli.common import CliError, check_flag, load_binary, print_json, save_array, set_threads
 from ebm_core.deep.dbm import DBM
 from ebm_core.deep.dbm_likelihood import AIS_BETAS, AIS_RUNS, BETAS, RUNS
 from ebm_core.deep.dbm_training import DBMConfig, DBMTrainer
@@ -37,13 +36,6 @@ DBM_SWEEPS = 1000
 TRAIN_SIZE = Range(2, 10_000_000, integer=True)
 
 
-def _checked(flag: str, r: Range, value):
-    """``value`` when ``r`` allows it, else a one-line CliError naming ``flag``."""
-    if not r.ok(value):
-        raise CliError(r.message(flag, value))
-    return value
-
-
 def _sizes(text: str, n_min: int, n_max: int) -> tuple[int, ...]:
     try:
         sizes = tuple(int(s) for s in text.split(","))
@@ -53,7 +45,8 @@ def _sizes(text: str, n_min: int, n_max: int) -> tuple[int, ...]:
         want = f"{n_min}" if n_min == n_max else f"{n_min} to {n_max}"
         raise CliError(f"--sizes needs {want} layer sizes, got {len(sizes)}")
     for s in sizes:
-        check_range("--sizes", s, LAYER_UNITS.lo, LAYER_UNITS.hi)
+        if not LAYER_UNITS.ok(s):
+            raise CliError(f"--sizes must be between {LAYER_UNITS.lo:g} and {LAYER_UNITS.hi:g}, got {s}")
     return sizes
 
 
@@ -171,7 +164,24 @@ def _write(path, kind, cfg: dict, state: dict, meta: dict) -> None:
 
 
 def _seed(args) -> None:
-    _checked("--seed", SEED, args.seed)  # generate/evaluate share main's --seed
+    check_flag("--seed", SEED, args.seed)  # generate/evaluate share main's --seed
+
+
+def _engine_checked(cfg):
+    """The engine's own check of a config (argparse has range-checked every flag already)."""
+    try:
+        cfg.check()
+    except ValueError as e:
+        raise CliError(str(e)) from None
+    return cfg
+
+
+def _train_data(args, cfg):
+    """_data for training, with the batch size checked against the digits there are."""
+    train, d, resolved, test, dt = _data(args, cfg.binarization, cfg.seed)
+    if cfg.batch_size > train.shape[0]:
+        raise CliError(f"--batch-size {cfg.batch_size} exceeds the {train.shape[0]} training digits")
+    return train, d, resolved, test, dt
 
 
 # ---------------------------------------------------------------------------------------- DBN
@@ -183,20 +193,13 @@ def dbn_config_from_args(args) -> DBNConfig:
                     batch_size=_pick(args.batch_size, n.batch_size), k=args.k, top_k=args.top_k,
                     finetune_lr=args.finetune_lr, finetune_k=args.finetune_k, propagate=args.propagate,
                     seed=args.seed, binarization=args.binarization)
-    try:  # every flag was range-checked by argparse (Range.argtype); this is the engine's own check
-
-        cfg.check()
-    except ValueError as e:
-        raise CliError(str(e)) from None
-    return cfg
+    return _engine_checked(cfg)
 
 
 def cmd_train_dbn(args) -> int:
     cfg = dbn_config_from_args(args)
     set_threads(args)
-    train, d, resolved, test, dt = _data(args, cfg.binarization, cfg.seed)
-    if cfg.batch_size > train.shape[0]:
-        raise CliError(f"--batch-size {cfg.batch_size} exceeds the {train.shape[0]} training digits")
+    train, d, resolved, test, dt = _train_data(args, cfg)
     labels = torch.tensor(np.asarray(d.labels))
     test_labels = torch.tensor(np.asarray(dt.labels)) if dt is not None else None
     net = DBN(train.shape[1], cfg.sizes, labels=cfg.labels, seed=cfg.seed)
@@ -247,19 +250,13 @@ def dbm_config_from_args(args) -> DBMConfig:
                     propagate=args.propagate, seed=args.seed, binarization=args.binarization)
     if cfg.pretrain_epochs + cfg.epochs < 1:
         raise CliError("nothing to train: --pretrain-epochs and --epochs are both 0")
-    try:
-        cfg.check()
-    except ValueError as e:
-        raise CliError(str(e)) from None
-    return cfg
+    return _engine_checked(cfg)
 
 
 def cmd_train_dbm(args) -> int:
     cfg = dbm_config_from_args(args)
     set_threads(args)
-    train, d, resolved, test, dt = _data(args, cfg.binarization, cfg.seed)
-    if cfg.batch_size > train.shape[0]:
-        raise CliError(f"--batch-size {cfg.batch_size} exceeds the {train.shape[0]} training digits")
+    train, d, resolved, test, dt = _train_data(args, cfg)
     from ebm_core.data import mnist
     probs = mnist.to_float(d.images) if cfg.binarization == "stochastic" else None
     net = DBM(train.shape[1], cfg.n_h1, cfg.n_h2, seed=cfg.seed, visible_rates=train.mean(0))
@@ -309,16 +306,17 @@ def generate(ck: dict, args) -> int:
     kind = ck["kind"]
     _reject(args, kind, {"steps": "--steps", "step_size": "--step-size"})
     _seed(args)
-    T = 1.0 if args.temperature is None else _checked("--temperature", TEMPERATURE, args.temperature)
+    T = 1.0 if args.temperature is None else check_flag("--temperature", TEMPERATURE, args.temperature)
     g = torch.Generator().manual_seed(int(args.seed))
     t0 = time.perf_counter()
     if kind == "dbn":
         net = _dbn_of(ck)
-        steps = _checked("--gibbs-steps", SAMPLING_STEPS, _pick(args.gibbs_steps, DBN_GIBBS_STEPS))
+        steps = check_flag("--gibbs-steps", SAMPLING_STEPS, _pick(args.gibbs_steps, DBN_GIBBS_STEPS))
         if args.label is not None:
             if not net.labels:
                 raise CliError("--label needs a DBN trained with --labels")
-            check_range("--label", args.label, 0, N_LABELS - 1)
+            if not 0 <= args.label < N_LABELS:
+                raise CliError(f"--label must be between 0 and {N_LABELS - 1}, got {args.label}")
         images, _, labels = net.generate(args.n, steps, g, label=args.label, T=T)
         info = {"gibbs_steps": steps, "label": args.label,
                 "labels": labels.tolist() if labels is not None else None,
@@ -328,7 +326,7 @@ def generate(ck: dict, args) -> int:
         if args.label is not None:
             raise CliError("--label does not apply to a DBM checkpoint (it has no label units)")
         net = _dbm_of(ck)
-        steps = _checked("--gibbs-steps", SAMPLING_STEPS, _pick(args.gibbs_steps, DBM_SWEEPS))
+        steps = check_flag("--gibbs-steps", SAMPLING_STEPS, _pick(args.gibbs_steps, DBM_SWEEPS))
         chains = dbm_mod.chains_from_state(net, ck["state"], args.n)
         images, _, _ = net.sample(args.n, steps, g, T=T, chains=chains)
         info = {"gibbs_steps": steps, "sweeps": "two-block: {v, h2} | h1, then h1 | {v, h2}",
@@ -380,8 +378,8 @@ def evaluate(ck: dict, args) -> int:
             out["method"] = "no label units: reconstruction error of an up-pass, one top-RBM step and a down-pass"
     else:
         net = _dbm_of(ck)
-        runs = _checked("--runs", RUNS, _pick(args.runs, AIS_RUNS))
-        betas = _checked("--betas", BETAS, _pick(args.betas, AIS_BETAS))
+        runs = check_flag("--runs", RUNS, _pick(args.runs, AIS_RUNS))
+        betas = check_flag("--betas", BETAS, _pick(args.betas, AIS_BETAS))
         train, d, _ = load_binary("train", source, method, bseed, meta.get("train_size"))
         test, dt, _ = load_binary("test", source, method, bseed)
         b = dbm_likelihood.dbm_bound(net, train, test, runs=runs, betas=betas, seed=int(args.seed))

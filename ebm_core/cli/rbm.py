@@ -19,9 +19,9 @@ import torch
 from ebm_core.rbm import ais
 from ebm_core.rbm.cd import TRAIN_SIZE, CDConfig, CDTrainer
 from ebm_core.io.checkpoint import save
-from ebm_core.cli.common import CliError, load_binary, print_json, save_array, set_threads
+from ebm_core.cli.common import CliError, check_flag, load_binary, print_json, save_array, set_threads
 from ebm_core.rbm.model import GIBBS_STEPS, RBM
-from ebm_core.ranges import SEED, TEMPERATURE, Range, ranges
+from ebm_core.ranges import SEED, TEMPERATURE, ranges
 
 # Every range below is declared in the engine (CDConfig's ``ranged`` fields, ebm_core.ranges,
 # ebm_core.rbm.*); argparse types derive from them (``Range.argtype``).
@@ -75,14 +75,6 @@ def config_from_args(args) -> CDConfig:
         return cfg.validate()  # argparse checked each number already (a config built in code gets here)
     except ValueError as e:
         raise CliError(str(e)) from None
-
-
-def _check(flag: str, value, r: Range):
-    """``value`` when ``r`` allows it, else a CliError naming ``flag`` (for the flags that
-    ``python -m ebm_core generate / evaluate`` share with other models, parsed in cli.main)."""
-    if not r.ok(value):
-        raise CliError(r.message(flag, value))
-    return value
 
 
 def cmd_train(args) -> int:
@@ -161,10 +153,10 @@ def _reject(args, names: dict) -> None:
 def generate(ck: dict, args) -> int:
     _reject(args, {"label": "--label", "steps": "--steps", "step_size": "--step-size"})
     steps = DEFAULT_GIBBS_STEPS if args.gibbs_steps is None else args.gibbs_steps
-    _check("--gibbs-steps", steps, GIBBS_STEPS)
+    check_flag("--gibbs-steps", GIBBS_STEPS, steps)
     T = 1.0 if args.temperature is None else args.temperature
-    _check("--temperature", T, TEMPERATURE)
-    _check("--seed", args.seed, SEED)
+    check_flag("--temperature", TEMPERATURE, T)
+    check_flag("--seed", SEED, args.seed)
     rbm = _rbm_of(ck)
     g = torch.Generator().manual_seed(int(args.seed))
     t0 = time.perf_counter()
@@ -179,13 +171,13 @@ def generate(ck: dict, args) -> int:
 
 
 def evaluate(ck: dict, args) -> int:
-    _check("--seed", args.seed, SEED)
+    check_flag("--seed", SEED, args.seed)
     runs = DEFAULT_RUNS if args.runs is None else args.runs
     betas = DEFAULT_BETAS if args.betas is None else args.betas
     if not args.ais and (args.runs is not None or args.betas is not None):
         raise CliError("--runs and --betas need --ais")
-    _check("--runs", runs, ais.RUNS)
-    _check("--betas", betas, ais.BETAS)
+    check_flag("--runs", ais.RUNS, runs)
+    check_flag("--betas", ais.BETAS, betas)
     rbm = _rbm_of(ck)
     meta, cfg = ck.get("meta", {}), ck.get("config", {})
     method = meta.get("binarization", cfg.get("binarization", "threshold"))
