@@ -115,7 +115,7 @@ def _install():
         streamlit.plotly_chart = _section("st.plotly_chart x7 (serialise + send)", streamlit.plotly_chart)
         DeltaGenerator.latex = _section("st.latex", DeltaGenerator.latex)
         M.explain_panel = _section("explain_panel", M.explain_panel)
-    except Exception as e:  # the bare app: run times only
+    except Exception:  # the bare app: run times only
         pass
 
 

@@ -6,6 +6,7 @@ one JSON object on stdout; a bad argument exits with status 2 and a one-line mes
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import sys
 
