@@ -32,6 +32,8 @@ class Server:
         self.log = tempfile.NamedTemporaryFile(prefix="load-streamlit-", suffix=".log", delete=False)
         e = dict(os.environ)
         e["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), e.get("PYTHONPATH", "")) if p)
+        if e.get("EBM_PREFETCH_OFF_FOR_PAGE_TESTS") == "1":  # set by tests/conftest.py, not by the
+            e.pop("EBM_PREFETCH", None)                     # caller: a real server prefetches
         e.update(env or {})
         cmd = [sys.executable, "-m", "streamlit", "run", app, "--server.port", str(self.port),
                "--server.address", "127.0.0.1", "--server.headless", "true",
