@@ -151,7 +151,7 @@ class Tab:
     def event(self, component_id: str, name: str, value) -> tuple[WidgetState, str]:
         """(trigger, fragment id) for components-v2 event ``name`` of component ``component_id``."""
         ws = WidgetState(id=EVENTS_PREFIX + component_id + EVENTS_SUFFIX,
-                         json_trigger_value=json.dumps([{"event": name, "value": value}]))
+                         json_trigger_value=json.dumps([{"event": name, "value": value}], separators=(",", ":")))
         return ws, self.fragment_of.get(component_id, "")
 
     def button(self, suffix: str) -> WidgetState | None:

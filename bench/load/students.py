@@ -87,11 +87,8 @@ class Student:
     async def run_moves(self, t_end: float, every: float, jitter: float, grace_end: float) -> None:
         await asyncio.sleep(every + self.rng.uniform(-jitter, jitter))
         while time.perf_counter() < t_end and not self.tab.closed_early:
-            m = await self.move()
-            if m is None:
+            if await self.move() is None:
                 self.skipped += 1
-            else:
-                self.moves.append(m)
             await asyncio.sleep(max(0.05, every + self.rng.uniform(-jitter, jitter)))
         while self.outstanding() and time.perf_counter() < grace_end and not self.tab.closed_early:
             await asyncio.sleep(0.1)
@@ -100,8 +97,12 @@ class Student:
                 and time.perf_counter() < grace_end and not self.tab.closed_early:
             await asyncio.sleep(0.1)
 
-    def new_move(self, sent: float, **kw) -> dict:
-        return dict(t_sent=sent, runs_at_send=self.tab.runs_started, t_picture=None, t_settled=None, run=None, **kw)
+    def new_move(self, **kw) -> dict:
+        """A move about to be sent, recorded first: its answer may arrive before ``send`` returns."""
+        m = dict(t_sent=time.perf_counter(), runs_at_send=self.tab.runs_started, t_picture=None, t_settled=None,
+                 run=None, **kw)
+        self.moves.append(m)
+        return m
 
 
 class McmcStudent(Student):
@@ -241,8 +242,9 @@ class McmcStudent(Student):
         trig, frag = self.tab.event(self.canvas_id, "tune", value)
         held = f"{ctx}#{key}" in self.held
         self.pending = (key, ctx, time.perf_counter())
-        sent = await self.tab.rerun([trig], fragment_id=frag)
-        return self.new_move(sent, what=sliders[k]["role"], key=key, value=value, held=held)
+        m = self.new_move(what=sliders[k]["role"], key=key, value=value, held=held)
+        await self.tab.rerun([trig], fragment_id=frag)
+        return m
 
 
 class LandscapeStudent(Student):
@@ -292,8 +294,9 @@ class LandscapeStudent(Student):
             d = -d
         ws = WidgetState(id=el.id)
         ws.string_array_value.data.append(opts[cur + d])
-        sent = await self.tab.rerun(set_values={el.id: ws})
-        return self.new_move(sent, what="T", key=opts[cur + d], value=float(opts[cur + d]), held=False)
+        m = self.new_move(what="T", key=opts[cur + d], value=float(opts[cur + d]), held=False)
+        await self.tab.rerun(set_values={el.id: ws})
+        return m
 
 
 class RbmStudent(Student):
