@@ -72,3 +72,17 @@ def test_two_students_on_mcmc(tmp_path):
     assert srv["rss_before_students_mb"] > 100 and srv["peak_rss_mb"] >= srv["rss_before_students_mb"]
     assert srv["mb_per_session"] is not None and srv["cpu_cores_mean"] > 0
     assert res["machine"]["loadavg_at_start"] and res["warmup"]["page_load_s"] > 0
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_a_move_through_the_harness_is_what_chromium_sends(tmp_path):
+    """One T move on /mcmc through Chromium and through a virtual student on one server: the same
+    rerun (event, page hash, fragment, every widget state), the same answer (clip key and
+    signature) and the same full run (element counts)."""
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("/usr/bin/chromium is missing")
+    pytest.importorskip("playwright")
+    bench = _load_bench()
+    [res] = bench.main(["--crosscheck", "--out", str(tmp_path / "cc.json")])
+    assert res["match"], res["checks"]
