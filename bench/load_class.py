@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import resource
@@ -175,6 +176,8 @@ async def scenario(a) -> dict:
         base, pid = a.url.rstrip("/"), a.pid
     else:
         env = dict(kv.split("=", 1) for kv in a.env)
+        if a.timings:
+            env.update(timing_env(a.timings))
         srv = Server(env=env)
         res["server_start_s"] = round(srv.wait_healthy(), 2)
         base, pid = srv.url, srv.pid
@@ -186,6 +189,8 @@ async def scenario(a) -> dict:
         if a.warmup:
             res["warmup"] = await warm_up(base_ws, a.page, a.query, 120)
             await asyncio.sleep(2)
+        if a.timings and not a.url:
+            Path(a.timings).write_text("")  # the students' runs only (the server appends)
         sampler.mark("before")
         students, info = await run_students(a, base_ws, sampler)
         await asyncio.sleep(a.settle)
@@ -207,12 +212,46 @@ async def scenario(a) -> dict:
     res["server"] = srvd
     if "Traceback" in log:
         res["server_log_tail"] = log[-1500:]
+    if a.timings and not a.url:
+        res["server_runs"] = timing_summary(Path(a.timings), srvd.get("cpu_cores_mean"), info.get("wall_s"))
     res["client"] = {"cpu_cores_mean": round((usage1.ru_utime + usage1.ru_stime - usage0.ru_utime - usage0.ru_stime)
                                              / (time.perf_counter() - c0), 3),
                      "maxrss_mb": round(usage1.ru_maxrss / 1024, 1)}
     res["machine"]["loadavg_1min_max_during"] = during["loadavg_1min_max"]
     res["machine"]["loadavg_at_end"] = [round(v, 2) for v in os.getloadavg()]
     return res
+
+
+def timing_env(path: str) -> dict:
+    """Environment that loads bench/server_timing_hook.py into the server (as a sitecustomize):
+    one JSON line per script run, with the MCMC page's stages."""
+    import shutil
+    import tempfile
+
+    hook_dir = Path(tempfile.mkdtemp(prefix="load-hook-"))
+    shutil.copyfile(HERE / "server_timing_hook.py", hook_dir / "sitecustomize.py")
+    Path(path).write_text("")
+    return {"PYTHONPATH": os.pathsep.join([str(hook_dir), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+            "EBM_BENCH_TIMINGS": str(Path(path).resolve()), "EBM_BENCH_PAGE_HOOKS": "1"}
+
+
+def timing_summary(path: Path, cores: float | None, wall: float | None) -> dict:
+    """Where the script runs' time went (``--timings``): runs, their wall and CPU time, the stages."""
+    recs = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    cpu = sum(r.get("cpu_ms", 0) for r in recs) / 1000
+    sections: dict = {}
+    for r in recs:
+        for name, (ms, n) in r.get("sections", {}).items():
+            s = sections.setdefault(name, [0.0, 0])
+            s[0] += ms
+            s[1] += n
+    out = {"runs": len(recs), "run_wall_s": summary([r["total_ms"] / 1000 for r in recs]),
+           "run_cpu_s_total": round(cpu, 2), "run_cpu_s": summary([r.get("cpu_ms", 0) / 1000 for r in recs]),
+           "stages_wall_s_total": {k: [round(v[0] / 1000, 2), v[1]] for k, v in
+                                   sorted(sections.items(), key=lambda kv: -kv[1][0])}}
+    if cores and wall:
+        out["script_cpu_share_of_server_cpu"] = round(cpu / (cores * wall), 3)
+    return out
 
 
 def parse(argv=None):
@@ -234,6 +273,8 @@ def parse(argv=None):
     p.add_argument("--pid", type=int, help="with --url: the server's pid, for RSS and CPU")
     p.add_argument("--env", action="append", default=[], metavar="K=V", help="extra server environment")
     p.add_argument("--no-warmup", dest="warmup", action="store_false")
+    p.add_argument("--timings", metavar="JSONL", help="fresh server only: time every script run and the MCMC "
+                   "page's stages (bench/server_timing_hook.py) into this file, and summarise them")
     p.add_argument("--out", help="JSON file (one scenario)")
     p.add_argument("--out-dir", help="one JSON file per scenario: <page>-<n>.json")
     p.add_argument("--crosscheck", action="store_true", help="one move through Chromium and through the harness")

@@ -31,10 +31,10 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.NamedTemporaryFile(prefix="load-streamlit-", suffix=".log", delete=False)
         e = dict(os.environ)
-        e["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), e.get("PYTHONPATH", "")) if p)
         if e.get("EBM_PREFETCH_OFF_FOR_PAGE_TESTS") == "1":  # set by tests/conftest.py, not by the
             e.pop("EBM_PREFETCH", None)                     # caller: a real server prefetches
-        e.update(env or {})
+        e.update(env or {})  # (a PYTHONPATH there comes after the project's root)
+        e["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), e.get("PYTHONPATH", "")) if p)
         cmd = [sys.executable, "-m", "streamlit", "run", app, "--server.port", str(self.port),
                "--server.address", "127.0.0.1", "--server.headless", "true",
                "--browser.gatherUsageStats", "false"]
