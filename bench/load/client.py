@@ -15,8 +15,9 @@ What the real frontend does, as captured from Chromium (``crosscheck.py`` checks
   json_trigger_value='[{"event": <name>, "value": <json>}]')`` with the fragment of the
   component's delta; triggers are sent once;
 - ``auto_rerun(interval, fragment_id)`` makes the frontend send
-  ``rerun_script(is_auto_rerun=True, fragment_id)`` every ``interval`` s (``setInterval``)
-  until ``stop_auto_rerun`` or a full run that does not declare it again.
+  ``rerun_script(is_auto_rerun=True, fragment_id)`` every ``interval`` s (``setInterval``,
+  whether or not a run is under way; an ``auto_rerun`` with the same interval keeps the timer)
+  until ``stop_auto_rerun``.
 
 We send no ``cached_message_hashes`` (the browser sends the hashes of large elements it holds,
 so the server may answer with ``ref_hash``; no app element here repeats unchanged, so nothing
@@ -103,6 +104,7 @@ class Tab:
         self.elements: dict[str, tuple[str, object]] = {}  # widget/component id -> (kind, proto)
         self.fragment_of: dict[str, str] = {}  # element id -> fragment id of its delta
         self.auto: dict[str, asyncio.Task] = {}  # fragment id -> auto-rerun task
+        self.auto_every: dict[str, float] = {}
         self.bytes_in = 0
         self.msgs_in = 0
         self.bytes_out = 0
@@ -209,14 +211,18 @@ class Tab:
             self.ref_hashes += 1
         elif typ == "auto_rerun":
             fid, every = msg.auto_rerun.fragment_id, msg.auto_rerun.interval
+            if self.auto_every.get(fid) == every and fid in self.auto:
+                return  # as the frontend: the same interval keeps its timer (and phase)
             if fid in self.auto:
                 self.auto.pop(fid).cancel()
+            self.auto_every[fid] = every
             self.auto[fid] = asyncio.get_running_loop().create_task(self._tick(fid, every))
         elif typ == "stop_auto_rerun":
             ids = list(msg.stop_auto_rerun.fragment_ids) or list(self.auto)
             for fid in ids:
                 if fid in self.auto:
                     self.auto.pop(fid).cancel()
+                self.auto_every.pop(fid, None)
         elif typ == "delta" and msg.delta.WhichOneof("type") == "new_element":
             el = msg.delta.new_element
             kind = el.WhichOneof("type")
