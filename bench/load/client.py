@@ -1,0 +1,260 @@
+"""One virtual browser tab speaking Streamlit 1.67's websocket protocol (``/_stcore/stream``).
+
+What the real frontend does, as captured from Chromium (``crosscheck.py`` checks it again):
+
+- connect with subprotocol ``streamlit`` (no XSRF token needed without auth), then send
+  ``BackMsg.rerun_script`` = ``ClientState(query_string, page_name, context_info)`` with no
+  widget states; every later rerun carries ``page_script_hash`` (from ``new_session``) and the
+  current value of *every* widget on the page (built here from the element protos in the
+  deltas: default, or the server's value when ``set_value``), the query string the server last
+  wrote (``page_info_changed``), and ``fragment_id`` when the rerun is for a fragment (the page's
+  hash comes from the ``navigation`` message: ``new_session``'s is the entry script's, and a
+  rerun that names it runs the app with no page);
+- a button press is ``WidgetState(id, trigger_value=True)``; a components-v2 event is
+  ``WidgetState(id="$$STREAMLIT_INTERNAL_KEY_<element id>__events",
+  json_trigger_value='[{"event": <name>, "value": <json>}]')`` with the fragment of the
+  component's delta; triggers are sent once;
+- ``auto_rerun(interval, fragment_id)`` makes the frontend send
+  ``rerun_script(is_auto_rerun=True, fragment_id)`` every ``interval`` s (``setInterval``,
+  whether or not a run is under way; an ``auto_rerun`` with the same interval keeps the timer)
+  until ``stop_auto_rerun``.
+
+We send no ``cached_message_hashes`` (the browser sends the hashes of large elements it holds,
+so the server may answer with ``ref_hash``; no app element here repeats unchanged, so nothing
+is saved: checked in the cross-check).  Bytes are websocket payload bytes received
+(``server.enableWebsocketCompression`` is off by default, so payload = wire minus framing).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Callable
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+FINISHED_OK, COMPILE_ERROR, EARLY_FOR_RERUN, FRAGMENT_OK = 0, 1, 2, 3
+EVENTS_PREFIX, EVENTS_SUFFIX = "$$STREAMLIT_INTERNAL_KEY_", "__events"
+
+
+def _options(el) -> list[str]:
+    return list(el.options)
+
+
+def widget_state(kind: str, el) -> WidgetState | None:
+    """The WidgetState the frontend sends for element ``el`` (of oneof type ``kind``) when the
+    user has not touched it: its default, or the server's value when ``set_value`` is set.
+    None for elements that send nothing until used (buttons, tabs, components)."""
+    ws = WidgetState(id=el.id)
+    if kind == "slider":
+        if el.options:  # select_slider: the formatted options (the server's, or at the default indices)
+            if el.set_value and el.raw_value:
+                ws.string_array_value.data.extend(el.raw_value)
+            else:
+                idx = list(el.value) if el.set_value and el.value else list(el.default)
+                ws.string_array_value.data.extend(el.options[int(i)] for i in idx)
+        else:
+            ws.double_array_value.data.extend(list(el.value) if el.set_value else list(el.default))
+    elif kind in ("selectbox", "radio"):
+        if el.set_value and el.HasField("raw_value"):
+            ws.string_value = el.raw_value
+        elif el.HasField("default") and 0 <= el.default < len(el.options):
+            ws.string_value = el.options[el.default]
+        else:
+            return None
+    elif kind == "number_input":
+        v = el.value if el.set_value else el.default
+        if el.data_type == 0:
+            ws.int_value = int(v)
+        else:
+            ws.double_value = float(v)
+    elif kind == "checkbox":
+        ws.bool_value = el.value if el.set_value else el.default
+    elif kind in ("text_input", "text_area"):
+        ws.string_value = el.value if el.set_value else el.default
+    elif kind == "button_group":
+        if el.set_value:
+            ws.string_array_value.data.extend(el.raw_values)
+        else:
+            ws.string_array_value.data.extend(el.options[i].content for i in el.default)
+    else:
+        return None
+    return ws
+
+
+class Tab:
+    """One page view: a websocket, the widgets it shows, and the runs the server sends it.
+
+    ``on_msg(tab, msg, nbytes)`` is called for every ForwardMsg after the tab's own bookkeeping.
+    """
+
+    def __init__(self, base_ws: str, page: str, query: str = "", on_msg: Callable | None = None):
+        self.url = f"{base_ws}/_stcore/stream"
+        self.http = base_ws.replace("ws://", "http://")
+        self.page = page.strip("/")
+        self.query = query
+        self.on_msg = on_msg or (lambda tab, msg, n: None)
+        self.ws = None
+        self.page_hash = ""
+        self.widgets: dict[str, WidgetState] = {}  # id -> what the frontend would send
+        self.elements: dict[str, tuple[str, object]] = {}  # widget/component id -> (kind, proto)
+        self.fragment_of: dict[str, str] = {}  # element id -> fragment id of its delta
+        self.auto: dict[str, asyncio.Task] = {}  # fragment id -> auto-rerun task
+        self.auto_every: dict[str, float] = {}
+        self.bytes_in = 0
+        self.msgs_in = 0
+        self.bytes_out = 0
+        self.runs_started = 0  # new_session count
+        self.finished: list[tuple[float, int]] = []
+        self.errors: list[str] = []  # exceptions shown, protocol surprises
+        self.ref_hashes = 0
+        self.closed_early: str | None = None
+        self.closing = False
+        self._reader: asyncio.Task | None = None
+
+    # -- sending --------------------------------------------------------------------------
+    def _client_state(self, msg: BackMsg, fragment_id: str = "", auto: bool = False):
+        cs = msg.rerun_script
+        cs.query_string = self.query
+        if self.page_hash:
+            cs.page_script_hash = self.page_hash
+        else:
+            cs.page_name = self.page
+        if fragment_id:
+            cs.fragment_id = fragment_id
+        cs.is_auto_rerun = auto
+        ci = cs.context_info
+        ci.timezone, ci.timezone_offset, ci.locale = "UTC", 0, "en-US"
+        ci.url = f"{self.http}/{self.page}" + (f"?{self.query}" if self.query else "")
+        ci.is_embedded, ci.color_scheme = False, "light"
+        return cs
+
+    async def rerun(self, triggers: list[WidgetState] = (), fragment_id: str = "", auto: bool = False,
+                    set_values: dict[str, WidgetState] | None = None) -> float:
+        """Send a rerun with every widget's state (``set_values`` replace some first, and stay);
+        returns the send time (perf_counter)."""
+        if set_values:
+            self.widgets.update(set_values)
+        msg = BackMsg()
+        cs = self._client_state(msg, fragment_id, auto)
+        if self.page_hash:  # the first request of a page view carries no widget states
+            cs.widget_states.widgets.extend(self.widgets.values())
+            cs.widget_states.widgets.extend(triggers)
+        data = msg.SerializeToString()
+        t = time.perf_counter()
+        await self.ws.send(data)
+        self.bytes_out += len(data)
+        return t
+
+    def event(self, component_id: str, name: str, value) -> tuple[WidgetState, str]:
+        """(trigger, fragment id) for components-v2 event ``name`` of component ``component_id``."""
+        ws = WidgetState(id=EVENTS_PREFIX + component_id + EVENTS_SUFFIX,
+                         json_trigger_value=json.dumps([{"event": name, "value": value}], separators=(",", ":")))
+        return ws, self.fragment_of.get(component_id, "")
+
+    def button(self, suffix: str) -> WidgetState | None:
+        """The trigger of the button whose id ends with ``-<suffix>`` (its key), if shown."""
+        for wid, (kind, _el) in self.elements.items():
+            if kind == "button" and wid.endswith("-" + suffix):
+                return WidgetState(id=wid, trigger_value=True)
+        return None
+
+    def find(self, kind: str, key_suffix: str):
+        for wid, (k, el) in self.elements.items():
+            if k == kind and wid.endswith("-" + key_suffix):
+                return el
+        return None
+
+    # -- receiving ------------------------------------------------------------------------
+    async def open(self, open_timeout: float = 60.0) -> float:
+        self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], compression=None,
+                                           max_size=None, open_timeout=open_timeout, ping_interval=None,
+                                           close_timeout=2)
+        self._reader = asyncio.create_task(self._read())
+        return await self.rerun()
+
+    async def _read(self) -> None:
+        try:
+            async for data in self.ws:
+                n = len(data)
+                self.bytes_in += n
+                self.msgs_in += 1
+                msg = ForwardMsg()
+                msg.ParseFromString(data)
+                self._book(msg)
+                self.on_msg(self, msg, n)
+        except websockets.ConnectionClosed as e:
+            if not self.closing:
+                self.closed_early = f"closed: {e}"
+        except Exception as e:  # a bug in a handler must not pass silently
+            self.errors.append(f"harness: {type(e).__name__}: {e}")
+            raise
+
+    def _book(self, msg: ForwardMsg) -> None:
+        typ = msg.WhichOneof("type")
+        if typ == "new_session":
+            self.runs_started += 1
+        elif typ == "navigation":  # the page's own hash (new_session's is the entry script's)
+            if msg.navigation.page_script_hash:
+                self.page_hash = msg.navigation.page_script_hash
+        elif typ == "page_info_changed":
+            self.query = msg.page_info_changed.query_string
+        elif typ == "script_finished":
+            self.finished.append((time.perf_counter(), msg.script_finished))
+            if msg.script_finished == COMPILE_ERROR:
+                self.errors.append("script compile error")
+        elif typ == "ref_hash":
+            self.ref_hashes += 1
+        elif typ == "auto_rerun":
+            fid, every = msg.auto_rerun.fragment_id, msg.auto_rerun.interval
+            if self.auto_every.get(fid) == every and fid in self.auto:
+                return  # as the frontend: the same interval keeps its timer (and phase)
+            if fid in self.auto:
+                self.auto.pop(fid).cancel()
+            self.auto_every[fid] = every
+            self.auto[fid] = asyncio.get_running_loop().create_task(self._tick(fid, every))
+        elif typ == "stop_auto_rerun":
+            ids = list(msg.stop_auto_rerun.fragment_ids) or list(self.auto)
+            for fid in ids:
+                if fid in self.auto:
+                    self.auto.pop(fid).cancel()
+                self.auto_every.pop(fid, None)
+        elif typ == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            el = msg.delta.new_element
+            kind = el.WhichOneof("type")
+            if kind == "exception":
+                self.errors.append(f"exception shown: {el.exception.type}: {el.exception.message[:200]}")
+                return
+            proto = getattr(el, kind)
+            wid = getattr(proto, "id", "") if proto.DESCRIPTOR.fields_by_name.get("id") else ""
+            if wid:
+                self.elements[wid] = (kind, proto)
+                self.fragment_of[wid] = msg.delta.fragment_id
+                ws = widget_state(kind, proto)
+                if ws is not None and (wid not in self.widgets or getattr(proto, "set_value", False)):
+                    self.widgets[wid] = ws
+
+    async def _tick(self, fragment_id: str, every: float) -> None:
+        """The frontend's setInterval for a ``run_every`` fragment."""
+        try:
+            while True:
+                await asyncio.sleep(every)
+                await self.rerun(fragment_id=fragment_id, auto=True)
+        except (asyncio.CancelledError, websockets.ConnectionClosed):
+            pass
+
+    async def close(self) -> None:
+        self.closing = True
+        for task in self.auto.values():
+            task.cancel()
+        if self.ws is not None:
+            await self.ws.close()
+        if self._reader is not None:
+            try:
+                await asyncio.wait_for(self._reader, 5)
+            except (asyncio.TimeoutError, Exception):
+                pass
