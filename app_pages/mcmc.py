@@ -6,8 +6,8 @@ import time
 import streamlit as st
 
 from ebm_core.mcmc import diagnostics
-from ebm_core.viz import mcmc as fig
 from ui.mcmc import controls as M
+from ui.mcmc import numbers as N
 from ui.mcmc import runs as R
 from ui.mcmc import tune as MT
 from ui.kit import params as P
@@ -104,11 +104,11 @@ def picture_panel(c: dict):
         st.caption(t("outside_box", pct=100 * outside.max(), chain=int(outside.argmax()) + 1))
     if M.in_fragment_rerun():  # (the browser asked for the neighbours' clips): done, no page run
         R.foreground(False)
-    return T, step, trace
+    return T, step, trace, key
 
 
 with left:
-    T, step, trace = picture_panel(cfg)
+    T, step, trace, key = picture_panel(cfg)
 
 # --- compute the rest (cached: moving burn-in m never reruns the chains) --------------------
 truth = M.exact_grid(target, formula, T, M.EXACT_GRID, half=half)
@@ -116,16 +116,15 @@ for w in truth.warnings():
     grid_notes.warning(t(f"grid_{w}"), icon="⚠️")
 
 with right:
-    s = diagnostics.summarise(trace.positions, trace.accepted, m)
+    s = N.summary(key, trace, m)  # (computed once per run and burn-in, for everyone)
     fmt = lambda a: " / ".join("–" if not math.isfinite(v) else f"{v:,.0f}" for v in a)  # noqa: E731
     c1, c2 = st.columns(2)
     c1.metric(t("acceptance"), f"{s.acceptance:.1%}")
     c2.metric(t("rhat"), " / ".join("–" if not math.isfinite(v) else f"{v:.3f}" for v in s.rhat), help=t("rhat_help"))
     c1.metric(t("ess_bulk"), fmt(s.ess_bulk), help=t("ess_help"))
     c2.metric(t("ess_tail"), fmt(s.ess_tail), help=t("ess_help"))
-    fv = M.f_values(trace.positions, f_key)
+    fv, est = N.estimate(key, trace, m, f_key, lambda pos: M.f_values(pos, f_key))
     exact_f = M.tidy(M.exact_expectation(truth, f_key))
-    est = diagnostics.running_estimate(fv, m)[-1]
     st.metric(t("estimate") + f"  (f = {f_key})", f"{est:.4f}", delta=t("vs_exact", d=est - exact_f, e=exact_f),
               delta_color="off")
     st.caption(t("grid_numbers", logz=M.tidy(truth.log_z), mx=M.tidy(truth.mean[0]), my=M.tidy(truth.mean[1])))
@@ -150,24 +149,25 @@ if tabs[0].open is not False:
         for j in range(2):
             lab = {"title": t("trace_title", coord=coords[j]), "step": t("step"), "value": coords[j],
                    "burn_in": t("burn_in_short")}
-            cols[j].plotly_chart(fig.trace_figure(trace.positions, m, j, lab), key=f"trace{j}")
+            cols[j].plotly_chart(N.figure("trace_figure", key, trace, m, lab, j), key=f"trace{j}")
 if tabs[1].open:
     with tabs[1]:
         cols = st.columns(2)
         for j in range(2):
             lab = {"title": t("acf_title", coord=coords[j]), "lag": t("lag")}
-            cols[j].plotly_chart(fig.acf_figure(trace.positions, m, j, lab), key=f"acf{j}")
+            cols[j].plotly_chart(N.figure("acf_figure", key, trace, m, lab, j), key=f"acf{j}")
 if tabs[2].open:
     with tabs[2]:
         cols = st.columns(2)
         for j, (centres, marg) in enumerate([(truth.xs, truth.marginal_x), (truth.ys, truth.marginal_y)]):
             lab = {"title": t("hist_title", coord=coords[j]), "axis": coords[j], "density": t("density"),
                    "samples": t("samples"), "exact": t("exact")}
-            cols[j].plotly_chart(fig.marginal_figure(trace.positions, m, j, centres, marg, lab), key=f"hist{j}")
+            cols[j].plotly_chart(N.figure("marginal_figure", key, trace, m, lab, j, centres, marg),
+                                 key=f"hist{j}")
 if tabs[3].open:
     with tabs[3]:
         lab = {"title": t("fmn_title"), "value": f"f_mn, f = {f_key}", "exact": t("exact") + f" = {exact_f:.4f}"}
-        st.plotly_chart(fig.running_mean_figure(fv, m, exact_f, lab), key="fmn")
+        st.plotly_chart(N.figure("running_mean_figure", key, trace, m, lab, fv, m, exact_f), key="fmn")
 
 # Expanders fill only when open (on_change="rerun"): closed, their LaTeX costs no browser work
 # on each slider move.

@@ -25,56 +25,14 @@ from ebm_core.mcmc.samplers import make_sampler, run_chains
 
 from ui.mcmc.controls import CUSTOM_HALF, DISPLAY_GRID, EXACT_GRID, STEP_SPECS, energy_for, exact_grid, starting_points
 from ui.kit.params import TEMPERATURES
+from ui.kit.shared import SharedCache, budget_mb
 
 
-RUN_CACHE = 32  # runs kept (shared by every session of this server)
-
-
-class RunCache:
-    """The last ``size`` runs, by settings.  Not st.cache_data: a hit returns the run itself
-    (its arrays made read-only), not an unpickled copy, and a run that the background prefetch
-    is computing never makes the page wait on it (the page computes it too, at full speed)."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._runs: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            trace = self._runs.get(key)
-            if trace is not None:
-                self._runs.move_to_end(key)
-            return trace
-
-    def put(self, key, trace):
-        for name in ("positions", "proposals", "accepted", "log_alpha", "energies", "diverged", "half"):
-            a = getattr(trace, name)
-            if a is not None:
-                a.flags.writeable = False  # shared between sessions: nobody may change it
-        with self._lock:
-            self._runs[key] = trace
-            self._runs.move_to_end(key)
-            while len(self._runs) > self.size:
-                self._runs.popitem(last=False)
-        return trace
-
-    def peek(self, key):
-        """The run, if cached, without making it the most recently used."""
-        with self._lock:
-            return self._runs.get(key)
-
-    def __contains__(self, key) -> bool:
-        with self._lock:
-            return key in self._runs
-
-    def clear(self) -> None:
-        with self._lock:
-            self._runs.clear()
-
-
-RUNS = RunCache(RUN_CACHE)
-PREFIXES = RunCache(RUN_CACHE)  # first steps of runs too slow to compute ahead whole (by the same key)
+# Server-wide, shared by every session, bounded by bytes (a default run, 4 x 2,000 steps, is
+# ~0.5 MB; the default link's whole T x step-size plane, 13 x 22 runs, fits).  EBM_CACHE_MB
+# scales every page's shared caches together (ui.kit.shared.budget_mb).
+RUNS = SharedCache("mcmc runs", budget_mb(192))
+PREFIXES = SharedCache("mcmc first steps", budget_mb(32))  # first steps of runs too slow to compute ahead whole
 
 
 def _run(target, formula, sampler, step, T, L, chains, steps, seed, starts, points, half, progress=None):
@@ -88,8 +46,7 @@ def run(target: str, formula: str, sampler: str, step: float, T: float, L: int, 
         seed: int, starts: str, points: tuple, half: float = CUSTOM_HALF):
     """The whole run, cached on every setting that changes it (burn-in m does not)."""
     key = (target, formula, sampler, step, T, L, chains, steps, seed, starts, points, half)
-    trace = RUNS.get(key)
-    return trace if trace is not None else RUNS.put(key, _run(*key))
+    return RUNS.get_or_compute(key, lambda: _run(*key))
 
 
 def is_cached(target, formula, sampler, step, T, L, chains, steps, seed, starts, points, half=CUSTOM_HALF) -> bool:
@@ -125,11 +82,9 @@ def run_prefix(target, formula, sampler, step, T, L, chains, steps, seed, starts
 
 
 def _prefix(key: tuple, progress=None):
-    trace = PREFIXES.get(key)
-    if trace is None:
-        short = key[:7] + (min(key[7], PREFIX_STEPS),) + key[8:]
-        trace = PREFIXES.put(key, _run(*short, progress=progress))
-    return trace
+    short = key[:7] + (min(key[7], PREFIX_STEPS),) + key[8:]
+    # (the paused worker must not hold a page up: it never makes others wait on its run)
+    return PREFIXES.get_or_compute(key, lambda: _run(*short, progress=progress), wait=progress is None)
 
 
 def first_steps_only(key: tuple, slider_moved: bool) -> bool:
@@ -355,7 +310,7 @@ def _compute(key: tuple) -> None:
         return
     # (pausing every 25 steps while the page works for someone)
     if _ahead(sampler, L, chains, steps) == "whole":
-        RUNS.put(key, _run(*key, progress=_wait_for_foreground))
+        RUNS.get_or_compute(key, lambda: _run(*key, progress=_wait_for_foreground), wait=False)
     else:
         _prefix(key, progress=_wait_for_foreground)
 

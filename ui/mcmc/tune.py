@@ -10,9 +10,6 @@ where the values live (``params.value`` keeps them in the share link).
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 import numpy as np
 import streamlit as st
 
@@ -22,6 +19,7 @@ from ui.mcmc import controls as M
 from ui.mcmc import runs as R
 from ui.mcmc.canvas import pack_clip
 from ui.kit.i18n import lang, t
+from ui.kit.shared import SharedCache, budget_mb
 
 CANVAS_KEY = "mcmc_canvas"
 TUNED = "_mcmc_tuned"  # set by ``apply``: this rerun comes from a slider in the picture
@@ -110,27 +108,22 @@ def asked() -> None:
         st.session_state[ASKED] = held
 
 
-_PACKED: OrderedDict = OrderedDict()  # (clip id, steps held, language) -> packed clip
-_PACKED_MAX = 16
-_packed_lock = threading.Lock()
+#: packed clips by (clip id, steps held, language), shared by every session: the current clip is
+#: sent again with every run of the page, and a class asks for the same few
+PACKED = SharedCache("mcmc clips", budget_mb(64))
 
 
 def clip(key: tuple, trace, picture, m: int, show: str) -> dict:
     """The canvas payload of run ``key`` (its first steps or the whole run), packed once per
-    language and kept: the current clip is sent again with every run of the page."""
+    language and kept (``PACKED``)."""
     memo = (R.clip_id(key, m, show), trace.n_steps, lang())
-    with _packed_lock:
-        if memo in _PACKED:
-            _PACKED.move_to_end(memo)
-            return dict(_PACKED[memo])
-    values = picture.density if show == "density" else np.where(np.isfinite(picture.energy), picture.energy, np.inf)
-    packed = pack_clip(trace.positions, trace.proposals, trace.accepted, values, picture.box, m,
-                       half=trace.half, labels=labels(), colors=fig.PALETTE, clip_id=memo[0], n_total=key[7])
-    with _packed_lock:
-        _PACKED[memo] = packed
-        while len(_PACKED) > _PACKED_MAX:
-            _PACKED.popitem(last=False)
-    return dict(packed)
+
+    def pack():
+        values = picture.density if show == "density" else np.where(np.isfinite(picture.energy), picture.energy,
+                                                                    np.inf)
+        return pack_clip(trace.positions, trace.proposals, trace.accepted, values, picture.box, m,
+                         half=trace.half, labels=labels(), colors=fig.PALETTE, clip_id=memo[0], n_total=key[7])
+    return dict(PACKED.get_or_compute(memo, pack))
 
 
 def context(key: tuple, m: int, show: str) -> str:
