@@ -187,5 +187,5 @@ st.code(M.share_link(), language=None)
 
 # While the student looks, compute the runs one slider notch away (low priority, cached).
 R.foreground(False)
-R.prefetch_neighbours(target, formula, sampler, step or 0.0, T, L, chains, steps, seed, starts,
-                      points if starts in ("clicked", "typed") else (), half)
+R.prefetch_neighbours(*key)
+R.warm_plane(*key)  # (once per link: the whole T x step-size plane, after everyone's neighbours)

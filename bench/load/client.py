@@ -19,10 +19,12 @@ What the real frontend does, as captured from Chromium (``crosscheck.py`` checks
   whether or not a run is under way; an ``auto_rerun`` with the same interval keeps the timer)
   until ``stop_auto_rerun``.
 
-We send no ``cached_message_hashes`` (the browser sends the hashes of large elements it holds,
-so the server may answer with ``ref_hash``; no app element here repeats unchanged, so nothing
-is saved: checked in the cross-check).  Bytes are websocket payload bytes received
-(``server.enableWebsocketCompression`` is off by default, so payload = wire minus framing).
+Like the browser, a tab keeps the large elements it was sent (``metadata.cacheable``) and
+sends their hashes (``cached_message_hashes``) with each rerun, so the server answers an
+unchanged element with a ``ref_hash`` that the tab resolves from its copy; as the frontend's
+``ForwardMsgCache``, a copy not sent or referenced in the last ``MAX_MESSAGE_AGE`` script runs
+is dropped.  Bytes are websocket payload bytes received (``server.enableWebsocketCompression``
+is off by default, so payload = wire minus framing).
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 FINISHED_OK, COMPILE_ERROR, EARLY_FOR_RERUN, FRAGMENT_OK = 0, 1, 2, 3
 EVENTS_PREFIX, EVENTS_SUFFIX = "$$STREAMLIT_INTERNAL_KEY_", "__events"
+MAX_MESSAGE_AGE = 2  # Streamlit's global.maxCachedMessageAge (the frontend reads it from the server)
+EARLY_FOR_RERUN = ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
+FRAGMENT_FINISHED = ForwardMsg.ScriptFinishedStatus.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
 
 
 def _options(el) -> list[str]:
@@ -112,6 +117,7 @@ class Tab:
         self.finished: list[tuple[float, int]] = []
         self.errors: list[str] = []  # exceptions shown, protocol surprises
         self.ref_hashes = 0
+        self.cache: dict[str, list] = {}  # hash -> [message, script runs since last used]
         self.closed_early: str | None = None
         self.closing = False
         self._reader: asyncio.Task | None = None
@@ -127,6 +133,7 @@ class Tab:
         if fragment_id:
             cs.fragment_id = fragment_id
         cs.is_auto_rerun = auto
+        cs.cached_message_hashes.extend(self.cache)
         ci = cs.context_info
         ci.timezone, ci.timezone_offset, ci.locale = "UTC", 0, "en-US"
         ci.url = f"{self.http}/{self.page}" + (f"?{self.query}" if self.query else "")
@@ -185,6 +192,7 @@ class Tab:
                 self.msgs_in += 1
                 msg = ForwardMsg()
                 msg.ParseFromString(data)
+                msg = self._cached(msg)
                 self._book(msg)
                 self.on_msg(self, msg, n)
         except websockets.ConnectionClosed as e:
@@ -193,6 +201,35 @@ class Tab:
         except Exception as e:  # a bug in a handler must not pass silently
             self.errors.append(f"harness: {type(e).__name__}: {e}")
             raise
+
+    def _cached(self, msg: ForwardMsg) -> ForwardMsg:
+        """The message a ``ref_hash`` stands for (with the reference's metadata), as the
+        browser resolves it; a large element is kept for later references."""
+        if msg.WhichOneof("type") == "ref_hash":
+            self.ref_hashes += 1
+            held = self.cache.get(msg.ref_hash)
+            if held is None:
+                self.errors.append("ref_hash to a message this tab does not hold")
+                return msg
+            held[1] = 0
+            full = ForwardMsg()
+            full.CopyFrom(held[0])
+            full.metadata.CopyFrom(msg.metadata)
+            return full
+        if msg.metadata.cacheable and msg.hash:
+            self.cache[msg.hash] = [msg, 0]
+        elif msg.WhichOneof("type") == "script_finished" and msg.script_finished != EARLY_FOR_RERUN:
+            # (the frontend ages its copies once per finished run; a fragment's run ages only
+            # the fragments' elements)
+            fragment_run = msg.script_finished == FRAGMENT_FINISHED
+            for h in list(self.cache):
+                held = self.cache[h]
+                if fragment_run and not held[0].delta.fragment_id:
+                    continue
+                held[1] += 1
+                if held[1] > MAX_MESSAGE_AGE:
+                    del self.cache[h]
+        return msg
 
     def _book(self, msg: ForwardMsg) -> None:
         typ = msg.WhichOneof("type")
@@ -207,8 +244,6 @@ class Tab:
             self.finished.append((time.perf_counter(), msg.script_finished))
             if msg.script_finished == COMPILE_ERROR:
                 self.errors.append("script compile error")
-        elif typ == "ref_hash":
-            self.ref_hashes += 1
         elif typ == "auto_rerun":
             fid, every = msg.auto_rerun.fragment_id, msg.auto_rerun.interval
             if self.auto_every.get(fid) == every and fid in self.auto:

@@ -228,14 +228,60 @@ def prefetch_neighbours(target, formula, sampler, step, T, L, chains, steps, see
 def _queue_locked(session: str, plan: list) -> None:
     _plans[session] = list(plan)  # (its older plan, if any, is dropped)
     _plans.move_to_end(session)
+    if WARM in _plans and session != WARM:
+        _plans.move_to_end(WARM, last=False)  # (warming waits for every student's own plan)
+
+
+#: the worker's plan for warming a link's whole T x step-size plane (served after the students')
+WARM = "__warm__"
+_warmed: OrderedDict = OrderedDict()  # contexts (settings but T and the step size) warmed or queued
+
+
+def warm_plane(target, formula, sampler, step, T, L, chains, steps, seed, starts, points,
+               half=CUSTOM_HALF) -> int:
+    """Queue, once per server and link, every (T, step size) run of these other settings, the
+    nearest notches first, behind the students' own plans: a class that opens one shared link
+    and moves its two sliders then finds almost every move computed.  Runs too slow to compute
+    ahead (``_ahead``) are left out; so is all of it with the prefetch off.  Returns how many
+    runs were queued (0 when this link was warmed already)."""
+    context = (target, formula, sampler, L, chains, steps, seed, starts, points, half)
+    if not PREFETCH or _stopping.is_set() or _ahead(sampler, L, chains, steps) is None:
+        return 0
+    with _cond:
+        if context in _warmed:
+            return 0
+        _warmed[context] = True
+        while len(_warmed) > 64:
+            _warmed.popitem(last=False)
+    ts, ss = list(TEMPERATURES), list(_step_options(sampler)) or [step]
+    i = min(range(len(ts)), key=lambda k: abs(ts[k] - T))
+    j = min(range(len(ss)), key=lambda k: abs(ss[k] - step))
+    order = sorted(((a, b) for a in range(len(ts)) for b in range(len(ss))),
+                   key=lambda ab: (max(abs(ab[0] - i), abs(ab[1] - j)), abs(ab[0] - i) + abs(ab[1] - j)))
+    plan = [(target, formula, sampler, ss[b] if sampler in STEP_SPECS else step, ts[a], L, chains, steps, seed,
+             starts, points, half) for a, b in order]
+    plan = [k for k in plan if k not in RUNS]
+    ctx = get_script_run_ctx()
+    with _cond:
+        _queue_locked(WARM, plan)
+        _plans.move_to_end(WARM, last=False)
+    _submit_worker(ctx)
+    return len(plan)
 
 
 def _submit(session: str, plan: list, ctx) -> None:
-    global _worker
     with _cond:
         if _stopping.is_set():
             return
         _queue_locked(session, plan)
+    _submit_worker(ctx)
+
+
+def _submit_worker(ctx) -> None:
+    global _worker
+    with _cond:
+        if _stopping.is_set():
+            return
         if _worker is None:
             _worker = threading.Thread(target=_work, name="ebm-prefetch", daemon=True)
             if ctx is not None:  # cached functions expect a script context (else they log warnings)

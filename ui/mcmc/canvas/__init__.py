@@ -4,25 +4,28 @@ The server packs the whole clip once (:func:`pack_clip`, in ``clip.py``, whose d
 lists the payload) and mounts it with :func:`chain_canvas`; the browser then animates it with
 ``requestAnimationFrame`` and the server does nothing while it plays.
 
-No build step, no network: the front end is the plain files next to this one, read once at
-import and handed to Streamlit as inline text (a path would need an installed package with
-an ``asset_dir`` manifest).  The JavaScript files are joined, in :data:`JS_FILES` order, into
-one ES module: they share one scope and ``main.js`` holds its only export.
+No build step: the front end is the plain files in the app's ``static/chain_canvas/`` folder
+(Streamlit serves it at ``app/static/``, ``server.enableStaticServing``).  Only ``loader.js``
+goes inline with each message; it fetches the other JavaScript files once per page, joined in
+:data:`JS_FILES` order into one ES module (they share one scope and ``main.js`` holds its only
+export), so the ~45 KB of code is not repeated in every message.
 
 =============  ===============================================================================
 file           role
 =============  ===============================================================================
+loader.js      sent inline: loads the files below (once per page) and hands each mount on
 decode.js      the payload (base64 arrays) into typed arrays: ``decodeClip``
 draw.js        the picture: heatmap, contours, axes, colour bar, trail and overlay canvases
 player.js      the DOM and state, play / pause / step / reset, the animation loop, controls
 sliders.js     the sliders in the picture (T, step size), the clips held and asked for
-main.js        the entry Streamlit calls on each mount and data change
-canvas.css     the styles (inside the component's shadow root: ``isolate_styles``)
+main.js        the entry the loader calls on each mount and data change
+canvas.css     the styles (inline; inside the component's shadow root: ``isolate_styles``)
 =============  ===============================================================================
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from ui.mcmc.canvas.clip import DEFAULT_LABELS, EMPTY, MAX_GRID_SIDE, PALETTE, pack_clip
@@ -30,19 +33,25 @@ from ui.mcmc.canvas.clip import DEFAULT_LABELS, EMPTY, MAX_GRID_SIDE, PALETTE, p
 __all__ = ["DEFAULT_LABELS", "EMPTY", "MAX_GRID_SIDE", "PALETTE", "pack_clip", "chain_canvas",
            "JS_FILES", "CSS_FILE", "FRONTEND_DIR"]
 
-FRONTEND_DIR = Path(__file__).resolve().parent
+#: the app's static folder (next to app.py), where Streamlit serves files from
+FRONTEND_DIR = Path(__file__).resolve().parents[3] / "static" / "chain_canvas"
 #: Joined in this order.  Only top-level constants evaluated at load could depend on it (none
 #: reads another file's today: functions are hoisted); the entry comes last, as in one file.
 JS_FILES = ("decode.js", "draw.js", "player.js", "sliders.js", "main.js")
 CSS_FILE = "canvas.css"
+LOADER_FILE = "loader.js"
 
 
 def _read(name: str) -> str:
     return (FRONTEND_DIR / name).read_text(encoding="utf-8")
 
 
-_JS = "\n".join(_read(name) for name in JS_FILES)
+_JS = "\n".join(_read(name) for name in JS_FILES)  # (what the loader builds in the browser)
 _CSS = _read(CSS_FILE)
+_LOADER = _read(LOADER_FILE)
+#: where the loader finds the files (relative to the page), and their version (cache busting)
+ASSETS = {"base": "app/static/chain_canvas/", "files": list(JS_FILES),
+          "v": hashlib.blake2b(_JS.encode(), digest_size=6).hexdigest()}
 
 _COMPONENT = None
 
@@ -53,7 +62,7 @@ def _component():
         import streamlit as st
 
         _COMPONENT = st.components.v2.component(
-            "ebm_lab.chain_canvas", css=_CSS, js=_JS, isolate_styles=True
+            "ebm_lab.chain_canvas", css=_CSS, js=_LOADER, isolate_styles=True
         )
     return _COMPONENT
 
@@ -74,7 +83,7 @@ def chain_canvas(data: dict, *, key: str, height: int = 560, on_tune=None, on_ne
     """
     return _component()(
         key=key,
-        data=data,
+        data={**data, "assets": ASSETS},
         height=int(height),
         width="stretch",
         on_click_change=_noop,
