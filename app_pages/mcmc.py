@@ -87,7 +87,8 @@ def picture_panel(c: dict):
     early = R.first_steps_only(key, fast)  # then a rerun brings the whole run
     with st.spinner(t("running", chains=c["chains"], steps=c["steps"])):
         trace = R.run_prefix(*key) if early else R.run(*key)
-    data = MT.canvas_data(key, trace, picture, c["m"], c["show"], asked_for=st.session_state.pop(MT.ASKED, None))
+    data = MT.canvas_data(key, trace, picture, c["m"], c["show"], asked_for=st.session_state.pop(MT.ASKED, None),
+                          holds=st.session_state.pop(MT.HOLDS, None))
     result = chain_canvas(data, key=MT.CANVAS_KEY, height=700, on_tune=MT.apply, on_near=MT.asked)
     # Hand the GIL to the server's event loop so it sends the picture now, before this thread
     # goes on (to the numbers below, or to the full rerun that brings them).

@@ -11,6 +11,7 @@ JavaScript's syntax is checked with ``node --check`` where node is installed.
 from __future__ import annotations
 
 import ast
+import json
 import re
 import shutil
 import subprocess
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 import ui.mcmc.canvas as canvas
 from ui.mcmc.canvas import pack_clip
@@ -25,7 +27,7 @@ from ui.mcmc.canvas import pack_clip
 ROOT = Path(__file__).resolve().parents[1]
 FRONT = canvas.FRONTEND_DIR
 TUNE_PY = ROOT / "ui" / "mcmc" / "tune.py"
-CLIP_PY = FRONT / "clip.py"
+CLIP_PY = ROOT / "ui" / "mcmc" / "canvas" / "clip.py"
 
 #: Keys written but not read by the JavaScript, and why.
 SERVER_ONLY = {"v": "format version; ui/mcmc/tune.py copies it into the answer that leaves the clip out"}
@@ -33,6 +35,8 @@ SERVER_ONLY = {"v": "format version; ui/mcmc/tune.py copies it into the answer t
 #: Which variables hold what, file by file (the test checks the grid's binding itself).
 PAYLOAD_VARS = {"decode.js": ("d",), "main.js": ("data",), "sliders.js": ("data", "d", "own")}
 GRID_VARS = {"decode.js": ("g",), "main.js": ("g",)}
+#: grid keys the page writes: a neighbour's clip that shares its grid refers to it (ui/mcmc/tune.py)
+GRID_PAGE = {"ref"} if '{"ref": grid_id}' in TUNE_PY.read_text() else set()
 TUNE_VARS = {"sliders.js": ("tune",)}
 SLIDER_VARS = {"sliders.js": ("s", "t.s")}
 
@@ -107,7 +111,7 @@ def mismatches(sources: dict[str, str], packed: dict, page: set[str], tune_keys:
     bad += [f"SERVER_ONLY lists {k!r}, which pack_clip no longer writes" for k in sorted(set(SERVER_ONLY) - set(packed))]
     bad += [f"SERVER_ONLY lists {k!r}, which the JS reads" for k in sorted(set(SERVER_ONLY) & top)]
     grid = _reads(sources, GRID_VARS)
-    if grid != set(packed["grid"]):
+    if grid != set(packed["grid"]) | GRID_PAGE:
         bad.append(f"grid: the JS reads {sorted(grid)}, pack_clip writes {sorted(packed['grid'])}")
     tune = _reads(sources, TUNE_VARS)
     if tune != tune_keys:
@@ -156,16 +160,20 @@ def test_the_contract_fails_when_one_side_renames_a_key(side):
 def test_the_module_is_the_files_joined_in_order():
     assert canvas._JS == "\n".join((FRONT / n).read_text() for n in canvas.JS_FILES)
     assert canvas._CSS == (FRONT / canvas.CSS_FILE).read_text()
-    assert sorted(p.name for p in FRONT.glob("*.js")) == sorted(canvas.JS_FILES)
+    assert sorted(p.name for p in FRONT.glob("*.js")) == sorted([*canvas.JS_FILES, canvas.LOADER_FILE])
     assert "export default" in _code(_js_sources()["main.js"])
     assert sum(_code(s).count("export ") for s in _js_sources().values()) == 1
+    # the loader (sent inline) fetches exactly these files, in this order, from where they are served
+    assert canvas.ASSETS["files"] == list(canvas.JS_FILES)
+    assert canvas.ASSETS["base"] == "app/static/" + FRONT.name + "/" and FRONT.parent.name == "static"
+    assert "export default" in _code(canvas._LOADER) and "assets.files" in canvas._LOADER
 
 
 NODE = shutil.which("node")
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
-@pytest.mark.parametrize("name", [*canvas.JS_FILES, "(joined)"])
+@pytest.mark.parametrize("name", [*canvas.JS_FILES, canvas.LOADER_FILE, "(joined)"])
 def test_the_javascript_parses(name, tmp_path):
     """``node --check`` on each file and on the module Streamlit gets (as an ES module: the
     joined text also catches a name declared twice across files)."""
@@ -174,3 +182,53 @@ def test_the_javascript_parses(name, tmp_path):
     path.write_text(text)
     r = subprocess.run([NODE, "--check", str(path)], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
+
+
+def _decode_in_node(clip: dict, remember=()) -> dict:
+    """decode.js run by node on ``clip`` (``remember``: clips decoded before it)."""
+    out = subprocess.run([NODE, str(ROOT / "tests" / "js" / "decode_clip.mjs"), str(FRONT / "decode.js")],
+                         input=json.dumps({"clip": clip, "remember": list(remember)}), capture_output=True,
+                         text=True, timeout=60, check=True)
+    return json.loads(out.stdout)
+
+
+def _as_float(values) -> np.ndarray:
+    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+@pytest.mark.parametrize("sampler", ["mh", "gibbs", "hmc"])
+def test_the_browser_decodes_the_packed_run(sampler):
+    """Every draw and proposal comes back within one 16-bit step of the range (and no worse
+    than 1/20,000 of the box), accept flags exactly, a diverged chain's non-finite points as
+    NaN: what the canvas draws is the run."""
+    from ebm_core.landscapes.targets import resolve_target
+    from ebm_core.mcmc.samplers import make_sampler, run_chains
+
+    energy = resolve_target("mixture")
+    s = make_sampler(sampler, energy, None if sampler == "gibbs" else 0.8, 1.0, 5)
+    x0 = torch.tensor([[-2.0, -2.0], [2.0, 2.0], [0.0, 0.0]])
+    tr = run_chains(s, x0, 120, seed=1)
+    pos, prop = tr.positions.copy(), tr.proposals.copy()
+    pos[60:, 2] = np.inf  # a chain that has diverged (the canvas must not draw it)
+    prop[59:, 2] = np.nan
+    box = energy.box
+    packed = pack_clip(pos, prop, tr.accepted, np.ones((8, 8)), box, 10, half=tr.half)
+    got = _decode_in_node(packed)
+    N, C = tr.n_steps, tr.n_chains
+    assert (got["N"], got["C"]) == (N, C)
+    tol = max(packed["q"][1], packed["q"][3]) / 65534 * 0.51 + 1e-6
+    assert tol < (box[1] - box[0]) / 20_000 * 3
+    for name, want in (("pos", pos), ("prop", prop)):
+        dec = _as_float(got[name]).reshape(want.shape)
+        finite = np.isfinite(want)
+        assert np.array_equal(np.isfinite(dec), finite), name
+        assert np.max(np.abs(dec[finite] - want[finite])) <= tol, name
+    assert np.array_equal(np.array(got["acc"]).reshape(N, C) & 1, tr.accepted.astype(int))
+    if tr.half is not None:
+        dec = _as_float(got["half"]).reshape(tr.half.shape)
+        assert np.max(np.abs(dec - tr.half)) <= tol
+    # a neighbour's clip that refers to a grid the browser holds decodes the same
+    ref = dict(packed, grid={"ref": packed["grid"]["id"]})
+    assert _decode_in_node(ref, remember=[packed])["pos"] == got["pos"]
+    assert _decode_in_node(ref).get("unresolved")  # (not held: the browser asks again)

@@ -98,6 +98,9 @@ function onTuneCommit(st) {
   const idx = tuneIndices(st), value = {};
   st.tuneInputs.forEach((t, k) => { value[t.s.name] = t.s.options[idx[k]]; });
   st.pending = { key: idx.join("|"), ctx: st.tune.ctx, at: performance.now() };
+  // (say whether this clip is held here: then the answer leaves it out)
+  value.ctx = st.tune.ctx;
+  value.have = CLIPS.has(st.tune.ctx + "#" + st.pending.key) ? [st.pending.key] : [];
   st.setTrigger("tune", value);
 }
 
@@ -154,7 +157,11 @@ function receive(st, data) {
   const tune = data.tune;
   if (!tune || !Array.isArray(tune.sliders)) { if (data.pos != null) showClip(st, data); return; }
   const { near, ...rest } = data;
-  for (const [k, c] of near || []) cachePut(tune.ctx + "#" + k, c);
+  rememberGrid(rest);  // (its grid resolves the neighbours' references to it)
+  for (const [k, c] of near || []) {
+    const full = withGrid(c);
+    if (full) cachePut(tune.ctx + "#" + k, full);
+  }
   let own = rest;
   if (data.held) {  // the answer to "near": the clip itself was left out, this browser holds it
     own = cacheGet(tune.ctx + "#" + tune.key);

@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 
 from pagecheck import COMPOSITE_JS
+from ui.mcmc.canvas.clip import decode_points
 from ui.mcmc.canvas import DEFAULT_LABELS, PALETTE, pack_clip
 
 DEMO = Path(__file__).resolve().parent / "apps" / "canvas_demo.py"
@@ -214,15 +215,26 @@ def test_pack_clip_round_trip():
     d = pack_clip(pos, prop, acc, grid, (-2, 2, -1, 1), 7, labels={"play": "播放"})
     json.dumps(d)  # JSON-able
     assert (d["n_steps"], d["n_chains"], d["burn_in"], d["box"]) == (50, 3, 7, [-2.0, 2.0, -1.0, 1.0])
-    np.testing.assert_array_equal(_f32(d["pos"]).reshape(51, 3, 2), pos.astype(np.float32))
-    flags = _u8(d["acc"]).reshape(50, 3)
+    # v2: 16-bit codes over d["q"]; flags two per byte; each point sent once
+    codes = lambda s: np.frombuffer(base64.b64decode(s), dtype="<u2").reshape(-1, 2)  # noqa: E731
+    nib = _u8(d["acc"])
+    flags = np.stack([nib & 15, nib >> 4], axis=1).ravel()[:150].reshape(50, 3)
     np.testing.assert_array_equal(flags & 1, acc)
-    # proposals: the ones equal to the next draw are flagged (bit 1) and not sent again
-    same = (flags & 2).astype(bool)
-    np.testing.assert_array_equal(same, acc)
-    rebuilt = pos[1:].astype(np.float32).copy()
-    rebuilt[~same] = _f32(d["prop"]).reshape(-1, 2)
-    np.testing.assert_array_equal(rebuilt, prop.astype(np.float32))
+    stayed, same = (flags & 4).astype(bool), (flags & 2).astype(bool)
+    np.testing.assert_array_equal(stayed, ~acc)  # a rejected move leaves the chain where it was
+    np.testing.assert_array_equal(same, acc)  # an accepted proposal is the next draw
+    drawn = decode_points(codes(d["pos"]), d["q"])
+    rebuilt = np.empty_like(pos)
+    rebuilt[0], k = drawn[:3], 3
+    for i in range(50):
+        for c in range(3):
+            rebuilt[i + 1, c] = rebuilt[i, c] if stayed[i, c] else drawn[k]
+            k += 0 if stayed[i, c] else 1
+    step = max(d["q"][1], d["q"][3]) / 65534
+    np.testing.assert_allclose(rebuilt, pos, atol=step)
+    proposals = np.where(same[..., None], rebuilt[1:], 0.0)
+    proposals[~same] = decode_points(codes(d["prop"]), d["q"])
+    np.testing.assert_allclose(proposals, prop, atol=step)
     assert d["half"] is None
     g = d["grid"]
     q = _u8(g["q"]).reshape(g["ny"], g["nx"])
@@ -252,12 +264,13 @@ def test_pack_clip_payload_is_linear_in_steps_and_grid_is_capped():
     sizes = []
     for n in (500, 1000, 2000):
         pos, prop, acc = _clip(n=n, c=4)
-        d = pack_clip(pos, prop, acc, np.zeros((400, 400)), (-1, 1, -1, 1), 0, half=prop)
+        # (a box the walk stays near: points beyond one box width are cut to that edge)
+        d = pack_clip(pos, prop, acc, np.zeros((400, 400)), (-40, 40, -40, 40), 0, half=prop)
         sizes.append(len(json.dumps(d)))
         assert max(d["grid"]["nx"], d["grid"]["ny"]) <= 320
     grid_part = sizes[0] - (sizes[1] - sizes[0])
     assert (sizes[2] - grid_part) == pytest.approx(2 * (sizes[1] - grid_part), rel=0.05)
-    assert sizes[2] < 400_000  # 2,000 steps x 4 chains with half-steps
+    assert sizes[2] < 150_000  # 2,000 steps x 4 chains with half-steps: 2 bytes a coordinate
 
 
 def test_pack_clip_rejects_bad_shapes():

@@ -24,6 +24,8 @@ from ui.kit.shared import SharedCache, budget_mb
 CANVAS_KEY = "mcmc_canvas"
 TUNED = "_mcmc_tuned"  # set by ``apply``: this rerun comes from a slider in the picture
 ASKED = "_mcmc_near_have"  # set by ``asked``: the browser asks for the neighbours (it holds these)
+HOLDS = "_mcmc_tune_have"  # set by ``apply``: the browser holds the clip it has just chosen
+SENT = "_mcmc_sent"  # (context, slider key, sig) of the last whole clip sent to this browser
 
 
 def labels() -> dict[str, str]:
@@ -83,6 +85,9 @@ def apply() -> None:
     value = result.get("tune") if hasattr(result, "get") else getattr(result, "tune", None)
     st.session_state.update(updates(value, st.session_state.get(M.SPECS["sampler"].key, "mh")))
     st.session_state[TUNED] = True
+    held = held_keys(value)  # (the browser says whether it holds the chosen clip)
+    if held is not None:
+        st.session_state[HOLDS] = held
 
 
 def held_keys(value) -> tuple[str, list[str]] | None:
@@ -131,25 +136,33 @@ def context(key: tuple, m: int, show: str) -> str:
     return R.clip_id(key[:3], key[5:], m, show, lang())
 
 
-def canvas_data(key: tuple, trace, picture, m: int, show: str, asked_for: tuple | None = None) -> dict:
+def canvas_data(key: tuple, trace, picture, m: int, show: str, asked_for: tuple | None = None,
+                holds: tuple | None = None) -> dict:
     """The chain canvas's data for run ``key``: its clip and ``payload``.
 
     ``asked_for``: the browser's request for the neighbours, ``(ctx, keys it holds)``; one made
-    for other settings (the page changed meanwhile) is ignored, the browser asks again.  When
-    the browser says it holds this very setting's clip, the clip is left out (``held``: only
-    its id and signature; the browser checks the signature and asks again, holding nothing,
-    if its copy differs), so the answer carries only what it lacks.
+    for other settings (the page changed meanwhile) is ignored, the browser asks again.
+    ``holds``: the same for the clip the browser has just chosen on its sliders.  When the
+    browser holds this very setting's clip (it says so, or this session's last run sent it),
+    the clip is left out (``held``: only its id and signature; the browser checks the
+    signature and asks again, holding nothing, if its copy differs), so the answer carries
+    only what it lacks: a move to a clip held costs about a kilobyte.
     """
     data = clip(key, trace, picture, m, show)
-    have = asked_for[1] if asked_for is not None and asked_for[0] == context(key, m, show) else None
-    extra = payload(key, m, show, have)
-    if have is not None and extra["tune"]["key"] in have:
+    ctx = context(key, m, show)
+    have = asked_for[1] if asked_for is not None and asked_for[0] == ctx else None
+    extra = payload(key, m, show, have, grid_id=data["grid"]["id"])
+    tune = extra["tune"]["key"]
+    held = (have is not None and tune in have) or (holds is not None and holds[0] == ctx and tune in holds[1])
+    if held or st.session_state.get(SENT) == (ctx, tune, data["sig"]):
         data = {"v": data["v"], "id": data["id"], "sig": data["sig"], "held": True}
+    else:
+        st.session_state[SENT] = (ctx, tune, data["sig"])
     data.update(extra)
     return data
 
 
-def payload(key: tuple, m: int, show: str, have: list[str] | None = None) -> dict:
+def payload(key: tuple, m: int, show: str, have: list[str] | None = None, grid_id: str | None = None) -> dict:
     """What the canvas needs besides the clip: its sliders; how many clips one notch away the
     server has computed (``ready``) and is computing (``missing``, the next in about ``eta_ms``);
     and, when the browser asks for them (``have``: the keys it holds), the clips it lacks.
@@ -165,7 +178,10 @@ def payload(key: tuple, m: int, show: str, have: list[str] | None = None) -> dic
             continue
         n_key = key[:3] + (s_, t_) + key[5:]
         picture = M.exact_grid(target, formula, t_, M.DISPLAY_GRID, picture=True, half=half)
-        sent.append([n_tune, clip(n_key, trace, picture, m, show)])
+        near_clip = clip(n_key, trace, picture, m, show)
+        if grid_id is not None and near_clip["grid"]["id"] == grid_id:  # (same T: the browser has it)
+            near_clip["grid"] = {"ref": grid_id}
+        sent.append([n_tune, near_clip])
     return {
         "tune": {"ctx": context(key, m, show), "key": tune_key(sampler, T, step),
                  "sliders": sliders(sampler, T, step)},

@@ -8,7 +8,7 @@ Payload (the ``data`` dict; every array is little-endian base64, O(steps) in siz
 ========== ============================================================================
 key        meaning
 ========== ============================================================================
-v          format version (1)
+v          format version (2)
 id         hash of the arrays, box and burn-in: same id means the same clip, so the
            browser keeps the play head when only labels/colours/speed change
 sig        hash of everything below: same sig, nothing to decode or redraw
@@ -17,13 +17,19 @@ n_total    the whole run's N when this clip is only its first steps (else n_step
 n_chains   C
 box        [x0, x1, y0, y1] (data coordinates of the heatmap)
 burn_in    m: transitions i < m are drawn faded
-pos        float32 (N+1, C, 2) base64
-acc        uint8 (N, C) base64 flags: bit 0 = accepted, bit 1 = the proposal x' equals
-           the next draw x_{i+1} (so it is not sent again)
-prop       float32 (K, 2) base64: the proposals whose bit 1 is 0, in (step, chain) order
-half       float32 (N, C, 2) base64 or None: Gibbs half-steps
-grid       {nx, ny, q: uint8 (ny, nx) base64 with 0..254 = colour, 255 = empty,
-           vmin, vmax (of the quantised values), log: bool (values are log10)}
+q          [x_lo, x_span, y_lo, y_span]: every point below is sent as uint16 codes k,
+           x = x_lo + k * x_span / 65534 (65535: not finite).  The range is the points'
+           own, cut to the box widened by one box on each side (a point beyond is drawn
+           at that edge, far off the picture): steps of about 1/20,000 of the picture
+acc        uint8 base64, two (step, chain) flags per byte (low nibble first), in
+           (step, chain) order: bit 0 = accepted, bit 1 = the proposal x' equals the
+           next draw x_{i+1}, bit 2 = x_{i+1} equals x_i (either is then not sent)
+pos        uint16 base64: x_0 of every chain, then the draws x_{i+1} whose bit 2 is 0
+prop       uint16 base64: the proposals x' whose bit 1 is 0
+half       uint16 (N, C, 2) base64 or None: Gibbs half-steps
+grid       {id, nx, ny, q: uint8 (ny, nx) base64 with 0..254 = colour, 255 = empty,
+           vmin, vmax (of the quantised values), log: bool (values are log10)}; in the
+           ``near`` clips, ``{ref: id}`` when it is the grid of the clip it comes with
 levels     number of contour levels
 colors     a CSS colour per chain
 labels     UI strings (see DEFAULT_LABELS)
@@ -116,6 +122,51 @@ def _quantise(values: np.ndarray, log_scale: bool) -> tuple[np.ndarray, float, f
     return q, vmin, vmax
 
 
+CODE_MAX = 65534  # uint16 codes 0..65534 span the range; 65535 marks a point that is not finite
+NOT_FINITE = 65535
+
+
+def _extent(arrays: list[np.ndarray], box: tuple[float, float, float, float]) -> list[float]:
+    """[x_lo, x_span, y_lo, y_span] of the points' finite coordinates, cut to the box widened
+    by its own width (height) on each side."""
+    out = []
+    for axis, (b0, b1) in enumerate((box[:2], box[2:])):
+        v = np.concatenate([a[..., axis].ravel() for a in arrays])
+        v = v[np.isfinite(v)]
+        w = b1 - b0
+        lo, hi = (float(v.min()), float(v.max())) if v.size else (b0, b1)
+        lo, hi = max(lo, b0 - w), min(hi, b1 + w)
+        if not hi > lo:  # (one point, or all of them beyond one edge)
+            lo, hi = min(lo, hi), min(lo, hi) + w * 1e-6
+        out += [lo, hi - lo]
+    return out
+
+
+def _codes(points: np.ndarray, extent: list[float]) -> np.ndarray:
+    """uint16 codes of (..., 2) points in ``extent`` (see the module docstring)."""
+    lo = np.array(extent[0::2])
+    span = np.array(extent[1::2])
+    with np.errstate(invalid="ignore", over="ignore"):
+        k = np.rint((points - lo) / span * CODE_MAX)
+    finite = np.isfinite(points)
+    return np.where(finite, np.clip(np.where(finite, k, 0), 0, CODE_MAX), NOT_FINITE).astype("<u2")
+
+
+def decode_points(codes: np.ndarray, extent: list[float]) -> np.ndarray:
+    """The points that codes stand for, as the browser decodes them (for tests)."""
+    lo = np.array(extent[0::2], dtype=np.float64)
+    span = np.array(extent[1::2], dtype=np.float64)
+    return np.where(codes == NOT_FINITE, np.nan, lo + codes * span / CODE_MAX)
+
+
+def _nibbles(flags: np.ndarray) -> np.ndarray:
+    """Two 4-bit flags per byte, the first in the low nibble."""
+    f = np.asarray(flags, dtype=np.uint8)
+    if f.size % 2:
+        f = np.append(f, np.uint8(0))
+    return f[0::2] | (f[1::2] << 4)
+
+
 def pack_clip(
     positions,
     proposals,
@@ -180,15 +231,19 @@ def pack_clip(
         g = g[sy // 2 :: sy, sx // 2 :: sx]
     q, vmin, vmax = _quantise(g, log_scale)
 
-    # An accepted proposal is (almost always) the next draw: send only the others.
-    pos32, prop32 = pos.astype("<f4"), prop.astype("<f4")
-    same = np.all(prop32 == pos32[1:], axis=-1)
-    flags = acc.astype(np.uint8) | (same.astype(np.uint8) << 1)
-    pos_b64 = _b64(pos32, "<f4")
-    prop_b64 = _b64(prop32[~same], "<f4")
-    acc_b64 = _b64(flags, "u1")
-    half_b64 = None if hf is None else _b64(hf, "<f4")
+    # Points as 16-bit codes; an accepted proposal is the next draw and a rejected one leaves
+    # the chain where it was: send each point once (compared as codes, exact in the browser).
+    extent = _extent([pos, prop] + ([hf] if hf is not None else []), (x0, x1, y0, y1))
+    pc, qc = _codes(pos, extent), _codes(prop, extent)
+    same = np.all(qc == pc[1:], axis=-1)
+    stayed = np.all(pc[1:] == pc[:-1], axis=-1)
+    flags = acc.astype(np.uint8) | (same.astype(np.uint8) << 1) | (stayed.astype(np.uint8) << 2)
+    pos_b64 = _b64(np.concatenate([pc[0], pc[1:][~stayed]]), "<u2")
+    prop_b64 = _b64(qc[~same], "<u2")
+    acc_b64 = _b64(_nibbles(flags.ravel()), "u1")
+    half_b64 = None if hf is None else _b64(_codes(hf, extent), "<u2")
     grid_b64 = _b64(q, "u1")
+    grid_id = hashlib.blake2b(f"{grid_b64}|{vmin}|{vmax}|{bool(log_scale)}".encode(), digest_size=8).hexdigest()
 
     total = int(max(n_steps, n_total if n_total is not None else n_steps))
     m = int(max(0, min(int(burn_in), total)))  # of the whole run, when this clip is its first steps
@@ -196,7 +251,7 @@ def pack_clip(
     for part in (pos_b64, prop_b64, acc_b64, half_b64 or "", grid_b64):
         h.update(part.encode("ascii"))
         h.update(b"|")
-    h.update(json.dumps([x0, x1, y0, y1, m, vmin, vmax, bool(log_scale)]).encode())
+    h.update(json.dumps([x0, x1, y0, y1, m, vmin, vmax, bool(log_scale), extent]).encode())
 
     if colors is None:
         cols = [PALETTE[c % len(PALETTE)] for c in range(n_chains)]
@@ -216,7 +271,7 @@ def pack_clip(
     # the play head carries on).
     h.update(json.dumps([clip_id, total, cols, lab, speed, bool(autoplay)], sort_keys=True).encode())
     return {
-        "v": 1,
+        "v": 2,
         "id": str(clip_id) if clip_id is not None else content,
         "sig": h.hexdigest(),
         "n_steps": int(n_steps),
@@ -224,11 +279,13 @@ def pack_clip(
         "n_chains": int(n_chains),
         "box": [x0, x1, y0, y1],
         "burn_in": m,
+        "q": extent,
         "pos": pos_b64,
         "prop": prop_b64,
         "acc": acc_b64,
         "half": half_b64,
         "grid": {
+            "id": grid_id,
             "nx": int(q.shape[1]),
             "ny": int(q.shape[0]),
             "q": grid_b64,
