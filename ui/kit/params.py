@@ -34,8 +34,9 @@ def plain(text, limit: int = ECHO_MAX) -> str:
     Not backslash escapes: Streamlit's Markdown turns http://…, www.… and a@b.c into links
     after parsing, escaped or not (seen in Chromium); inside a code span it makes nothing of
     links, **, <tags>, $…$ LaTeX or :red[…].  The fence is one backtick longer than any run
-    of backticks in the text; a text that starts or ends with a backtick or a space (or is
-    empty) is padded with one space each side, which Markdown strips (CommonMark).  At most
+    of backticks in the text; a text that starts or ends with a backtick or a space is padded
+    with one space each side, which Markdown strips (CommonMark; not from a text of spaces
+    only, which shows as it is: an empty text shows as one space).  At most
     ``limit`` characters are kept ("…" marks a cut); newlines, tabs and other control
     characters become spaces, so the text stays on the note's one line.
     """
@@ -43,7 +44,9 @@ def plain(text, limit: int = ECHO_MAX) -> str:
     if len(text) > limit:
         text = text[:limit - 1] + "…"
     fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
-    pad = " " if not text or text[0] in "` " or text[-1] in "` " else ""
+    if not text.strip(" "):
+        return f"`{text or ' '}`"
+    pad = " " if text[0] in "` " or text[-1] in "` " else ""
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
