@@ -30,7 +30,8 @@ with st.sidebar:
         err, pointer = M.check_formula(typed)
         if err:
             st.error(t("formula_error", message=err))
-            st.code(pointer, language=None)
+            if pointer:  # (none for an empty formula)
+                st.code(pointer, language=None)
             st.caption(t("formula_fallback"))
             formula = st.session_state.get("_last_good_formula", M.DEFAULT_FORMULA)
         else:

@@ -143,3 +143,18 @@ def _decode(arr) -> list:
     if isinstance(arr, dict):
         return np.frombuffer(base64.b64decode(arr["bdata"]), dtype=arr["dtype"]).tolist()
     return arr
+
+
+@pytest.mark.parametrize("expr, lang, says", [("", "en", "formula is empty"), ("  \t ", "en", "formula is empty"),
+                                              ("", "zh", "公式为空")])
+def test_an_empty_formula_is_explained_and_the_default_drawn(expr, lang, says):
+    """An empty box raised the engine's ValueError (a traceback on the page): now a message in the
+    page's language, and the landscape of the default formula."""
+    from ui.mcmc import controls as M
+    at = _open({"energy": "custom", "expr": expr, "lang": lang})  # (open_page: no exception)
+    assert any(says in e.value for e in at.error), [e.value for e in at.error]
+    assert all(c.value.startswith("http") for c in at.code)  # the share link only: no empty caret box
+    default = _open({"energy": "custom", "expr": M.DEFAULT_FORMULA, "lang": lang})
+    assert len(at.get("plotly_chart")) == N_CHARTS
+    assert [m.value for m in at.metric] == [m.value for m in default.metric]
+    assert _spec(at, "ls_surface") == _spec(default, "ls_surface")

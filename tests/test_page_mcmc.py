@@ -453,3 +453,24 @@ def test_page_bounds_lie_inside_the_engine_ranges():
     assert X.SPECS["walkers"].hi <= C.CHAINS.hi
     with pytest.raises(ValueError):
         P.within(C.STEP_SIZE, [1e-7, 0.1])  # a notch outside the engine's range fails at import
+
+
+@pytest.mark.parametrize("formula, lang, says", [("", "en", "formula is empty"), (" \t\n ", "en", "formula is empty"),
+                                                 ("", "zh", "公式为空")])
+def test_an_empty_formula_is_explained_and_the_default_drawn(formula, lang, says):
+    """An empty box raised the engine's ValueError (a traceback on the page): now a message in the
+    page's language, and the chains run on the default formula."""
+    from ui.mcmc import controls as M
+    at = _open({"target": "custom", "formula": formula, "lang": lang})  # (open_page: no exception)
+    assert any(says in e.value for e in at.error), [e.value for e in at.error]
+    assert all(c.value.startswith("http") for c in at.code)  # the share link only: no empty caret box
+    default = _open({"target": "custom", "formula": M.DEFAULT_FORMULA, "lang": lang})
+    assert _clip(at)["id"] == _clip(default)["id"]  # the same run: the clip's id hashes the formula
+
+
+def test_a_refused_formula_is_quoted_as_code_not_markup():
+    """The engine's refusal quotes the formula ('__evil__' would be bold in Markdown): shown as code."""
+    at = _open({"target": "custom", "formula": "__evil__ + x"})
+    msg = at.error[0].value
+    assert msg.startswith("This formula was not accepted: `")
+    assert msg.endswith("`") and msg.count("`") == 2 and "'__evil__'" in msg

@@ -252,15 +252,16 @@ def test_tiny_lab_and_formulas():
 def test_url_values_are_clamped_with_a_visible_note():
     at = _open({"rbm_hidden": "99999", "rbm_k": "0", "rbm_T": "50", "rbm_method": "__import__('os')",
                 "rbm_lr": "abc", "rbm_epochs": "1e9"})
-    # one note per bad value, naming the control, the value, the allowed range and what is used
+    # one note per bad value, naming the control, the value (as code: never Markdown), the allowed
+    # range and what is used
     # (the bounds are the page's, inside the engine's: k's 1 … 25 within CDConfig's 1 … 1000)
     assert sorted(w.value for w in at.warning) == sorted([
-        "Hidden units n_h: 99999 is outside 10 … 1000; using 1000.",
-        "Gibbs steps per update k (CD-k): 0 is outside 1 … 25; using 1.",
-        "Negative phase: '__import__('os')' is not valid; using cd.",
-        "Learning rate η: 'abc' is not valid; using 0.05.",
-        "Epochs: 1e9 is outside 1 … 100; using 100.",
-        "Sampling temperature T: 50 is outside 0.2 … 3.0; using 3.0."])
+        "Hidden units n_h: `99999` is outside 10 … 1000; using 1000.",
+        "Gibbs steps per update k (CD-k): `0` is outside 1 … 25; using 1.",
+        "Negative phase: `__import__('os')` is not valid; using cd.",
+        "Learning rate η: `abc` is not valid; using 0.05.",
+        "Epochs: `1e9` is outside 1 … 100; using 100.",
+        "Sampling temperature T: `50` is outside 0.2 … 3.0; using 3.0."])
     assert at.select_slider(key="rbm_hidden").value == 1000
     assert at.slider(key="rbm_k").value == 1
     assert at.select_slider(key="rbm_T").value == 3.0

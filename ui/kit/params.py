@@ -10,6 +10,7 @@ visible note says what happened.  Widgets then write their values back to the UR
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -20,6 +21,33 @@ from ui.kit.i18n import lang, t
 LOG_STEPS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.08, 0.1, 0.15, 0.2, 0.3, 0.5, 0.8, 1.0, 1.5, 2.0,
              2.5, 3.0, 4.0, 5.0, 8.0]
 TEMPERATURES = [0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 20.0]
+
+
+ECHO_MAX = 80  # characters of a URL or typed value shown back in a note
+
+
+def plain(text, limit: int = ECHO_MAX) -> str:
+    """User text (a URL value, a typed formula's refusal) for a Streamlit Markdown string
+    (st.warning, st.error, st.caption …): an inline code span, so it reads as typed and
+    nothing in it is markup.
+
+    Not backslash escapes: Streamlit's Markdown turns http://…, www.… and a@b.c into links
+    after parsing, escaped or not (seen in Chromium); inside a code span it makes nothing of
+    links, **, <tags>, $…$ LaTeX or :red[…].  The fence is one backtick longer than any run
+    of backticks in the text; a text that starts or ends with a backtick or a space is padded
+    with one space each side, which Markdown strips (CommonMark; not from a text of spaces
+    only, which shows as it is: an empty text shows as one space).  At most
+    ``limit`` characters are kept ("…" marks a cut); newlines, tabs and other control
+    characters become spaces, so the text stays on the note's one line.
+    """
+    text = "".join(" " if c.isspace() or not c.isprintable() else c for c in str(text))
+    if len(text) > limit:
+        text = text[:limit - 1] + "…"
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    if not text.strip(" "):
+        return f"`{text or ' '}`"
+    pad = " " if text[0] in "` " or text[-1] in "` " else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 @dataclass(frozen=True)
@@ -91,7 +119,8 @@ def sanitize_url(specs: list[Spec]) -> list[str]:
             kind, raw_v, used = note
             lo = s.options[0] if s.options else s.lo
             hi = s.options[-1] if s.options else s.hi
-            notes.append(t(kind, name=t(s.label), value=raw_v, lo=lo, hi=hi, used=used))
+            # raw_v is the link's text: shown plain (never as Markdown) and cut short
+            notes.append(t(kind, name=t(s.label), value=plain(raw_v), lo=lo, hi=hi, used=used))
     st.session_state["_url_checked"] = st.session_state.get("_url_checked", set()) | {s.key for s in specs}
     return notes
 

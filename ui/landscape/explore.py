@@ -104,7 +104,8 @@ def formula_control() -> str:
     err, pointer = M.check_formula(typed)
     if err:
         st.error(t("formula_error", message=err))
-        st.code(pointer, language=None)
+        if pointer:  # (none for an empty formula)
+            st.code(pointer, language=None)
         st.caption(t("formula_fallback"))
         return st.session_state.get("_landscape_last_formula", M.DEFAULT_FORMULA)
     st.session_state["_landscape_last_formula"] = typed

@@ -102,12 +102,19 @@ def energy_for(target: str, formula: str, half: float = CUSTOM_HALF):
 
 
 def check_formula(text: str) -> tuple[str | None, str | None]:
-    """(error message, caret pointer) for a formula, or (None, None) when it compiles."""
+    """(error message, caret pointer) for a formula, or (None, None) when it compiles.
+
+    The message is Markdown for st.error: the engine's words (English) quote the
+    formula, so they are shown as code (``P.plain``), never as markup.  An empty formula (the
+    engine's ValueError, not a FormulaError) is explained with no pointer (None).
+    """
+    if not str(text).strip():
+        return t("formula_empty"), None
     try:
         energy_for("custom", text)
         return None, None
     except FormulaError as e:
-        return str(e), e.pointer(text)
+        return P.plain(e, limit=160), e.pointer(text)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
