@@ -49,7 +49,8 @@ DEFINITIONS = {
     "lost": "moves never answered before duration + grace (mostly superseded by the student's next move)",
     "held_by_client": "moves to a clip the student already held (a browser draws these at once, before the server)",
     "page_load_s": "link opened -> first picture / first complete run",
-    "bytes_per_page_load": "websocket payload bytes received until the first complete run",
+    "bytes_per_page_load": "websocket payload bytes received until the first complete run (wire_*: bytes off "
+                           "the socket, deflated like Chromium's: the harness offers permessage-deflate)",
     "bytes_per_move": "payload bytes received after the page load (answers, numbers, neighbour clips) / moves",
     "mb_per_session": "(peak server RSS while the students are connected - RSS before they connect) / students",
 }
@@ -130,6 +131,7 @@ def report(a, students, info) -> dict:
     loads = [s for s in students if s.t_loaded is not None]
     err = Counter(e for s in students for e in s.tab.errors)
     after_load = [s.tab.bytes_in - s.load_bytes for s in loads]
+    after_load_wire = [s.tab.wire_in - s.load_wire for s in loads]
     out = {
         "page_load_s": {"to_picture": summary([s.t_picture - s.t_open for s in students if s.t_picture and s.t_open]),
                         "to_complete_run": summary([s.t_loaded - s.t_open for s in loads])},
@@ -138,7 +140,9 @@ def report(a, students, info) -> dict:
                    "disconnects": sum(1 for s in students if s.tab.closed_early),
                    "not_loaded": len(students) - len(loads), "messages": dict(err.most_common(10))},
         "bytes": {"per_page_load_mean": round(statistics.fmean([s.load_bytes for s in loads])) if loads else None,
+                  "wire_per_page_load_mean": round(statistics.fmean([s.load_wire for s in loads])) if loads else None,
                   "received_total": sum(s.tab.bytes_in for s in students),
+                  "wire_received_total": sum(s.tab.wire_in for s in students),
                   "sent_total": sum(s.tab.bytes_out for s in students),
                   "ref_hash_msgs": sum(s.tab.ref_hashes for s in students)},
         "runs_started_total": sum(s.tab.runs_started for s in students),
@@ -160,6 +164,8 @@ def report(a, students, info) -> dict:
                         "to_settled_s": summary([m["t_settled"] - m["t_sent"] for m in answered if m["t_settled"]]),
                         "per_student_moves": summary([len(s.moves) for s in students])}
         out["bytes"]["per_move_mean"] = round(sum(after_load) / len(moves)) if moves and after_load else None
+        out["bytes"]["wire_per_move_mean"] = (round(sum(after_load_wire) / len(moves))
+                                              if moves and after_load_wire else None)
         if a.page == "mcmc":
             out["moves"]["near_requests"] = sum(s.near_sent for s in students)
     return out

@@ -41,6 +41,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 FINISHED_OK, COMPILE_ERROR, EARLY_FOR_RERUN, FRAGMENT_OK = 0, 1, 2, 3
 EVENTS_PREFIX, EVENTS_SUFFIX = "$$STREAMLIT_INTERNAL_KEY_", "__events"
+DEFLATE = True  # offer permessage-deflate, as Chromium does
 MAX_MESSAGE_AGE = 2  # Streamlit's global.maxCachedMessageAge (the frontend reads it from the server)
 EARLY_FOR_RERUN = ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
 FRAGMENT_FINISHED = ForwardMsg.ScriptFinishedStatus.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
@@ -110,7 +111,8 @@ class Tab:
         self.fragment_of: dict[str, str] = {}  # element id -> fragment id of its delta
         self.auto: dict[str, asyncio.Task] = {}  # fragment id -> auto-rerun task
         self.auto_every: dict[str, float] = {}
-        self.bytes_in = 0
+        self.bytes_in = 0  # websocket payload bytes (inflated)
+        self.wire_in = 0  # bytes off the socket (frames, deflated when the server compresses)
         self.msgs_in = 0
         self.bytes_out = 0
         self.runs_started = 0  # new_session count
@@ -178,9 +180,18 @@ class Tab:
 
     # -- receiving ------------------------------------------------------------------------
     async def open(self, open_timeout: float = 60.0) -> float:
-        self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], compression=None,
+        # permessage-deflate like a browser (the server deflates when
+        # server.enableWebsocketCompression is on); wire bytes are counted below the inflater
+        self.ws = await websockets.connect(self.url, subprotocols=["streamlit"],
+                                           compression="deflate" if DEFLATE else None,
                                            max_size=None, open_timeout=open_timeout, ping_interval=None,
                                            close_timeout=2)
+        feed = self.ws.data_received
+
+        def counted(data: bytes) -> None:
+            self.wire_in += len(data)
+            feed(data)
+        self.ws.data_received = counted  # (asyncio's transport calls the protocol's attribute)
         self._reader = asyncio.create_task(self._read())
         return await self.rerun()
 

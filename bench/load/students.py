@@ -46,6 +46,7 @@ class Student:
         self.tab = Tab(base_ws, self.page, query, on_msg=self._on_msg)
         self.t_open = self.t_picture = self.t_loaded = None
         self.load_bytes = None  # received until the first full run finished
+        self.load_wire = None  # the same, bytes off the socket
         self.moves: list[dict] = []
         self.skipped = 0  # move times when the page had nothing to move yet
 
@@ -62,7 +63,7 @@ class Student:
         self.handle(msg, now)
         if msg.WhichOneof("type") == "script_finished" and msg.script_finished == FINISHED_OK:
             if self.t_loaded is None:
-                self.t_loaded, self.load_bytes = now, tab.bytes_in
+                self.t_loaded, self.load_bytes, self.load_wire = now, tab.bytes_in, tab.wire_in
             for m in self.moves:
                 if m["t_picture"] is not None and m["t_settled"] is None and tab.runs_started >= m["run"]:
                     m["t_settled"] = now
@@ -239,8 +240,9 @@ class McmcStudent(Student):
         key, ctx = "|".join(map(str, idx)), self.tune["ctx"]
         self.idx = idx
         self._cancel_near()
-        trig, frag = self.tab.event(self.canvas_id, "tune", value)
         held = f"{ctx}#{key}" in self.held
+        value.update(ctx=ctx, have=[key] if held else [])  # (as sliders.js: the answer may leave it out)
+        trig, frag = self.tab.event(self.canvas_id, "tune", value)
         self.pending = (key, ctx, time.perf_counter())
         m = self.new_move(what=sliders[k]["role"], key=key, value=value, held=held)
         await self.tab.rerun([trig], fragment_id=frag)

@@ -21,6 +21,7 @@ from ebm_core.viz import landscape as fig
 from ui.mcmc import controls as M
 from ui.kit import params as P
 from ui.kit.i18n import lang, t
+from ui.kit.shared import SharedCache, budget_mb
 
 MODE = P.Spec("mode", "landscape_mode", "explore", options=("explore", "learn"), kind="choice")
 MAX_PICK = 12  # basin numbers a user can pick for the cross-section
@@ -46,22 +47,33 @@ SWEEP_T = L.log_temperatures(P.TEMPERATURES[0], P.TEMPERATURES[-1], 61)
 
 
 # --- cached computation -------------------------------------------------------------------
-@st.cache_data(max_entries=32, show_spinner=False)
+# cache_resource, not cache_data: one object shared by every session (never changed by the
+# page), not an unpickled copy per rerun (~0.5 MB for p_T alone): a class moving T reads the
+# same few.  The figures too are built once per setting and language (``FIGURES``).
+FIGURES = SharedCache("landscape figures", budget_mb(64))
+
+
+def shared_figure(name: str, key: tuple, make):
+    """The figure ``name`` for ``key`` (plus the language), built once for every session."""
+    return FIGURES.get_or_compute((name, lang(), *key), make)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
 def basins_for(target: str, formula: str) -> L.Basins:
     return L.find_basins(M.energy_for(target, formula), n=GRID)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def sweep_for(target: str, formula: str) -> L.Sweep:
     return L.temperature_sweep(basins_for(target, formula), SWEEP_T)
 
 
-@st.cache_data(max_entries=40, show_spinner=False)  # ~0.5 MB each (p_T on the 240² grid)
+@st.cache_resource(max_entries=40, show_spinner=False)  # ~0.5 MB each (p_T on the 240² grid)
 def gibbs_for(target: str, formula: str, T: float) -> L.Gibbs:
     return L.gibbs(basins_for(target, formula), T)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def samples_for(target: str, formula: str, T: float, chains: int, seed: int):
     """(kept draws after burn-in (n, C, 2), acceptance, step size σ) of MH chains on the boxed p_T."""
     trace, step_size = L.sample(M.energy_for(target, formula), T, chains, STEPS, seed)
@@ -238,22 +250,27 @@ def render() -> None:
         z, cap = fig.display_energy(basins.energy)
         what = "E(x)"
         min_z = np.minimum(basins.min_energy, cap)
-    coarse = {k: (fig.coarsen_axis(basins.xs, k), fig.coarsen_axis(basins.ys, k), fig.coarsen(z, k))
-              for k in (MAP_EVERY, SURFACE_EVERY)}
     k_show = min(basins.n_basins, MAX_PICK)
-    outline = basins.boundary(MAP_EVERY)
-    outline = outline[::-(-len(outline) // MAX_OUTLINE)] if len(outline) > MAX_OUTLINE else outline
-    left, right = st.columns(2, gap="small")
-    with left:
-        st.plotly_chart(fig.surface_figure(*coarse[SURFACE_EVERY], {"title": t("landscape_surface_title", what=what), "z": what},
-                                           basins.minima[:k_show], min_z[:k_show]), key="ls_surface")
-    with right:
+
+    def coarse(k):
+        return fig.coarsen_axis(basins.xs, k), fig.coarsen_axis(basins.ys, k), fig.coarsen(z, k)
+
+    def contour():
+        outline = basins.boundary(MAP_EVERY)
+        outline = outline[::-(-len(outline) // MAX_OUTLINE)] if len(outline) > MAX_OUTLINE else outline
         samples = kept[::THIN] if kept is not None else None
-        st.plotly_chart(fig.contour_figure(*coarse[MAP_EVERY], {"title": t("landscape_contour_title", what=what), "z": what,
+        return fig.contour_figure(*coarse(MAP_EVERY), {"title": t("landscape_contour_title", what=what), "z": what,
                                                        "boundary": t("landscape_boundary"),
                                                        "chain": t("landscape_chain")},
-                                           minima=basins.minima[:k_show], boundary=outline,
-                                           segment=(a, b), samples=samples), key="ls_contour")
+                                  minima=basins.minima[:k_show], boundary=outline, segment=(a, b), samples=samples)
+    here = (target, formula, T, view)
+    left, right = st.columns(2, gap="small")
+    with left:
+        st.plotly_chart(shared_figure("surface", here, lambda: fig.surface_figure(
+            *coarse(SURFACE_EVERY), {"title": t("landscape_surface_title", what=what), "z": what},
+            basins.minima[:k_show], min_z[:k_show])), key="ls_surface")
+    with right:
+        st.plotly_chart(shared_figure("contour", (*here, walkers, seed, a, b), contour), key="ls_contour")
     st.caption(t("landscape_map_legend") + (" " + t("landscape_clipped", cap=cap) if view == "energy" else ""))
 
     # --- numbers: log Z, <E>, S, basin masses -----------------------------------------------
@@ -265,17 +282,16 @@ def render() -> None:
     c[3].metric(t("landscape_metric_deepest"), f"{g.masses[0]:.4f}")
 
     sec_col, logz_col, mass_col = st.columns([5, 4, 4], gap="small")
-    section = L.cross_section(energy, a, b)
+    section = FIGURES.get_or_compute(("section", target, formula, a, b), lambda: L.cross_section(energy, a, b))
     pass_e = float(basins.passes[pair]) if pair else None
     with sec_col:
-        st.plotly_chart(fig.section_figure(section, T, {"title": t("landscape_section_title"),
-                                                        "s": t("landscape_section_s"),
-                                                        "barrier": t("landscape_barrier"),
-                                                        "pass": t("landscape_pass")}, pass_e), key="ls_section")
+        st.plotly_chart(shared_figure("section", (target, formula, a, b, T, pass_e), lambda: fig.section_figure(
+            section, T, {"title": t("landscape_section_title"), "s": t("landscape_section_s"),
+                         "barrier": t("landscape_barrier"), "pass": t("landscape_pass")}, pass_e)), key="ls_section")
     with logz_col:
-        st.plotly_chart(fig.log_z_figure(sweep.temperatures, sweep.log_z, T, g.log_z, log_area,
-                                         {"title": t("landscape_logz_title"), "limit": t("landscape_logz_limit")}),
-                        key="ls_logz")
+        st.plotly_chart(shared_figure("log_z", (target, formula, T), lambda: fig.log_z_figure(
+            sweep.temperatures, sweep.log_z, T, g.log_z, log_area,
+            {"title": t("landscape_logz_title"), "limit": t("landscape_logz_limit")})), key="ls_logz")
     with mass_col:
         labels = {"title": t("landscape_masses_title", T=T), "mass": t("landscape_mass"), "area": t("landscape_area"),
                   "samples": t("landscape_samples"), "other": t("landscape_other"), "basin": t("landscape_basin")}
@@ -285,11 +301,13 @@ def render() -> None:
                        on_change="rerun")
         if tabs[0].open is not False:
             with tabs[0]:
-                st.plotly_chart(fig.masses_figure(g.masses, basins.area_fraction, labels, shares), key="ls_masses")
+                st.plotly_chart(shared_figure("masses", (target, formula, T, walkers, seed), lambda: fig.masses_figure(
+                    g.masses, basins.area_fraction, labels, shares)), key="ls_masses")
         if tabs[1].open:
             with tabs[1]:
                 labels["title"] = t("landscape_sweep_title")
-                st.plotly_chart(fig.masses_sweep_figure(sweep.temperatures, sweep.masses, T, labels), key="ls_sweep")
+                st.plotly_chart(shared_figure("sweep", (target, formula, T), lambda: fig.masses_sweep_figure(
+                    sweep.temperatures, sweep.masses, T, labels)), key="ls_sweep")
 
     # --- the barrier in words and numbers ----------------------------------------------------
     st.write(t("landscape_section_text", ax=a[0], ay=a[1], bx=b[0], by=b[1], ea=section.e_a, eb=section.e_b,
