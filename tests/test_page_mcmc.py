@@ -2,6 +2,8 @@
 change the picture, URL values clamped with a note, hostile formulas refused, both languages."""
 
 import json
+
+import numpy as np
 from pathlib import Path
 
 import pytest
@@ -147,14 +149,17 @@ def _first_positions(at: AppTest) -> list[tuple[float, float]]:
 
     import numpy as np
 
+    from ui.mcmc.canvas.clip import decode_points
+
     clip = _clip(at)
-    pos = np.frombuffer(base64.b64decode(clip["pos"]), dtype="<f4").reshape(-1, clip["n_chains"], 2)
-    return [tuple(map(float, p)) for p in pos[0]]
+    codes = np.frombuffer(base64.b64decode(clip["pos"]), dtype="<u2").reshape(-1, 2)
+    x0 = decode_points(codes[:clip["n_chains"]], clip["q"])  # (x_0 of every chain comes first)
+    return [tuple(map(float, p)) for p in x0]  # (to one 16-bit step of the clip's range)
 
 
 def test_typed_starting_points_are_used_and_bad_ones_refused():
     at = _open({"starts": "typed", "xy": "-3, 3; 3, -3", "chains": "4"})
-    assert _first_positions(at) == [(-3.0, 3.0), (3.0, -3.0), (-3.0, 3.0), (3.0, -3.0)]
+    assert np.allclose(_first_positions(at), [(-3.0, 3.0), (3.0, -3.0), (-3.0, 3.0), (3.0, -3.0)], atol=1e-3)
     at = _open({"starts": "typed", "xy": "1, 2, 3; __import__('os')"})
     assert any("semicolons" in e.value for e in at.error)
     at = _open({"starts": "typed", "xy": "1e9, 0"})
@@ -168,7 +173,7 @@ def test_clicked_points_start_the_chains():
     at.switch_page(PAGE)
     at.run()
     assert not at.exception
-    assert _first_positions(at) == [(1.5, -0.5), (1.5, -0.5)]
+    assert np.allclose(_first_positions(at), [(1.5, -0.5), (1.5, -0.5)], atol=1e-3)
 
 
 def test_prefetch_plan_puts_the_likely_next_move_first():
@@ -194,6 +199,7 @@ def test_neighbouring_slider_values_are_computed_ahead_and_sent_to_the_browser(m
 
     from ui.mcmc import runs as R
     monkeypatch.setattr(R, "PREFETCH", True)  # off by default in page tests (tests/conftest.py)
+    monkeypatch.setattr(R, "WARM_PLANE", False)  # (the whole plane: test_a_link_warms_its_plane)
     from ui.mcmc import tune as MT
     R.wait_prefetch_idle()  # earlier tests' speculative runs are finished before counting
     calls = []  # the thread that ran each chain computation
@@ -222,15 +228,16 @@ def test_neighbouring_slider_values_are_computed_ahead_and_sent_to_the_browser(m
     # it holds this setting's clip too: the answer leaves it out (only its id and signature)
     at.session_state[MT.ASKED] = ("some other settings", [])  # asked before the page changed: ignored
     at.run()
-    assert _clip(at)["near"] == [] and "pos" in _clip(at)
+    # (this session was sent the clip by the run before: it is left out, named by its signature)
+    assert _clip(at)["near"] == [] and _clip(at)["held"] and _clip(at)["sig"] == clip["sig"]
     at.session_state[MT.ASKED] = (ctx, ["6|13", "5|13"])
     at.run()
     stub = _clip(at)
     assert stub["held"] is True and "pos" not in stub and "grid" not in stub
     assert (stub["id"], stub["sig"]) == (clip["id"], clip["sig"])
     assert sorted(k for k, _ in stub["near"]) == ["6|12", "6|14", "7|13"]
-    assert near["7|13"]["id"] != clip["id"] and near["7|13"]["grid"] != clip["grid"]  # T = 1.5 reshapes p_T
-    assert near["6|14"]["grid"] == clip["grid"]  # a new σ keeps the landscape
+    assert near["7|13"]["id"] != clip["id"] and near["7|13"]["grid"]["id"] != first["grid"]["id"]  # T reshapes p_T
+    assert near["6|14"]["grid"] == {"ref": first["grid"]["id"]}  # a new σ keeps the landscape: named, not sent
     for key, value, notch in (("T", 1.5, "7|13"), ("sigma", 1.0, "7|14")):
         n = len(calls)
         _tune(at, **{key: value})
@@ -382,6 +389,7 @@ def test_slow_runs_have_their_neighbours_first_steps_computed_and_sent_ahead(mon
 
     from ui.mcmc import runs as R
     monkeypatch.setattr(R, "PREFETCH", True)  # off by default in page tests (tests/conftest.py)
+    monkeypatch.setattr(R, "WARM_PLANE", False)
     from ui.mcmc import tune as MT
     assert R.wait_prefetch_idle()
     at = _open({"sampler": "hmc", "seed": "4343"}, steps=600)
@@ -474,3 +482,25 @@ def test_a_refused_formula_is_quoted_as_code_not_markup():
     msg = at.error[0].value
     assert msg.startswith("This formula was not accepted: `")
     assert msg.endswith("`") and msg.count("`") == 2 and "'__evil__'" in msg
+
+
+def test_a_link_warms_its_plane(monkeypatch):
+    """The first view of a link queues every (T, step size) run of its other settings, nearest
+    notches first, once per server and link, behind the students' own neighbour plans."""
+    from ui.mcmc import runs as R
+    monkeypatch.setattr(R, "PREFETCH", True)
+    R.wait_prefetch_idle()
+    queued = []
+    monkeypatch.setattr(R, "_submit_worker", lambda ctx: queued.append(list(R._plans.get(R.WARM, []))))
+    key = ("banana", "", "mh", 0.8, 1.0, 10, 2, 100, 777, "spread", (), 4.0)
+    n = R.warm_plane(*key)
+    plan = queued[-1]
+    assert n == len(plan) == 13 * 22 - sum(k in R.RUNS for k in plan)  # every notch of T and σ
+    assert {(k[4], k[3]) for k in plan} <= {(t_, s_) for t_ in R.TEMPERATURES for s_ in R._step_options("mh")}
+    dist = [max(abs(R.TEMPERATURES.index(k[4]) - 6), abs(R._step_options("mh").index(k[3]) - 13)) for k in plan]
+    assert dist == sorted(dist) and dist[0] <= 1  # nearest first
+    assert R.warm_plane(*key) == 0  # once per link
+    with R._cond:
+        R._queue_locked("a student", [key])
+        assert next(reversed(R._plans)) == "a student" and next(iter(R._plans)) == R.WARM  # students first
+        R._plans.clear()

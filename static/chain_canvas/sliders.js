@@ -100,7 +100,9 @@ function onTuneCommit(st) {
   st.pending = { key: idx.join("|"), ctx: st.tune.ctx, at: performance.now() };
   // (say whether this clip is held here: then the answer leaves it out)
   value.ctx = st.tune.ctx;
-  value.have = CLIPS.has(st.tune.ctx + "#" + st.pending.key) ? [st.pending.key] : [];
+  // (a neighbour's clip is only its first steps: the whole run must still come)
+  const mine = CLIPS.get(st.tune.ctx + "#" + st.pending.key);
+  value.have = mine && (mine.n_steps | 0) >= (mine.n_total | 0) ? [st.pending.key] : [];
   st.setTrigger("tune", value);
 }
 

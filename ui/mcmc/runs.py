@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import hashlib
 import os
 import threading
@@ -87,6 +88,16 @@ def _prefix(key: tuple, progress=None):
     return PREFIXES.get_or_compute(key, lambda: _run(*short, progress=progress), wait=progress is None)
 
 
+def first_steps(trace, n: int):
+    """The run's first ``n`` transitions (views, not copies), or the run itself if not longer."""
+    if trace.n_steps <= n:
+        return trace
+    return dataclasses.replace(trace, positions=trace.positions[:n + 1], proposals=trace.proposals[:n],
+                               accepted=trace.accepted[:n], log_alpha=trace.log_alpha[:n],
+                               energies=trace.energies[:n + 1], diverged=trace.diverged[:n],
+                               half=None if trace.half is None else trace.half[:n])
+
+
 def first_steps_only(key: tuple, slider_moved: bool) -> bool:
     """Whether to send only the first ``PREFIX_STEPS`` steps of the run ``key`` now and the whole
     run in the rerun that follows (the canvas plays on into it without a restart).
@@ -152,6 +163,8 @@ def _stop_prefetch() -> None:
 
 #: EBM_PREFETCH=0 turns speculative runs off (a server shared by a whole class that is short of CPU).
 PREFETCH = os.environ.get("EBM_PREFETCH", "1") != "0"
+#: EBM_WARM_PLANE=0 keeps the neighbour prefetch but not the warming of a link's whole plane.
+WARM_PLANE = os.environ.get("EBM_WARM_PLANE", "1") != "0"
 
 
 def _neighbours(options: tuple, value: float, d: int = 1) -> list[float]:
@@ -241,11 +254,11 @@ def warm_plane(target, formula, sampler, step, T, L, chains, steps, seed, starts
                half=CUSTOM_HALF) -> int:
     """Queue, once per server and link, every (T, step size) run of these other settings, the
     nearest notches first, behind the students' own plans: a class that opens one shared link
-    and moves its two sliders then finds almost every move computed.  Runs too slow to compute
-    ahead (``_ahead``) are left out; so is all of it with the prefetch off.  Returns how many
+    and moves its two sliders then finds almost every move computed.  Only runs cheap enough to
+    compute ahead whole (``_ahead``); nothing with the prefetch off.  Returns how many
     runs were queued (0 when this link was warmed already)."""
     context = (target, formula, sampler, L, chains, steps, seed, starts, points, half)
-    if not PREFETCH or _stopping.is_set() or _ahead(sampler, L, chains, steps) is None:
+    if not (PREFETCH and WARM_PLANE) or _stopping.is_set() or _ahead(sampler, L, chains, steps) != "whole":
         return 0
     with _cond:
         if context in _warmed:

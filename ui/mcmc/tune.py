@@ -25,6 +25,7 @@ CANVAS_KEY = "mcmc_canvas"
 TUNED = "_mcmc_tuned"  # set by ``apply``: this rerun comes from a slider in the picture
 ASKED = "_mcmc_near_have"  # set by ``asked``: the browser asks for the neighbours (it holds these)
 HOLDS = "_mcmc_tune_have"  # set by ``apply``: the browser holds the clip it has just chosen
+NEAR_STEPS = R.PREFIX_STEPS  # steps of a neighbour's clip sent ahead (its whole run follows a move)
 SENT = "_mcmc_sent"  # (context, slider key, sig) of the last whole clip sent to this browser
 
 
@@ -178,7 +179,9 @@ def payload(key: tuple, m: int, show: str, have: list[str] | None = None, grid_i
             continue
         n_key = key[:3] + (s_, t_) + key[5:]
         picture = M.exact_grid(target, formula, t_, M.DISPLAY_GRID, picture=True, half=half)
-        near_clip = clip(n_key, trace, picture, m, show)
+        # only the first steps: enough to draw a move at once and play on for a few seconds,
+        # while the move's answer brings the whole run under the same clip id
+        near_clip = clip(n_key, R.first_steps(trace, NEAR_STEPS), picture, m, show)
         if grid_id is not None and near_clip["grid"]["id"] == grid_id:  # (same T: the browser has it)
             near_clip["grid"] = {"ref": grid_id}
         sent.append([n_tune, near_clip])
