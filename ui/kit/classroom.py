@@ -41,5 +41,5 @@ def full(n: int) -> None:
 def limits_note(limited: dict[str, int]) -> None:
     """A caption under the controls that the class limits narrowed ({"epochs" | "hidden" | "width": n})."""
     if limited:
-        what = ", ".join(t(f"class_limit_{k}", n=n) for k, n in limited.items())
+        what = t("class_limits_sep").join(t(f"class_limit_{k}", n=n) for k, n in limited.items())
         st.caption(t("class_limits", what=what))

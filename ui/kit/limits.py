@@ -85,7 +85,7 @@ def cap(spec, limit: int | None, size: Callable[[object], float] = float):
     if limit is None:
         return spec
     if spec.options:
-        keep = tuple(o for o in spec.options if size(o) <= limit) or spec.options[:1]
+        keep = tuple(o for o in spec.options if size(o) <= limit) or (min(spec.options, key=size),)
         if keep == tuple(spec.options):
             return spec
         default = spec.default if spec.default in keep else max(
