@@ -58,8 +58,10 @@ class Pace:
     draw_guess_s: float = 0.3
 
     def budget(self, job: Mapping) -> float:
-        """Seconds of training for the next tick of ``job``."""
-        return min(self.max_s, max(self.min_s, 0.8 * self.every_s - job.get("draw_s", self.draw_guess_s)))
+        """Seconds of training for the next tick of ``job`` (at most its ``turn_s``, when set: a
+        shorter turn while other sessions wait, see ``take_turn``)."""
+        b = min(self.max_s, max(self.min_s, 0.8 * self.every_s - job.get("draw_s", self.draw_guess_s)))
+        return min(b, job["turn_s"]) if job.get("turn_s") else b
 
 
 def fresh(**fields) -> dict:
@@ -126,10 +128,12 @@ def participant(key: str) -> tuple:
     return (ctx.session_id if ctx is not None else "local", key)
 
 
-def take_turn(key: str, tick: Callable[[], object], wait_s: float = 0.0) -> Turn:
+def take_turn(key: str, tick: Callable[[], object], wait_s: float = 0.0, short_s: float | None = None) -> Turn:
     """``tick()`` if the scheduler grants job ``key`` a turn now (on deck, wait up to ``wait_s`` for
-    one); the turn ends when the tick's work does, before any drawing. A full class pauses the
-    job (nothing is lost: Resume asks again) and leaves the queue's size in ``class_full``."""
+    one); the turn ends when the tick's work does, before any drawing. While others wait, the
+    turn trains at most ``short_s`` (the queue moves faster: everyone sees progress sooner). A
+    full class pauses the job (nothing is lost: Resume asks again); ``class_full`` keeps the
+    queue's size for the note."""
     who = participant(key)
     turn = scheduler.SERVER.ask(who, wait_s=wait_s)
     j = get(key)
@@ -138,6 +142,7 @@ def take_turn(key: str, tick: Callable[[], object], wait_s: float = 0.0) -> Turn
         set_status(key, PAUSED)
         return turn
     j.pop("class_full", None)
+    j["turn_s"] = short_s if turn.granted and turn.waiting else None
     if turn.granted:
         # torch's thread count is process-wide: a slot is THREADS_PER_TICK cores, whatever ran before.
         if torch.get_num_threads() != scheduler.THREADS_PER_TICK:
@@ -152,13 +157,16 @@ def take_turn(key: str, tick: Callable[[], object], wait_s: float = 0.0) -> Turn
 def panel(key: str, running: bool, tick: Callable[[], object], draw: Callable[[bool], object],
           pace: Pace | None = None, *, draw_untrained: bool = False) -> None:
     """A ticking fragment's body: ``tick()`` when running and granted a turn (``take_turn``; waiting
-    up to ``pace.every_s`` when next in line), then ``draw(running)`` (running as it is after the
+    up to half of ``pace.every_s`` when next in line), then ``draw(running)`` (running as it is after the
     tick), timed into the job's ``draw_s`` while it runs (see ``Pace``). A session waiting for
     its turn sees its place above the drawing; before its first turn only that note, unless
     ``draw_untrained`` (the untrained model's picture is cheap and part of the lesson)."""
     turn = None
     if running:
-        turn = take_turn(key, tick, wait_s=pace.every_s if pace is not None else 0.0)
+        # next in line: wait up to half a period inside the scheduler, so that a freed slot is
+        # taken at once; the page's own reruns (a slider) wait no longer than that
+        turn = take_turn(key, tick, wait_s=0.5 * pace.every_s if pace is not None else 0.0,
+                         short_s=pace.min_s if pace is not None else None)
         running = status(key) == RUNNING
     else:
         scheduler.SERVER.leave(participant(key))

@@ -11,9 +11,11 @@ other sessions wait for their turn, and their pages keep answering meanwhile.
   newcomer, never served, first of all; FIFO among newcomers), so turns rotate round-robin
   and nobody waits more than about ``waiters / slots`` turns.
 - ``release(who)`` when the tick's work is done (before the page draws: drawing needs no slot).
-- A waiter returns at once (its page shows its place) unless it is *on deck* (next in line for a
-  slot): then it may wait up to ``wait_s`` for the slot to free, so that a slot does not sit idle
-  until that student's next tick comes round (a page polls once a second).
+- A waiter returns at once (its page shows its place) unless it is *on deck* (among the next
+  ``deck`` in line): then it may wait up to ``wait_s`` inside ``ask`` for a slot to free. A freed
+  slot goes to the best-placed waiter *present* (inside ``ask``); one that is not (its page polls
+  once a second) is passed over this once and keeps its place. So no slot sits idle waiting for
+  one page's timer, and nobody is passed over for long.
 - A waiter that stops asking (a closed tab, a paused job) loses its place after ``stale_s``;
   ``leave(who)`` says so at once. Its "last served" time is kept for ``forget_s``, so coming
   back does not jump the queue.
@@ -54,7 +56,8 @@ def default_slots(n_cores: int | None = None) -> int:
 
 @dataclass(frozen=True)
 class Turn:
-    """The answer to ``ask``: a granted turn, or the place (1-based) among ``waiting`` waiters."""
+    """The answer to ``ask``: a granted turn (``waiting``: how many others wait meanwhile), or the
+    place (1-based) among ``waiting`` waiters."""
 
     granted: bool
     place: int = 0
@@ -70,6 +73,8 @@ class Scheduler:
         if slots < 1:
             raise ValueError(f"slots must be at least 1, got {slots}")
         self.slots = slots
+        #: waiters this near the front wait inside ``ask`` (up to its ``wait_s``) for a slot to free
+        self.deck = 2 * slots
         self.max_queue = max_queue
         self.stale_s, self.forget_s, self.lease_s = stale_s, forget_s, lease_s
         self.clock = clock
@@ -78,11 +83,7 @@ class Scheduler:
         self._waiting: dict[Hashable, list[float]] = {}  # who -> [arrived, last asked]
         self._served: dict[Hashable, float] = {}  # who -> last granted (the queue's order)
         self._blocked: set = set()  # waiters inside ask(wait_s): present although not asking anew
-        # Measured, for the estimate shown to a waiter: a turn's length, and how often the queue
-        # moves (the time between grants while someone waited).
-        self._hold_s = hold_guess_s
-        self._gap_s = hold_guess_s / slots
-        self._last_grant = None
+        self._hold_s = hold_guess_s  # a turn's measured length (recent turns weigh most): the estimate
         self.grants = 0
 
     # --- the queue ------------------------------------------------------------------------
@@ -102,17 +103,24 @@ class Scheduler:
 
     def _grant(self, who, now: float) -> Turn:
         del self._waiting[who]
-        if self._waiting and self._last_grant is not None:  # the queue moved: how fast
-            self._gap_s = 0.8 * self._gap_s + 0.2 * min(now - self._last_grant, 10.0)
-        self._last_grant = now
+        others = len(self._waiting)
         self._holding[who] = now
         self._served[who] = now
         self.grants += 1
-        return Turn(True)
+        return Turn(True, waiting=others)
 
     def eta_s(self, place: int) -> float:
-        """Seconds until the waiter at ``place`` gets a turn, from the measured pace of the queue."""
-        return place * max(self._gap_s, self._hold_s / self.slots)
+        """Seconds until the waiter at ``place`` gets a turn: as many turns as waiters ahead and
+        itself, ``slots`` at a time (a freed slot is taken at once, so turns are back to back)."""
+        return math.ceil(place / self.slots) * self._hold_s
+
+    def _first(self, who) -> bool:
+        """Would a free slot go to ``who`` now? To the least recently served waiters *present*
+        (asking now, or waiting inside ``ask``): one that is not is passed over this once and
+        keeps its place, so a slot never sits idle for a page that polls only once a second."""
+        free = self.slots - len(self._holding)
+        present = [w for w in self._order() if w == who or w in self._blocked]
+        return who in present[:max(free, 0)]
 
     def ask(self, who: Hashable, wait_s: float = 0.0) -> Turn:
         """A turn for ``who`` now, or its place in the queue (see the module's docstring)."""
@@ -125,29 +133,28 @@ class Scheduler:
                 self._waiting[who][1] = now
             else:
                 self._waiting[who] = [now, now]
-                if self.max_queue is not None and len(self._waiting) - 1 >= self.max_queue \
-                        and self._order().index(who) >= self.slots - len(self._holding):
+                if self.max_queue is not None and len(self._waiting) - 1 >= self.max_queue and not self._first(who):
                     del self._waiting[who]  # the class is full: not queued, nothing else changes
                     return Turn(False, waiting=len(self._waiting), full=True)
             deadline = now + wait_s
-            while True:
-                order = self._order()
-                i = order.index(who)
-                if i < self.slots - len(self._holding):
-                    return self._grant(who, now)
-                left = deadline - now
-                if left <= 0 or i >= self.slots:  # not on deck: no point waiting here
-                    return Turn(False, place=i + 1, waiting=len(order), eta_s=self.eta_s(i + 1))
-                self._blocked.add(who)
-                try:
+            self._blocked.add(who)
+            try:
+                while True:
+                    if self._first(who):
+                        return self._grant(who, now)
+                    order = self._order()
+                    i = order.index(who)
+                    left = deadline - now
+                    if left <= 0 or i >= self.deck:  # not next in line: show the place at once
+                        return Turn(False, place=i + 1, waiting=len(order), eta_s=self.eta_s(i + 1))
                     self._cond.wait(left)
-                finally:
-                    self._blocked.discard(who)
-                now = self.clock()
-                self._purge(now)
-                if who not in self._waiting:  # left meanwhile (``leave`` from another thread)
-                    return Turn(False, waiting=len(self._waiting))
-                self._waiting[who][1] = now
+                    now = self.clock()
+                    self._purge(now)
+                    if who not in self._waiting:  # left meanwhile (``leave`` from another thread)
+                        return Turn(False, waiting=len(self._waiting))
+                    self._waiting[who][1] = now
+            finally:
+                self._blocked.discard(who)
 
     def release(self, who: Hashable) -> None:
         """The tick's work is done: its slot goes to the next waiter."""
@@ -173,7 +180,7 @@ class Scheduler:
         """Who holds a slot and who waits, in order (for tests and a status line)."""
         with self._cond:
             return {"slots": self.slots, "holding": list(self._holding), "waiting": self._order(),
-                    "hold_s": self._hold_s, "gap_s": self._gap_s, "grants": self.grants}
+                    "hold_s": self._hold_s, "grants": self.grants}
 
 
 def from_limits(lim: limits.ClassLimits) -> Scheduler:
