@@ -8,13 +8,14 @@ other sessions wait for their turn, and their pages keep answering meanwhile.
 - A *participant* is a hashable id (the jobs layer uses (session id, job key)).
 - ``ask(who)`` at every tick: a turn (``granted``), or the participant's place in the queue and
   an estimate of the wait. Free slots go to the waiters *least recently served* first (a
-  newcomer, never served, first of all; FIFO among newcomers), so turns rotate round-robin
-  and nobody waits more than about ``waiters / slots`` turns.
+  newcomer, never served, first of all; FIFO among newcomers), so turns rotate round-robin:
+  a waiter's turn comes after about ``waiters / slots`` turns' time (one passed over, below,
+  waits about one poll longer).
 - ``release(who)`` when the tick's work is done (before the page draws: drawing needs no slot).
 - A waiter returns at once (its page shows its place) unless it is *on deck* (among the next
   ``deck`` in line): then it may wait up to ``wait_s`` inside ``ask`` for a slot to free. A freed
   slot goes to the best-placed waiter *present* (inside ``ask``); one that is not (its page polls
-  once a second) is passed over this once and keeps its place. So no slot sits idle waiting for
+  once a second) is passed over and keeps its place. So no slot sits idle waiting for
   one page's timer, and nobody is passed over for long.
 - A waiter that stops asking (a closed tab, a paused job) loses its place after ``stale_s``;
   ``leave(who)`` says so at once. Its "last served" time is kept for ``forget_s``, so coming
