@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.kit import jobs, live
+from ui.kit import classroom, jobs, live
 from ui.kit import params as P
 from ui.kit.i18n import lang, t
 from ui.rbm import data, specs, tools, training, views
@@ -28,6 +28,7 @@ with st.sidebar:
     P.slider(SPECS["digits"], help=t("rbm_digits_help", n=data.n_available()))
     P.choice(SPECS["binarization"], format_func=specs.labels("rbm_bin_", SPECS["binarization"]))
     P.number(SPECS["seed"])
+    classroom.limits_note(specs.LIMITED)
     st.subheader(t("rbm_sidebar_sample"))
     P.slider(SPECS["gibbs"])
     P.slider(SPECS["T"])

@@ -15,6 +15,7 @@ from ebm_core.deep.dbm_training import DBMConfig
 from ebm_core.deep.dbn import LAYER_UNITS, N_LAYERS, SAMPLING_STEPS, DBNConfig
 from ebm_core.ranges import SEED, ranges
 
+from ui.kit import classroom, limits
 from ui.kit import params as P
 from ui.kit.i18n import t
 from ui.kit.params import Spec
@@ -74,6 +75,34 @@ SPECS = {
     "digit": Spec("deep_digit", "deep_digit", 0, 0, N_TEST_DIGITS - 1),  # a test digit's index
 }
 ALL_SPECS = list(SPECS.values())
+BASE = dict(SPECS)  # the page's own ranges, before the class limits narrow them
+EPOCH_SPECS = ("dbn_epochs", "dbn_ft", "dbm_pre", "dbm_epochs", "ft_more")
+SIZE_SPECS = ("dbn_sizes", "dbm_sizes")
+
+#: the class limits that narrow this page's controls ({"epochs" | "hidden": limit}), for the caption
+LIMITED: dict[str, int] = {}
+
+
+def largest_layer(text: str) -> int:
+    return max(sizes(text))
+
+
+def apply_limits(lim: limits.ClassLimits) -> None:
+    """Narrow the epochs and the layer sizes to the class limits (``ui.kit.limits``). In place: the
+    page's modules hold SPECS and ALL_SPECS themselves, and a test applies other limits."""
+    SPECS.update(BASE)
+    for name in EPOCH_SPECS:
+        SPECS[name] = limits.cap(BASE[name], lim.max_epochs)
+    for name in SIZE_SPECS:
+        SPECS[name] = limits.cap(BASE[name], lim.max_hidden_units, size=largest_layer)
+    ALL_SPECS[:] = SPECS.values()
+    LIMITED.clear()
+    for names, key, n in ((EPOCH_SPECS, "epochs", lim.max_epochs), (SIZE_SPECS, "hidden", lim.max_hidden_units)):
+        if any(SPECS[name] != BASE[name] for name in names):
+            LIMITED[key] = n
+
+
+apply_limits(limits.CLASS)
 
 
 def settings() -> dict:
@@ -106,6 +135,7 @@ def sidebar() -> str:
         P.slider(SPECS["dbm_lr"])
         P.slider(SPECS["dbm_k"])
     P.number(SPECS["seed"])
+    classroom.limits_note(LIMITED)
     st.subheader(t("deep_sidebar_sample"))
     if kind == "dbn":
         P.choice(SPECS["label"], format_func={k: label_text(k) for k in LABELS}.get)

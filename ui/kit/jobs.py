@@ -19,6 +19,10 @@ tick's budget, bumps the version and sets DONE. Usage, the RBM page's shape::
     def train_tick():
         jobs.tick(JOB, PACE, work=lambda: tr.step(1), done=lambda: tr.done)
 
+A running job ticks only in a *turn* of the server's scheduler (``ui.kit.scheduler``: at most a
+few ticks at once, server-wide, turns rotating fairly among the sessions); a session waiting for
+its turn sees its place and an estimate instead (``ui.kit.classroom``), and its page stays live.
+
 Keep this API stable: other pages copy it (additive changes only).
 """
 
@@ -29,8 +33,11 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 
 import streamlit as st
+import torch
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from ui.kit import live
+from ui.kit import classroom, live, scheduler
+from ui.kit.scheduler import Turn
 
 IDLE, RUNNING, PAUSED, DONE = live.IDLE, live.RUNNING, live.PAUSED, live.DONE
 
@@ -51,8 +58,10 @@ class Pace:
     draw_guess_s: float = 0.3
 
     def budget(self, job: Mapping) -> float:
-        """Seconds of training for the next tick of ``job``."""
-        return min(self.max_s, max(self.min_s, 0.8 * self.every_s - job.get("draw_s", self.draw_guess_s)))
+        """Seconds of training for the next tick of ``job`` (at most its ``turn_s``, when set: a
+        shorter turn while other sessions wait, see ``take_turn``)."""
+        b = min(self.max_s, max(self.min_s, 0.8 * self.every_s - job.get("draw_s", self.draw_guess_s)))
+        return min(b, job["turn_s"]) if job.get("turn_s") else b
 
 
 def fresh(**fields) -> dict:
@@ -113,22 +122,76 @@ def tick(key: str, pace: Pace, work: Callable[[], object], done: Callable[[], bo
     return finished
 
 
-def panel(key: str, running: bool, tick: Callable[[], object], draw: Callable[[bool], object]) -> None:
-    """A ticking fragment's body: ``tick()`` when running, then ``draw(running)`` (running as it is
-    after the tick), timed into the job's ``draw_s`` while it runs (see ``Pace``)."""
+def participant(key: str) -> tuple:
+    """The scheduler's id of job ``key`` of this session (one session may run jobs on two pages)."""
+    ctx = get_script_run_ctx()
+    return (ctx.session_id if ctx is not None else "local", key)
+
+
+def take_turn(key: str, tick: Callable[[], object], wait_s: float = 0.0, short_s: float | None = None) -> Turn:
+    """``tick()`` if the scheduler grants job ``key`` a turn now (on deck, wait up to ``wait_s`` for
+    one); the turn ends when the tick's work does, before any drawing. While others wait, the
+    turn trains at most ``short_s`` (the queue moves faster: everyone sees progress sooner). A
+    full class pauses the job (nothing is lost: Resume asks again); ``class_full`` keeps the
+    queue's size for the note."""
+    who = participant(key)
+    turn = scheduler.SERVER.ask(who, wait_s=wait_s)
+    j = get(key)
+    if turn.full:
+        j["class_full"] = turn.waiting
+        set_status(key, PAUSED)
+        return turn
+    j.pop("class_full", None)
+    j["turn_s"] = short_s if turn.granted and turn.waiting else None
+    if turn.granted:
+        # torch's thread count is process-wide: a slot is THREADS_PER_TICK cores, whatever ran before.
+        if torch.get_num_threads() != scheduler.THREADS_PER_TICK:
+            torch.set_num_threads(scheduler.THREADS_PER_TICK)
+        try:
+            tick()
+        finally:
+            scheduler.SERVER.release(who)
+    return turn
+
+
+def panel(key: str, running: bool, tick: Callable[[], object], draw: Callable[[bool], object],
+          pace: Pace | None = None, *, draw_untrained: bool = False) -> None:
+    """A ticking fragment's body: ``tick()`` when running and granted a turn (``take_turn``; waiting
+    up to half of ``pace.every_s`` when next in line), then ``draw(running)`` (running as it is after the
+    tick), timed into the job's ``draw_s`` while it runs (see ``Pace``). A session waiting for
+    its turn sees its place above the drawing; before its first turn only that note, unless
+    ``draw_untrained`` (the untrained model's picture is cheap and part of the lesson)."""
+    turn = None
     if running:
-        tick()
+        # next in line: wait up to half a period inside the scheduler, so that a freed slot is
+        # taken at once; the page's own reruns (a slider) wait no longer than that
+        turn = take_turn(key, tick, wait_s=0.5 * pace.every_s if pace is not None else 0.0,
+                         short_s=pace.min_s if pace is not None else None)
         running = status(key) == RUNNING
+    else:
+        scheduler.SERVER.leave(participant(key))
+    j = get(key)
+    trained = j.get("version", 0) > 0
+    waiting = running and turn is not None and not turn.granted
+    full = j.get("class_full") is not None and j["status"] == PAUSED
+    if waiting:
+        classroom.waiting(turn, trained)
+    elif full:
+        classroom.full(j["class_full"])
+    if (waiting or full) and not trained and not draw_untrained:
+        return  # a fresh model's pictures are noise, and costly: the note says they come with the first turn
     t0 = time.perf_counter()
     draw(running)
     if running:
         get(key)["draw_s"] = time.perf_counter() - t0
 
 
-def ticking(key: str, pace: Pace, tick: Callable[[], object], draw: Callable[[bool], object]) -> None:
+def ticking(key: str, pace: Pace, tick: Callable[[], object], draw: Callable[[bool], object], *,
+            draw_untrained: bool = False) -> None:
     """The live section: ``panel`` now and, while the job runs, every ``pace.every_s`` seconds
     (``live.ticking``: only this fragment reruns, the rest of the page stays responsive)."""
-    live.ticking(key, lambda running: panel(key, running, tick, draw), every_s=pace.every_s)
+    live.ticking(key, lambda running: panel(key, running, tick, draw, pace, draw_untrained=draw_untrained),
+                 every_s=pace.every_s)
 
 
 def changed(now: Mapping, used: Mapping, fields: Mapping[str, str | tuple[str, ...]]) -> list[str]:

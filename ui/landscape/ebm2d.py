@@ -27,7 +27,7 @@ from ebm_core.data import toy2d
 from ebm_core.ranges import SEED, ranges
 from ebm_core.viz import ebm2d as V
 
-from ui.kit import jobs, live
+from ui.kit import classroom, jobs, limits, live
 from ui.kit import params as P
 from ui.kit.i18n import t
 from ui.kit.params import Spec
@@ -67,6 +67,22 @@ SPECS = {
     "show": Spec("ml_show", "ebm2d_show", "energy", options=("energy", "density"), kind="choice"),
     "sample_steps": P.bounded("ml_sample_steps", "ebm2d_sample_steps", 300, ebm2d.STEPS, 20, 2000),
 }
+BASE = dict(SPECS)  # the page's own ranges, before the class limits narrow them
+#: the class limits that narrow these controls ({"width": limit}), for the caption
+LIMITED: dict[str, int] = {}
+
+
+def apply_limits(lim: limits.ClassLimits) -> None:
+    """The network's width within the class's hidden-unit limit (``ui.kit.limits``; no epochs here:
+    training runs in blocks of updates). In place, as the pages hold SPECS; a test applies others."""
+    SPECS.update(BASE)
+    SPECS["width"] = limits.cap(BASE["width"], lim.max_hidden_units)
+    LIMITED.clear()
+    if SPECS["width"] != BASE["width"]:
+        LIMITED["width"] = lim.max_hidden_units
+
+
+apply_limits(limits.CLASS)
 
 
 # --- controls -----------------------------------------------------------------------------
@@ -92,6 +108,7 @@ def controls() -> dict:
             "lr": P.slider(SPECS["lr"]),
             "seed": P.number(SPECS["seed"]),
         }
+        classroom.limits_note(LIMITED)
         st.caption(t("ebm2d_live_note"))
         c["show"] = P.choice(SPECS["show"], format_func=lambda k: t(f"ebm2d_show_{k}"))
     return c
@@ -347,7 +364,7 @@ def render() -> None:
         if "trainer" in jj:
             _draw(jj, c["show"])
 
-    jobs.ticking(JOB, PACE, tick=tick, draw=draw)
+    jobs.ticking(JOB, PACE, tick=tick, draw=draw, draw_untrained=True)  # the flat start is part of the lesson
     j = jobs.get(JOB)
     if "trainer" not in j:  # just reset: build the fresh model for the next run
         j = job(c)

@@ -26,6 +26,7 @@ from ebm_core.mcmc.samplers import make_sampler, run_chains
 
 from ui.mcmc.controls import CUSTOM_HALF, DISPLAY_GRID, EXACT_GRID, STEP_SPECS, energy_for, exact_grid, starting_points
 from ui.kit.params import TEMPERATURES
+from ui.kit.scheduler import SERVER as SCHEDULER
 from ui.kit.shared import SharedCache, budget_mb
 
 
@@ -68,7 +69,8 @@ def foreground(active: bool = True) -> None:
 
 
 def _wait_for_foreground(*_args) -> None:
-    while time.monotonic() < _foreground_until and not _stopping.is_set():
+    # also while students train or wait for a training turn (ui.kit.scheduler): they come first
+    while (time.monotonic() < _foreground_until or SCHEDULER.busy()) and not _stopping.is_set():
         time.sleep(0.005)
 
 

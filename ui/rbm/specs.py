@@ -16,6 +16,7 @@ from ebm_core.rbm.cd import TRAIN_SIZE, CDConfig
 from ebm_core.rbm.model import GIBBS_STEPS
 
 from ui.kit.i18n import t
+from ui.kit import limits
 from ui.kit import params as P
 from ui.kit.params import Spec
 
@@ -65,6 +66,26 @@ SPECS = {
     "lab_runs": Spec("rbm_lab_runs", "rbm_lab_runs", 1000, options=LAB_RUNS),
 }
 ALL_SPECS = list(SPECS.values())
+BASE = dict(SPECS)  # the page's own ranges, before the class limits narrow them
+
+#: the class limits that narrow this page's controls ({"epochs" | "hidden": limit}), for the caption
+LIMITED: dict[str, int] = {}
+
+
+def apply_limits(lim: limits.ClassLimits) -> None:
+    """Narrow the training controls to the class limits (``ui.kit.limits``). In place: the page and
+    the training module hold SPECS and ALL_SPECS themselves, and a test applies other limits."""
+    SPECS.update(BASE)
+    SPECS["epochs"] = limits.cap(BASE["epochs"], lim.max_epochs)
+    SPECS["hidden"] = limits.cap(BASE["hidden"], lim.max_hidden_units)
+    ALL_SPECS[:] = SPECS.values()
+    LIMITED.clear()
+    for name, n in (("epochs", lim.max_epochs), ("hidden", lim.max_hidden_units)):
+        if SPECS[name] != BASE[name]:
+            LIMITED[name] = n
+
+
+apply_limits(limits.CLASS)
 
 # Sidebar control -> the config keys it sets ("train_size": the digits), in the order of the note
 # that says which settings differ from the model being trained.

@@ -14,7 +14,7 @@ from ebm_core.viz import rbm as V
 from ui.kit.i18n import t
 from ui.rbm import data as D
 from ui.rbm.sampling import PNG_SCALE, next_round, sample_seed, samples
-from ui.rbm.training import job, model_binarization, test_data
+from ui.rbm.training import job, memo, model_binarization, test_data
 
 TABS = ("rbm_tab_samples", "rbm_tab_filters", "rbm_tab_recon", "rbm_tab_fe", "rbm_tab_curves", "rbm_tab_phase")
 
@@ -60,8 +60,11 @@ def draw_samples(running: bool, s: dict) -> None:
     tr = j.get("trainer")
     if running and tr is not None and tr.last_negatives is not None:
         # While training, the chains the gradient used right now (cheap: no extra sampling).
-        neg = tr.last_negatives[: int(s["chains"])]
-        st.image(digits.grid_png(neg, ncols=10, scale=PNG_SCALE), width="stretch",
+        # Memoised per model version: a student waiting for a training turn redraws the same
+        # chains every second (``ui.kit.scheduler``), thirty students thirty times a second.
+        n = int(s["chains"])
+        png = memo(("negatives_png", n), lambda: digits.grid_png(tr.last_negatives[:n], ncols=10, scale=PNG_SCALE))
+        st.image(png, width="stretch",
                  caption=t("rbm_negatives_pcd" if tr.config.persistent else "rbm_negatives_cd", k=tr.config.k))
         return
     seed = sample_seed(s)
