@@ -121,10 +121,13 @@ class McmcStudent(Student):
         self.near_timer: asyncio.Task | None = None
         self.near_sent = 0
         self.sigs: dict[str, str] = {}  # key -> sig of the clip received for it (for the cross-check)
+        self.grids: OrderedDict = OrderedDict()  # grid ids held
+        self.whole: dict[str, bool] = {}  # "ctx#key" -> the clip held is the whole run
 
-    def _hold(self, k: str, sig) -> None:
+    def _hold(self, k: str, sig, whole: bool = True) -> None:
         self.held.pop(k, None)
         self.held[k] = sig
+        self.whole[k] = whole
         while len(self.held) > CLIP_CACHE_MAX:
             self.held.popitem(last=False)
 
@@ -147,8 +150,13 @@ class McmcStudent(Student):
         if not tune or not isinstance(tune.get("sliders"), list):
             return
         ctx, key = tune["ctx"], tune["key"]
+        for c in [data] + [c for _, c in data.get("near") or []]:
+            gid = (c.get("grid") or {}).get("id")  # (the landscapes held, as decode.js keeps them)
+            if gid:
+                self.grids.pop(gid, None)
+                self.grids[gid] = True
         for k, c in data.get("near") or []:
-            self._hold(f"{ctx}#{k}", c.get("sig"))
+            self._hold(f"{ctx}#{k}", c.get("sig"), int(c.get("n_steps") or 0) >= int(c.get("n_total") or 0))
         if data.get("held"):
             if self.held.get(f"{ctx}#{key}") != data.get("sig"):  # not the same copy: ask again
                 self.held.pop(f"{ctx}#{key}", None)
@@ -241,7 +249,9 @@ class McmcStudent(Student):
         self.idx = idx
         self._cancel_near()
         held = f"{ctx}#{key}" in self.held
-        value.update(ctx=ctx, have=[key] if held else [])  # (as sliders.js: the answer may leave it out)
+        # (as sliders.js: the answer may leave the clip out, or name its grid)
+        value.update(ctx=ctx, have=[key] if held and self.whole.get(f"{ctx}#{key}") else [],
+                     grids=list(self.grids)[-8:])
         trig, frag = self.tab.event(self.canvas_id, "tune", value)
         self.pending = (key, ctx, time.perf_counter())
         m = self.new_move(what=sliders[k]["role"], key=key, value=value, held=held)

@@ -32,10 +32,10 @@ def _layout(fig: go.Figure, title: str, xlabel: str, ylabel: str, height: int = 
 def trace_figure(positions: np.ndarray, m: int, coord: int, labels: dict) -> go.Figure:
     """x_i (or y_i) against i for every chain, burn-in shaded."""
     n = positions.shape[0]
-    idx = _thin(n)
+    every = -(-n // MAX_POINTS)  # every k-th draw, evenly: x is then x0 + i dx, not sent as an array
     fig = go.Figure()
     for c in range(positions.shape[1]):
-        fig.add_trace(go.Scatter(x=idx, y=positions[idx, c, coord].astype(np.float32), mode="lines",
+        fig.add_trace(go.Scatter(x0=0, dx=every, y=positions[::every, c, coord].astype(np.float32), mode="lines",
                                  line=dict(width=1.2, color=colour(c)), name=f"{c + 1}"))
     if m > 0:
         fig.add_vrect(x0=0, x1=m, fillcolor="grey", opacity=0.18, line_width=0,

@@ -103,6 +103,7 @@ function onTuneCommit(st) {
   // (a neighbour's clip is only its first steps: the whole run must still come)
   const mine = CLIPS.get(st.tune.ctx + "#" + st.pending.key);
   value.have = mine && (mine.n_steps | 0) >= (mine.n_total | 0) ? [st.pending.key] : [];
+  value.grids = [...GRIDS.keys()].slice(-8);  // (the landscapes held: the answer may name one)
   st.setTrigger("tune", value);
 }
 
@@ -164,7 +165,11 @@ function receive(st, data) {
     const full = withGrid(c);
     if (full) cachePut(tune.ctx + "#" + k, full);
   }
-  let own = rest;
+  let own = withGrid(rest);
+  if (!own) {  // it names a landscape this page no longer holds: ask again, holding nothing
+    if (st.setTrigger) st.setTrigger("near", { key: tune.key, ctx: tune.ctx, have: heldKeys(tune.ctx) });
+    return;
+  }
   if (data.held) {  // the answer to "near": the clip itself was left out, this browser holds it
     own = cacheGet(tune.ctx + "#" + tune.key);
     if (!own || own.sig !== data.sig) {  // not the same copy: ask again, without it

@@ -86,9 +86,10 @@ def apply() -> None:
     value = result.get("tune") if hasattr(result, "get") else getattr(result, "tune", None)
     st.session_state.update(updates(value, st.session_state.get(M.SPECS["sampler"].key, "mh")))
     st.session_state[TUNED] = True
-    held = held_keys(value)  # (the browser says whether it holds the chosen clip)
+    held = held_keys(value)  # (the browser says whether it holds the chosen clip, and which grids)
     if held is not None:
-        st.session_state[HOLDS] = held
+        grids = value.get("grids") if isinstance(value.get("grids"), list) else []
+        st.session_state[HOLDS] = (*held, [g for g in grids[:8] if isinstance(g, str) and len(g) <= 32])
 
 
 def held_keys(value) -> tuple[str, list[str]] | None:
@@ -143,7 +144,8 @@ def canvas_data(key: tuple, trace, picture, m: int, show: str, asked_for: tuple 
 
     ``asked_for``: the browser's request for the neighbours, ``(ctx, keys it holds)``; one made
     for other settings (the page changed meanwhile) is ignored, the browser asks again.
-    ``holds``: the same for the clip the browser has just chosen on its sliders.  When the
+    ``holds``: the same for the clip the browser has just chosen on its sliders, plus the
+    ids of the grids it holds (a clip whose grid is among them names it instead of sending it).  When the
     browser holds this very setting's clip (it says so, or this session's last run sent it),
     the clip is left out (``held``: only its id and signature; the browser checks the
     signature and asks again, holding nothing, if its copy differs), so the answer carries
@@ -154,11 +156,17 @@ def canvas_data(key: tuple, trace, picture, m: int, show: str, asked_for: tuple 
     have = asked_for[1] if asked_for is not None and asked_for[0] == ctx else None
     extra = payload(key, m, show, have, grid_id=data["grid"]["id"])
     tune = extra["tune"]["key"]
-    held = (have is not None and tune in have) or (holds is not None and holds[0] == ctx and tune in holds[1])
-    if held or st.session_state.get(SENT) == (ctx, tune, data["sig"]):
+    if have is not None:  # (the browser's own word: it may have lost what it was sent)
+        held = tune in have
+    else:
+        held = (holds is not None and holds[0] == ctx and tune in holds[1]) or \
+            st.session_state.get(SENT) == (ctx, tune, data["sig"])
+    if held:
         data = {"v": data["v"], "id": data["id"], "sig": data["sig"], "held": True}
     else:
         st.session_state[SENT] = (ctx, tune, data["sig"])
+        if holds is not None and len(holds) > 2 and data["grid"]["id"] in holds[2]:
+            data["grid"] = {"ref": data["grid"]["id"]}  # (a move along the step size: same landscape)
     data.update(extra)
     return data
 
