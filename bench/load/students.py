@@ -20,6 +20,12 @@ A *move* is one notch of one slider, the way the page's own control sends it:
 
 A move that is never answered before the end (duration + grace) is **lost** (usually
 superseded: the student moved on and the server answered only the newer move).
+
+Behind the balancer a student's websocket may drop (its process died): the tab reconnects
+(``client.Tab``); a move due while it is away is not sent (``skipped_offline``), and one sent
+into the dying connection stays unanswered (lost).  On ``/mcmc`` the outage ends with **the
+picture back**: the first canvas of a run on the new connection, compared with the settings the
+student saw before the drop (``key_before`` / ``key_after``).
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import time
 from collections import OrderedDict
 from urllib.parse import parse_qs
 
+import websockets
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from .client import FINISHED_OK, Tab
@@ -41,13 +48,15 @@ PENDING_S, NEAR_ASKS, CLIP_CACHE_MAX = 6.0, 8, 24  # sliders.js's PENDING_MS, NE
 class Student:
     page = "home"
 
-    def __init__(self, base_ws: str, query: str, rng: random.Random, name: int):
+    def __init__(self, base_ws: str, query: str, rng: random.Random, name: int, reconnect: bool = False):
         self.rng, self.name = rng, name
-        self.tab = Tab(base_ws, self.page, query, on_msg=self._on_msg)
+        self.tab = Tab(base_ws, self.page, query, on_msg=self._on_msg, reconnect=reconnect)
+        self.tab.on_drop = self._on_drop
         self.t_open = self.t_picture = self.t_loaded = None
         self.load_bytes = None  # received until the first full run finished
         self.moves: list[dict] = []
         self.skipped = 0  # move times when the page had nothing to move yet
+        self.skipped_offline = 0  # move times while the websocket was down (reconnecting)
 
     # -- page hooks ------------------------------------------------------------------------
     def handle(self, msg, now: float) -> None:
@@ -55,6 +64,9 @@ class Student:
 
     async def move(self) -> dict | None:
         return None
+
+    def _on_drop(self, tab: Tab, outage: dict) -> None:
+        pass
 
     # -- common ----------------------------------------------------------------------------
     def _on_msg(self, tab: Tab, msg, n: int) -> None:
@@ -87,8 +99,14 @@ class Student:
     async def run_moves(self, t_end: float, every: float, jitter: float, grace_end: float) -> None:
         await asyncio.sleep(every + self.rng.uniform(-jitter, jitter))
         while time.perf_counter() < t_end and not self.tab.closed_early:
-            if await self.move() is None:
-                self.skipped += 1
+            if not self.tab.connected:
+                self.skipped_offline += 1
+            else:
+                try:
+                    if await self.move() is None:
+                        self.skipped += 1
+                except websockets.ConnectionClosed:  # sent into a dying connection: recorded, lost
+                    pass
             await asyncio.sleep(max(0.05, every + self.rng.uniform(-jitter, jitter)))
         while self.outstanding() and time.perf_counter() < grace_end and not self.tab.closed_early:
             await asyncio.sleep(0.1)
@@ -127,6 +145,12 @@ class McmcStudent(Student):
         while len(self.held) > CLIP_CACHE_MAX:
             self.held.popitem(last=False)
 
+    def _on_drop(self, tab: Tab, outage: dict) -> None:
+        # what the student saw when the connection dropped: the page wrote it into the URL
+        outage["key_before"] = self.tune["key"] if self.tune else None
+        self._cancel_near()
+        self.pending = None
+
     def _pending(self) -> bool:
         return self.pending is not None and time.perf_counter() - self.pending[2] < PENDING_S
 
@@ -156,6 +180,10 @@ class McmcStudent(Student):
         else:
             self._hold(f"{ctx}#{key}", data.get("sig"))
         self.sigs[key] = data.get("sig")
+        o = self.tab.outages[-1] if self.tab.outages else None
+        if o and o["t_picture"] is None and o["runs_at_connect"] is not None \
+                and self.tab.runs_started > o["runs_at_connect"]:  # the first picture after a reconnect
+            o["t_picture"], o["key_after"] = now, key
         for m in self.outstanding():  # the move's picture: its key, from a run started after it
             if m["key"] == key and self.tab.runs_started > m["runs_at_send"]:
                 self.answer(m, now)
