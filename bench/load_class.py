@@ -138,6 +138,7 @@ async def run_students(a, base_ws: str, sampler: Sampler, balancer: Balancer | N
         killer.cancel()
     if balancer is not None:
         info["stats_at_end"] = balancer.stats()
+        info["servers_at_end"] = [{"name": x["name"], "pid": x["pid"]} for x in balancer.servers()]
     info["wall_s"] = round(time.perf_counter() - t0, 2)
     sampler.mark("students_done")
     for s in students:
@@ -181,7 +182,7 @@ def balancer_report(a, students, info) -> dict:
            "reconnect_s": summary(reconn), "picture_back_s": summary(back),
            "picture_matches": sum(1 for x in matches if x), "picture_differs": sum(1 for x in matches if x is False),
            "picture_never_back": sum(1 for x in matches if x is None),
-           "stats_at_end": info.get("stats_at_end")}
+           "stats_at_end": info.get("stats_at_end"), "servers_at_end": info.get("servers_at_end")}
     if "kill" in info:
         out["kill"] = info["kill"]
         out["killed_students"] = group([r for r in per if r["student"] in killed])
@@ -263,8 +264,8 @@ async def scenario(a) -> dict:
     try:
         sampler.mark("fresh")
         if a.warmup and lb:  # each process directly: HAProxy would send the one warm-up to one of them
-            res["warmup"] = [await warm_up(f"ws://127.0.0.1:{x['port']}", a.page, a.query, 120)
-                             for x in srv.servers()]
+            res["warmup"] = await asyncio.gather(*(warm_up(f"ws://127.0.0.1:{x['port']}", a.page, a.query, 120)
+                                                   for x in srv.servers()))
             await asyncio.sleep(2)
         elif a.warmup:
             res["warmup"] = await warm_up(base_ws, a.page, a.query, 120)

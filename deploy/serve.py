@@ -42,6 +42,11 @@ HEALTH_TIMEOUT_S = 90.0  # a cold process imports torch and the app: ~5 s alone,
 CRASH_WINDOW_S, MAX_QUICK_CRASHES = 30.0, 3
 
 
+def haproxy_path() -> str | None:
+    """Debian installs it in /usr/sbin, which a non-root PATH may lack."""
+    return shutil.which("haproxy") or next((p for p in ("/usr/sbin/haproxy",) if os.access(p, os.X_OK)), None)
+
+
 def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
@@ -87,7 +92,7 @@ def parse(argv=None) -> argparse.Namespace:
                 if not port_free(a.address if flag == "--port" else "127.0.0.1", q)]
         if busy:
             p.error("in use: " + ", ".join(busy))
-    if shutil.which("haproxy") is None:
+    if haproxy_path() is None:
         p.error("haproxy is not installed (Debian: apt-get install haproxy)")
     return a
 
@@ -105,7 +110,7 @@ def render(a, srv: list[dict]) -> str:
 
 
 def check_config(path: Path) -> None:
-    r = subprocess.run(["haproxy", "-c", "-q", "-f", str(path)], capture_output=True, text=True)
+    r = subprocess.run([haproxy_path(), "-c", "-q", "-f", str(path)], capture_output=True, text=True)
     if r.returncode != 0:
         raise SystemExit(f"haproxy -c rejected {path}:\n{r.stdout}{r.stderr}")
 
@@ -234,7 +239,7 @@ def main(argv=None) -> int:
         print(f"starting {a.processes} app processes on 127.0.0.1:{a.app_port}..{a.app_port + a.processes - 1} "
               f"(logs in {run_dir})", flush=True)
         wait_healthy(apps, HEALTH_TIMEOUT_S)
-        haproxy = subprocess.Popen(["haproxy", "-f", str(cfg), "-db"], stdin=subprocess.DEVNULL,
+        haproxy = subprocess.Popen([haproxy_path(), "-f", str(cfg), "-db"], stdin=subprocess.DEVNULL,
                                    start_new_session=True)
         host = "127.0.0.1" if a.address in ("0.0.0.0", "::") else a.address
         while not stopping and haproxy.poll() is None and port_free(host, a.port):
