@@ -47,7 +47,8 @@ def test_the_written_config_passes_haproxy_check(tmp_path):
     cfg = (tmp_path / "haproxy.cfg").read_text()
     assert "$" not in cfg  # every placeholder filled
     for line in ("cookie EBMSRV insert indirect nocache", "option httpchk GET /_stcore/health",
-                 "http-check expect status 200", "timeout tunnel 1h", "bind 0.0.0.0:18700"):
+                 "http-check expect status 200", "timeout check 10s", "option persist", "timeout tunnel 1h",
+                 "bind 0.0.0.0:18700"):
         assert line in cfg, line
     for i in (1, 2, 3):
         assert f"server s{i} 127.0.0.1:{18700 + i} cookie s{i} check inter 1s fall 2 rise 2" in cfg

@@ -228,7 +228,9 @@ class Tab:
     # -- receiving ------------------------------------------------------------------------
     async def open(self, open_timeout: float = 60.0) -> float:
         # the page's HTML first, as a browser: its response carries the cookies the websocket needs
-        await self.http_get(f"/{self.page}" + (f"?{self.query}" if self.query else ""), open_timeout)
+        status = await self.http_get(f"/{self.page}" + (f"?{self.query}" if self.query else ""), open_timeout)
+        if status != 200:  # (a balancer with no process up answers 503): a browser would stop here
+            raise ConnectionError(f"page GET answered {status}")
         await self._connect(open_timeout)
         return await self.rerun()
 

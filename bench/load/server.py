@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -196,6 +197,7 @@ class Balancer:
                         pass
                 self.proc.wait(timeout=10)
         self.log.close()
+        shutil.rmtree(self.run_dir, ignore_errors=True)  # (the logs were read before: log_text)
 
 
 def rss_mb(pid: int) -> float | None:
