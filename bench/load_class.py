@@ -63,7 +63,8 @@ DEFINITIONS = {
     "mb_per_session": "(peak server RSS while the students are connected - RSS before they connect) / students",
     "balancer.reconnect_s": "websocket dropped -> connected again (through HAProxy, to a live process)",
     "balancer.picture_back_s": "websocket dropped -> the first canvas of a run on the new connection (mcmc)",
-    "balancer.picture_matches": "that canvas shows the settings the student saw before the drop (from the URL)",
+    "balancer.picture_matches": "that canvas shows the settings the URL held at the drop (T, step size), and the new "
+                                "session kept that URL (every other setting restored)",
 }
 
 
@@ -162,8 +163,9 @@ def balancer_report(a, students, info) -> dict:
         if outs:
             row["reconnect_s"] = [round(o["t_connected"] - o["t_drop"], 3) if o["t_connected"] else None for o in outs]
             row["picture_back_s"] = [round(o["t_picture"] - o["t_drop"], 3) if o["t_picture"] else None for o in outs]
-            row["picture_matches"] = [o.get("key_after") == o.get("key_before") if o["t_picture"] else None
-                                      for o in outs]
+            row["picture_matches"] = [o.get("key_after") == o.get("key_url") and o.get("query_kept", False)
+                                      if o["t_picture"] else None for o in outs]
+            row["url_newer_than_picture"] = sum(1 for o in outs if o["t_picture"] and o.get("key_url") != o.get("key_before"))
             reconn += [x for x in row["reconnect_s"] if x is not None]
             back += [x for x in row["picture_back_s"] if x is not None]
             matches += row["picture_matches"]

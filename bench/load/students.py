@@ -24,8 +24,10 @@ superseded: the student moved on and the server answered only the newer move).
 Behind the balancer a student's websocket may drop (its process died): the tab reconnects
 (``client.Tab``); a move due while it is away is not sent (``skipped_offline``), and one sent
 into the dying connection stays unanswered (lost).  On ``/mcmc`` the outage ends with **the
-picture back**: the first canvas of a run on the new connection, compared with the settings the
-student saw before the drop (``key_before`` / ``key_after``).
+picture back**: the first canvas of a run on the new connection (``key_after``), compared with the
+settings the URL held at the drop (``key_url``: the page writes T and the step size there as soon
+as it applies a move, so this may be newer than the last canvas seen, ``key_before``); and the
+URL the new session keeps (``query_kept``: it rewrites any setting it did not restore).
 """
 
 from __future__ import annotations
@@ -138,6 +140,7 @@ class McmcStudent(Student):
         self.near_timer: asyncio.Task | None = None
         self.near_sent = 0
         self.sigs: dict[str, str] = {}  # key -> sig of the clip received for it (for the cross-check)
+        self.default_idx: dict[str, int | None] = {}  # slider name -> its index when the URL omits it
 
     def _hold(self, k: str, sig) -> None:
         self.held.pop(k, None)
@@ -145,9 +148,24 @@ class McmcStudent(Student):
         while len(self.held) > CLIP_CACHE_MAX:
             self.held.popitem(last=False)
 
+    def _key_from_url(self, query: str) -> str | None:
+        """The canvas key (slider indices) the URL's settings give, as ``ui.mcmc.tune`` computes it."""
+        q, idx = parse_qs(query), []
+        for sl in self.tune["sliders"]:
+            if sl["name"] in q:
+                v = float(q[sl["name"]][0])
+                idx.append(min(range(len(sl["options"])), key=lambda j: abs(sl["options"][j] - v)))
+            elif self.default_idx.get(sl["name"]) is not None:
+                idx.append(self.default_idx[sl["name"]])
+            else:
+                return None
+        return "|".join(map(str, idx))
+
     def _on_drop(self, tab: Tab, outage: dict) -> None:
         # what the student saw when the connection dropped: the page wrote it into the URL
         outage["key_before"] = self.tune["key"] if self.tune else None
+        outage["key_url"] = self._key_from_url(tab.query) if self.tune else None
+        outage["query_before"] = tab.query
         self._cancel_near()
         self.pending = None
 
@@ -180,10 +198,15 @@ class McmcStudent(Student):
         else:
             self._hold(f"{ctx}#{key}", data.get("sig"))
         self.sigs[key] = data.get("sig")
+        for sl in tune["sliders"]:  # the defaults: the sliders the URL does not name (the page drops defaults)
+            self.default_idx.setdefault(sl["name"], None)
+            if sl["name"] not in parse_qs(self.tab.query):
+                self.default_idx[sl["name"]] = int(sl["index"])
         o = self.tab.outages[-1] if self.tab.outages else None
         if o and o["t_picture"] is None and o["runs_at_connect"] is not None \
                 and self.tab.runs_started > o["runs_at_connect"]:  # the first picture after a reconnect
             o["t_picture"], o["key_after"] = now, key
+            o["query_kept"] = self.tab.query == o.get("query_before")
         for m in self.outstanding():  # the move's picture: its key, from a run started after it
             if m["key"] == key and self.tab.runs_started > m["runs_at_send"]:
                 self.answer(m, now)
