@@ -22,12 +22,13 @@ A move that is never answered before the end (duration + grace) is **lost** (usu
 superseded: the student moved on and the server answered only the newer move).
 
 Behind the balancer a student's websocket may drop (its process died): the tab reconnects
-(``client.Tab``); a move due while it is away is not sent (``skipped_offline``), and one sent
-into the dying connection stays unanswered (lost).  On ``/mcmc`` the outage ends with **the
-picture back**: the first canvas of a run on the new connection (``key_after``), compared with the
-settings the URL held at the drop (``key_url``: the page writes T and the step size there as soon
-as it applies a move, so this may be newer than the last canvas seen, ``key_before``); and the
-URL the new session keeps (``query_kept``: it rewrites any setting it did not restore).
+(``client.Tab``); a move due while it is away (on ``/mcmc``: until its picture is back) is not
+sent (``skipped_offline``), and one sent into the dying connection stays unanswered (lost).  On
+``/mcmc`` the outage ends with **the picture back**: the first canvas of a run on the new
+connection (``key_after``), compared with the settings the URL held at the drop (``key_url``: the
+page writes T and the step size there as soon as it applies a move, so this may be newer than
+the last canvas seen, ``key_before``); and the URL the new session keeps (``query_kept``: it
+rewrites any setting it did not restore).
 """
 
 from __future__ import annotations
@@ -70,6 +71,9 @@ class Student:
     def _on_drop(self, tab: Tab, outage: dict) -> None:
         pass
 
+    def reconnecting(self) -> bool:
+        return not self.tab.connected
+
     # -- common ----------------------------------------------------------------------------
     def _on_msg(self, tab: Tab, msg, n: int) -> None:
         now = time.perf_counter()
@@ -101,7 +105,7 @@ class Student:
     async def run_moves(self, t_end: float, every: float, jitter: float, grace_end: float) -> None:
         await asyncio.sleep(every + self.rng.uniform(-jitter, jitter))
         while time.perf_counter() < t_end and not self.tab.closed_early:
-            if not self.tab.connected:
+            if self.reconnecting():
                 self.skipped_offline += 1
             else:
                 try:
@@ -147,6 +151,13 @@ class McmcStudent(Student):
         self.held[k] = sig
         while len(self.held) > CLIP_CACHE_MAX:
             self.held.popitem(last=False)
+
+    def reconnecting(self) -> bool:
+        # after a reconnect the student waits for its picture before moving again, as on the first
+        # load: a move sent into the new session's first (slow, cold) run restarts that run, so a
+        # student moving every 3 s on a busy process got its picture only after its last move
+        o = self.tab.outages[-1] if self.tab.outages else None
+        return not self.tab.connected or (o is not None and o["t_picture"] is None)
 
     def _key_from_url(self, query: str) -> str | None:
         """The canvas key (slider indices) the URL's settings give, as ``ui.mcmc.tune`` computes it."""
