@@ -5,6 +5,8 @@
     python bench/load_class.py --page rbm --students 10             # all press "Train" within 3 s
     python bench/load_class.py --url http://127.0.0.1:8501 --pid 1234 --page mcmc --students 5
     python bench/load_class.py --crosscheck                         # one move: Chromium vs harness
+    python bench/load_class.py --page mcmc --students 60 --balancer 2                  # HAProxy + 2 processes
+    python bench/load_class.py --page mcmc --students 60 --balancer 2 --kill-after 30  # one dies mid-class
 
 Each student is a websocket speaking Streamlit's own protocol (``bench/load/client.py``), not a
 browser, so 60 students fit on two cores.  Each opens the shared link (``--query``) within
@@ -17,6 +19,13 @@ environment with ``--env K=V``), first opened once by a warm-up student that the
 (``--no-warmup``: the students meet the cold server); the server's RSS and CPU are read from
 /proc/PID.  Timing on a shared 2-core machine is noisy: the report carries the load average
 before, during and after.  One JSON object per scenario (stdout, and ``--out`` / ``--out-dir``).
+
+``--balancer K``: instead, ``python -m deploy.serve --processes K`` (HAProxy in front of K app
+processes, sticky cookie); each process is warmed up directly, the students go through HAProxy,
+keep its cookie and reconnect like the frontend when their websocket drops; RSS and CPU are
+summed over the app processes (HAProxy's own CPU apart).  ``--kill-after S`` SIGKILLs process
+``--kill`` (s1) S seconds after the start: the report's ``balancer`` section says, per student,
+which process it was on, its reconnects, the time to its picture again, errors and moves lost.
 """
 
 from __future__ import annotations
@@ -38,7 +47,7 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 import _machine  # noqa: E402
-from load.server import Server, Sampler, rss_mb  # noqa: E402
+from load.server import Balancer, Server, Sampler  # noqa: E402
 from load.students import PAGES  # noqa: E402
 
 DEFINITIONS = {
@@ -53,6 +62,10 @@ DEFINITIONS = {
                            "the socket, deflated like Chromium's: the harness offers permessage-deflate)",
     "bytes_per_move": "payload bytes received after the page load (answers, numbers, neighbour clips) / moves",
     "mb_per_session": "(peak server RSS while the students are connected - RSS before they connect) / students",
+    "balancer.reconnect_s": "websocket dropped -> connected again (through HAProxy, to a live process)",
+    "balancer.picture_back_s": "websocket dropped -> the first canvas of a run on the new connection (mcmc)",
+    "balancer.picture_matches": "that canvas shows the settings the URL held at the drop (T, step size), and the new "
+                                "session kept that URL (every other setting restored)",
 }
 
 
@@ -85,10 +98,11 @@ async def warm_up(base_ws: str, page: str, query: str, timeout: float) -> dict:
     return out
 
 
-async def run_students(a, base_ws: str, sampler: Sampler) -> tuple[list, dict]:
+async def run_students(a, base_ws: str, sampler: Sampler, balancer: Balancer | None = None) -> tuple[list, dict]:
     rng = random.Random(a.seed)
     cls = PAGES[a.page]
-    students = [cls(base_ws, a.query, random.Random(rng.random()), i) for i in range(a.n)]
+    students = [cls(base_ws, a.query, random.Random(rng.random()), i, reconnect=balancer is not None)
+                for i in range(a.n)]
     t0 = time.perf_counter()
     t_end = t0 + a.duration
     grace_end = t_end + a.grace
@@ -112,8 +126,21 @@ async def run_students(a, base_ws: str, sampler: Sampler) -> tuple[list, dict]:
         else:
             await s.run_moves(t_end, a.every, a.jitter, grace_end)
 
+    async def kill_later():
+        await asyncio.sleep(a.kill_after)
+        info["kill"] = rec = balancer.kill(a.kill)
+        rec["t"] = round(rec["t"] - t0, 2)
+        rec["students_on_it"] = sorted(s.name for s in students if s.tab.routes and s.tab.routes[-1] == a.kill)
+        rec["stats_before"] = balancer.stats()
+
     press_at = t0 + a.ramp + a.press_after
+    killer = asyncio.create_task(kill_later()) if balancer is not None and a.kill_after is not None else None
     await asyncio.gather(*(one(s) for s in students))
+    if killer is not None and not killer.done():
+        killer.cancel()
+    if balancer is not None:
+        info["stats_at_end"] = balancer.stats()
+        info["servers_at_end"] = [{"name": x["name"], "pid": x["pid"]} for x in balancer.servers()]
     info["wall_s"] = round(time.perf_counter() - t0, 2)
     sampler.mark("students_done")
     for s in students:
@@ -121,6 +148,50 @@ async def run_students(a, base_ws: str, sampler: Sampler) -> tuple[list, dict]:
             s._cancel_near()
         await s.tab.close()
     return students, info
+
+
+def balancer_report(a, students, info) -> dict:
+    """Where each student was, and what a dropped websocket cost it (``--balancer``)."""
+    per, back, reconn, matches = [], [], [], []
+    killed = set(info.get("kill", {}).get("students_on_it", []))
+    for s in students:
+        outs = s.tab.outages
+        lost = sum(1 for m in s.moves if m["t_picture"] is None)
+        row = {"student": s.name, "routes": s.tab.routes, "drops": len(outs),
+               "reconnects": sum(1 for o in outs if o["t_connected"]),
+               "errors": len(s.tab.errors) + (1 if s.tab.closed_early else 0),
+               "moves": len(s.moves), "lost": lost, "skipped_offline": s.skipped_offline}
+        if outs:
+            row["reconnect_s"] = [round(o["t_connected"] - o["t_drop"], 3) if o["t_connected"] else None for o in outs]
+            row["picture_back_s"] = [round(o["t_picture"] - o["t_drop"], 3) if o["t_picture"] else None for o in outs]
+            row["picture_matches"] = [o.get("key_after") == o.get("key_url") and o.get("query_kept", False)
+                                      if o["t_picture"] else None for o in outs]
+            row["url_newer_than_picture"] = sum(1 for o in outs if o["t_picture"] and o.get("key_url") != o.get("key_before"))
+            reconn += [x for x in row["reconnect_s"] if x is not None]
+            back += [x for x in row["picture_back_s"] if x is not None]
+            matches += row["picture_matches"]
+        per.append(row)
+
+    def group(rows):
+        return {"students": len(rows), "drops": sum(r["drops"] for r in rows),
+                "reconnects": sum(r["reconnects"] for r in rows), "errors": sum(r["errors"] for r in rows),
+                "moves": sum(r["moves"] for r in rows), "lost": sum(r["lost"] for r in rows),
+                "skipped_offline": sum(r["skipped_offline"] for r in rows)}
+
+    out = {"processes": a.balancer,
+           "students_per_process": dict(sorted(Counter(s.tab.routes[0] if s.tab.routes else None
+                                                       for s in students).items(), key=str)),
+           "sticky_breaks": sum(s.tab.sticky_breaks for s in students),
+           "reconnect_s": summary(reconn), "picture_back_s": summary(back),
+           "picture_matches": sum(1 for x in matches if x), "picture_differs": sum(1 for x in matches if x is False),
+           "picture_never_back": sum(1 for x in matches if x is None),
+           "stats_at_end": info.get("stats_at_end"), "servers_at_end": info.get("servers_at_end")}
+    if "kill" in info:
+        out["kill"] = info["kill"]
+        out["killed_students"] = group([r for r in per if r["student"] in killed])
+        out["other_students"] = group([r for r in per if r["student"] not in killed])
+    out["per_student"] = per
+    return out
 
 
 def report(a, students, info) -> dict:
@@ -173,13 +244,19 @@ def report(a, students, info) -> dict:
 
 async def scenario(a) -> dict:
     res = {"bench": "load_class", "scenario": {k: getattr(a, k) for k in (
-        "page", "n", "query", "duration", "every", "jitter", "ramp", "grace", "seed", "env", "warmup")},
+        "page", "n", "query", "duration", "every", "jitter", "ramp", "grace", "seed", "env", "warmup", "balancer",
+        "kill_after")},
         "machine": machine(), "definitions": DEFINITIONS}
     if a.page == "rbm":
         res["scenario"].update(press_after=a.press_after, press_spread=a.press_spread, train_timeout=a.train_timeout)
     srv = None
     if a.url:
         base, pid = a.url.rstrip("/"), a.pid
+    elif a.balancer:
+        env = dict(kv.split("=", 1) for kv in a.env)
+        srv = Balancer(a.balancer, env=env)
+        res["server_start_s"] = round(srv.wait_healthy(), 2)
+        base, pid = srv.url, srv.app_pids  # (a callable: the pids change when one is restarted)
     else:
         env = dict(kv.split("=", 1) for kv in a.env)
         if a.timings:
@@ -189,20 +266,32 @@ async def scenario(a) -> dict:
         base, pid = srv.url, srv.pid
     base_ws = base.replace("http://", "ws://").replace("https://", "wss://")
     sampler = Sampler(pid).start()
+    lb = isinstance(srv, Balancer)
+    hap = Sampler(lambda: [srv.haproxy_pid()]).start() if lb else None
     usage0, c0 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
     try:
         sampler.mark("fresh")
-        if a.warmup:
+        if a.warmup and lb:  # each process directly: HAProxy would send the one warm-up to one of them
+            res["warmup"] = await asyncio.gather(*(warm_up(f"ws://127.0.0.1:{x['port']}", a.page, a.query, 120)
+                                                   for x in srv.servers()))
+            await asyncio.sleep(2)
+        elif a.warmup:
             res["warmup"] = await warm_up(base_ws, a.page, a.query, 120)
             await asyncio.sleep(2)
         if a.timings and not a.url:
             Path(a.timings).write_text("")  # the students' runs only (the server appends)
         sampler.mark("before")
-        students, info = await run_students(a, base_ws, sampler)
+        if hap:
+            hap.mark("before")
+        students, info = await run_students(a, base_ws, sampler, srv if lb else None)
+        if hap:
+            hap.mark("students_done")
         await asyncio.sleep(a.settle)
         sampler.mark("after_close")
     finally:
         sampler.stop()
+        if hap:
+            hap.stop()
         log = srv.log_text(1500) if srv else ""
         if srv:
             srv.stop()
@@ -211,13 +300,17 @@ async def scenario(a) -> dict:
     res.update(report(a, students, info))
     during = sampler.between("before", "students_done")
     before = sampler.marks["before"][1]
-    srvd = {"pid": pid, "rss_fresh_mb": sampler.marks["fresh"][1], "rss_before_students_mb": before, **during,
+    srvd = {"pid": None if callable(pid) else pid, "rss_fresh_mb": sampler.marks["fresh"][1], "rss_before_students_mb": before, **during,
             "rss_after_close_mb": sampler.marks["after_close"][1], "settle_s": a.settle}
     if before is not None and during["peak_rss_mb"] is not None:
         srvd["mb_per_session"] = round((during["peak_rss_mb"] - before) / max(1, a.n), 1)
     res["server"] = srvd
     if "Traceback" in log:
         res["server_log_tail"] = log[-1500:]
+    if lb:
+        res["server"]["note"] = "RSS and CPU summed over the app processes (HAProxy apart)"
+        res["balancer"] = balancer_report(a, students, info)
+        res["balancer"]["haproxy_cpu_cores_mean"] = hap.between("before", "students_done")["cpu_cores_mean"]
     if a.timings and not a.url:
         res["server_runs"] = timing_summary(Path(a.timings), srvd.get("cpu_cores_mean"), info.get("wall_s"))
     res["client"] = {"cpu_cores_mean": round((usage1.ru_utime + usage1.ru_stime - usage0.ru_utime - usage0.ru_stime)
@@ -278,13 +371,31 @@ def parse(argv=None):
     p.add_argument("--url", help="an already running server (no fresh one; no RSS/CPU unless --pid)")
     p.add_argument("--pid", type=int, help="with --url: the server's pid, for RSS and CPU")
     p.add_argument("--env", action="append", default=[], metavar="K=V", help="extra server environment")
+    p.add_argument("--balancer", type=int, metavar="K", help="K app processes behind HAProxy (python -m deploy.serve)"
+                   " instead of one server; students keep the sticky cookie and reconnect when dropped")
+    p.add_argument("--kill-after", type=float, metavar="S", help="with --balancer >= 2: SIGKILL one app process S "
+                   "seconds after the start")
+    p.add_argument("--kill", default="s1", help="which process --kill-after kills (s1..sK)")
     p.add_argument("--no-warmup", dest="warmup", action="store_false")
     p.add_argument("--timings", metavar="JSONL", help="fresh server only: time every script run and the MCMC "
                    "page's stages (bench/server_timing_hook.py) into this file, and summarise them")
     p.add_argument("--out", help="JSON file (one scenario)")
     p.add_argument("--out-dir", help="one JSON file per scenario: <page>-<n>.json")
     p.add_argument("--crosscheck", action="store_true", help="one move through Chromium and through the harness")
-    return p.parse_args(argv)
+    a = p.parse_args(argv)
+    if a.balancer is not None:
+        if a.url or a.timings:
+            p.error("--balancer starts its own processes: not with --url or --timings")
+        if not 1 <= a.balancer <= 4 * (os.cpu_count() or 1):
+            p.error(f"--balancer {a.balancer}: 1..{4 * (os.cpu_count() or 1)} (deploy.serve's range)")
+    if a.kill_after is not None:
+        if not a.balancer or a.balancer < 2:
+            p.error("--kill-after needs --balancer 2 or more (someone must be left to reconnect to)")
+        if not 0 < a.kill_after < a.duration:
+            p.error(f"--kill-after {a.kill_after}: must lie inside the scenario (0, --duration {a.duration})")
+        if a.kill not in {f"s{i + 1}" for i in range(a.balancer)}:
+            p.error(f"--kill {a.kill}: one of s1..s{a.balancer}")
+    return a
 
 
 def main(argv=None) -> list[dict]:

@@ -19,19 +19,31 @@ What the real frontend does, as captured from Chromium (``crosscheck.py`` checks
   whether or not a run is under way; an ``auto_rerun`` with the same interval keeps the timer)
   until ``stop_auto_rerun``.
 
+Like a browser, a tab first GETs the page (keeping its cookies: HAProxy's sticky ``EBMSRV`` and
+Streamlit's ``_streamlit_xsrf``) and opens the websocket with them.  With ``reconnect``, a dropped
+websocket is reopened as the frontend's connection manager does (``nextReconnectDelayMs``: 250–500 ms,
+then up to 4 s, doubling; ping ``/_stcore/health``, then connect offering the XSRF token and the
+last session id), and the frontend's ``sendUpdateWidgetsMessage`` follows: a rerun with the page's
+hash, every widget's state and the URL's query, which the page wrote (``page_info_changed``) with
+the student's current settings.  A new process starts a new session from that URL.
+
 Like the browser, a tab keeps the large elements it was sent (``metadata.cacheable``) and
 sends their hashes (``cached_message_hashes``) with each rerun, so the server answers an
 unchanged element with a ``ref_hash`` that the tab resolves from its copy; as the frontend's
 ``ForwardMsgCache``, a copy not sent or referenced in the last ``MAX_MESSAGE_AGE`` script runs
-is dropped.  Bytes are websocket payload bytes received (``server.enableWebsocketCompression``
-is off by default, so payload = wire minus framing).
+is dropped.  Bytes are websocket payload bytes
+received (inflated) and, as ``wire``, the bytes off the socket: the tab offers permessage-deflate
+like Chromium, which the server accepts with ``server.enableWebsocketCompression``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import random
 import time
+import urllib.error
+import urllib.request
 from typing import Callable
 
 import websockets
@@ -45,6 +57,16 @@ DEFLATE = True  # offer permessage-deflate, as Chromium does
 MAX_MESSAGE_AGE = 2  # Streamlit's global.maxCachedMessageAge (the frontend reads it from the server)
 EARLY_FOR_RERUN = ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
 FRAGMENT_FINISHED = ForwardMsg.ScriptFinishedStatus.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+ROUTE_COOKIE = "EBMSRV"  # the balancer's sticky cookie (deploy/haproxy.cfg.template): which process
+XSRF_COOKIE = "_streamlit_xsrf"
+RECONNECT_MAX_S = 4.0  # the frontend's cap on the delay between reconnect attempts
+
+
+def reconnect_delay(attempt: int, rng: random.Random) -> float:
+    """The frontend's ``nextReconnectDelayMs`` (attempt 1, 2, ...), in seconds."""
+    hi = min(RECONNECT_MAX_S, 0.5 * 2 ** (attempt - 1))
+    lo = 0.25 if attempt == 1 else hi / 2
+    return rng.uniform(lo, hi)
 
 
 def _options(el) -> list[str]:
@@ -98,7 +120,8 @@ class Tab:
     ``on_msg(tab, msg, nbytes)`` is called for every ForwardMsg after the tab's own bookkeeping.
     """
 
-    def __init__(self, base_ws: str, page: str, query: str = "", on_msg: Callable | None = None):
+    def __init__(self, base_ws: str, page: str, query: str = "", on_msg: Callable | None = None,
+                 reconnect: bool = False, give_up_after: float = 60.0):
         self.url = f"{base_ws}/_stcore/stream"
         self.http = base_ws.replace("ws://", "http://")
         self.page = page.strip("/")
@@ -123,6 +146,15 @@ class Tab:
         self.closed_early: str | None = None
         self.closing = False
         self._reader: asyncio.Task | None = None
+        self.cookies: dict[str, str] = {}
+        self.routes: list[str | None] = []  # the route cookie at each websocket opened: the process
+        self.sticky_breaks = 0  # upgrades answered with a new route cookie: the websocket left its process
+        self.session_id = ""
+        self.connected = False
+        self.reconnect, self.give_up_after = reconnect, give_up_after
+        self.outages: list[dict] = []  # one per dropped websocket (drop, reconnect, the picture again)
+        self.on_drop: Callable = lambda tab, outage: None
+        self._rng = random.Random(id(self))
 
     # -- sending --------------------------------------------------------------------------
     def _client_state(self, msg: BackMsg, fragment_id: str = "", auto: bool = False):
@@ -178,22 +210,66 @@ class Tab:
                 return el
         return None
 
+    # -- HTTP, cookies -----------------------------------------------------------------------
+    def _keep(self, set_cookies: list[str]) -> None:
+        for h in set_cookies:
+            name, _, value = h.split(";", 1)[0].partition("=")
+            self.cookies[name.strip()] = value.strip()
+
+    def _cookie_header(self) -> dict:
+        return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+
+    async def http_get(self, path: str, timeout: float = 10.0) -> int:
+        """GET ``path`` with the tab's cookies, keeping the ones set; the status (in a thread: the
+        students share one event loop)."""
+        def get():
+            req = urllib.request.Request(self.http + path, headers=self._cookie_header())
+            try:
+                with urllib.request.urlopen(req, timeout=timeout) as r:
+                    r.read()
+                    return r.status, r.headers.get_all("Set-Cookie") or []
+            except urllib.error.HTTPError as e:
+                return e.code, e.headers.get_all("Set-Cookie") or []
+
+        status, set_cookies = await asyncio.to_thread(get)
+        self._keep(set_cookies)
+        return status
+
     # -- receiving ------------------------------------------------------------------------
     async def open(self, open_timeout: float = 60.0) -> float:
+        # the page's HTML first, as a browser: its response carries the cookies the websocket needs
+        status = await self.http_get(f"/{self.page}" + (f"?{self.query}" if self.query else ""), open_timeout)
+        if status != 200:  # (a balancer with no process up answers 503): a browser would stop here
+            raise ConnectionError(f"page GET answered {status}")
+        await self._connect(open_timeout)
+        return await self.rerun()
+
+    async def _connect(self, open_timeout: float) -> None:
+        protocols = ["streamlit"]
+        if self.session_id and self.cookies.get(XSRF_COOKIE):
+            # a reconnect, as the frontend: [protocol, XSRF token, last session]; the process that
+            # holds that session resumes it, another one starts a new session
+            protocols += [self.cookies[XSRF_COOKIE], self.session_id]
+        before = self.cookies.get(ROUTE_COOKIE)
         # permessage-deflate like a browser (the server deflates when
         # server.enableWebsocketCompression is on); wire bytes are counted below the inflater
-        self.ws = await websockets.connect(self.url, subprotocols=["streamlit"],
+        self.ws = await websockets.connect(self.url, subprotocols=protocols,
                                            compression="deflate" if DEFLATE else None,
                                            max_size=None, open_timeout=open_timeout, ping_interval=None,
-                                           close_timeout=2)
+                                           close_timeout=2, additional_headers=self._cookie_header())
         feed = self.ws.data_received
 
         def counted(data: bytes) -> None:
             self.wire_in += len(data)
             feed(data)
         self.ws.data_received = counted  # (asyncio's transport calls the protocol's attribute)
+        self._keep(self.ws.response.headers.get_all("Set-Cookie"))
+        route = self.cookies.get(ROUTE_COOKIE)
+        if before is not None and route != before:
+            self.sticky_breaks += 1
+        self.routes.append(route)
+        self.connected = True
         self._reader = asyncio.create_task(self._read())
-        return await self.rerun()
 
     async def _read(self) -> None:
         try:
@@ -206,12 +282,49 @@ class Tab:
                 msg = self._cached(msg)
                 self._book(msg)
                 self.on_msg(self, msg, n)
+            reason = "closed by the server"
         except websockets.ConnectionClosed as e:
-            if not self.closing:
-                self.closed_early = f"closed: {e}"
+            reason = f"closed: {e}"
         except Exception as e:  # a bug in a handler must not pass silently
             self.errors.append(f"harness: {type(e).__name__}: {e}")
             raise
+        self.connected = False
+        if self.closing:
+            return
+        if self.reconnect:
+            asyncio.get_running_loop().create_task(self._reconnect(reason))
+        else:
+            self.closed_early = reason
+
+    async def _reconnect(self, reason: str) -> None:
+        """The frontend's connection manager after a drop: wait, ping health, connect, rerun."""
+        out = {"t_drop": time.perf_counter(), "reason": reason, "route_before": self.cookies.get(ROUTE_COOKIE),
+               "attempts": 0, "t_connected": None, "route_after": None, "runs_at_connect": None,
+               "t_picture": None}
+        self.outages.append(out)
+        for task in self.auto.values():  # the old session's timers; the new one sends its own
+            task.cancel()
+        self.auto.clear()
+        self.auto_every.clear()
+        self.on_drop(self, out)
+        while not self.closing and time.perf_counter() - out["t_drop"] < self.give_up_after:
+            out["attempts"] += 1
+            await asyncio.sleep(reconnect_delay(out["attempts"], self._rng))
+            try:
+                if await self.http_get("/_stcore/health", timeout=5) != 200:
+                    continue
+                await self._connect(10)
+            except (OSError, asyncio.TimeoutError, websockets.InvalidHandshake, websockets.ConnectionClosed):
+                continue
+            out["t_connected"], out["route_after"] = time.perf_counter(), self.cookies.get(ROUTE_COOKIE)
+            out["runs_at_connect"] = self.runs_started
+            try:
+                await self.rerun()  # the frontend's sendUpdateWidgetsMessage: widgets + the URL's query
+            except websockets.ConnectionClosed:
+                pass  # dropped again: the reader starts the next outage
+            return
+        if not self.closing:
+            self.closed_early = f"{reason} (no reconnect within {self.give_up_after:.0f} s)"
 
     def _cached(self, msg: ForwardMsg) -> ForwardMsg:
         """The message a ``ref_hash`` stands for (with the reference's metadata), as the
@@ -246,6 +359,7 @@ class Tab:
         typ = msg.WhichOneof("type")
         if typ == "new_session":
             self.runs_started += 1
+            self.session_id = msg.new_session.initialize.session_id or self.session_id
         elif typ == "navigation":  # the page's own hash (new_session's is the entry script's)
             if msg.navigation.page_script_hash:
                 self.page_hash = msg.navigation.page_script_hash

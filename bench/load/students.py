@@ -20,6 +20,15 @@ A *move* is one notch of one slider, the way the page's own control sends it:
 
 A move that is never answered before the end (duration + grace) is **lost** (usually
 superseded: the student moved on and the server answered only the newer move).
+
+Behind the balancer a student's websocket may drop (its process died): the tab reconnects
+(``client.Tab``); a move due while it is away (on ``/mcmc``: until its picture is back) is not
+sent (``skipped_offline``), and one sent into the dying connection stays unanswered (lost).  On
+``/mcmc`` the outage ends with **the picture back**: the first canvas of a run on the new
+connection (``key_after``), compared with the settings the URL held at the drop (``key_url``: the
+page writes T and the step size there as soon as it applies a move, so this may be newer than
+the last canvas seen, ``key_before``); and the URL the new session keeps (``query_kept``: it
+rewrites any setting it did not restore).
 """
 
 from __future__ import annotations
@@ -31,6 +40,7 @@ import time
 from collections import OrderedDict
 from urllib.parse import parse_qs
 
+import websockets
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from .client import FINISHED_OK, Tab
@@ -41,14 +51,16 @@ PENDING_S, NEAR_ASKS, CLIP_CACHE_MAX = 6.0, 8, 24  # sliders.js's PENDING_MS, NE
 class Student:
     page = "home"
 
-    def __init__(self, base_ws: str, query: str, rng: random.Random, name: int):
+    def __init__(self, base_ws: str, query: str, rng: random.Random, name: int, reconnect: bool = False):
         self.rng, self.name = rng, name
-        self.tab = Tab(base_ws, self.page, query, on_msg=self._on_msg)
+        self.tab = Tab(base_ws, self.page, query, on_msg=self._on_msg, reconnect=reconnect)
+        self.tab.on_drop = self._on_drop
         self.t_open = self.t_picture = self.t_loaded = None
         self.load_bytes = None  # received until the first full run finished
         self.load_wire = None  # the same, bytes off the socket
         self.moves: list[dict] = []
         self.skipped = 0  # move times when the page had nothing to move yet
+        self.skipped_offline = 0  # move times while the websocket was down (reconnecting)
 
     # -- page hooks ------------------------------------------------------------------------
     def handle(self, msg, now: float) -> None:
@@ -56,6 +68,12 @@ class Student:
 
     async def move(self) -> dict | None:
         return None
+
+    def _on_drop(self, tab: Tab, outage: dict) -> None:
+        pass
+
+    def reconnecting(self) -> bool:
+        return not self.tab.connected
 
     # -- common ----------------------------------------------------------------------------
     def _on_msg(self, tab: Tab, msg, n: int) -> None:
@@ -88,8 +106,14 @@ class Student:
     async def run_moves(self, t_end: float, every: float, jitter: float, grace_end: float) -> None:
         await asyncio.sleep(every + self.rng.uniform(-jitter, jitter))
         while time.perf_counter() < t_end and not self.tab.closed_early:
-            if await self.move() is None:
-                self.skipped += 1
+            if self.reconnecting():
+                self.skipped_offline += 1
+            else:
+                try:
+                    if await self.move() is None:
+                        self.skipped += 1
+                except websockets.ConnectionClosed:  # sent into a dying connection: recorded, lost
+                    pass
             await asyncio.sleep(max(0.05, every + self.rng.uniform(-jitter, jitter)))
         while self.outstanding() and time.perf_counter() < grace_end and not self.tab.closed_early:
             await asyncio.sleep(0.1)
@@ -123,6 +147,7 @@ class McmcStudent(Student):
         self.sigs: dict[str, str] = {}  # key -> sig of the clip received for it (for the cross-check)
         self.grids: OrderedDict = OrderedDict()  # grid ids held
         self.whole: dict[str, bool] = {}  # "ctx#key" -> the clip held is the whole run
+        self.default_idx: dict[str, int | None] = {}  # slider name -> its index when the URL omits it
 
     def _hold(self, k: str, sig, whole: bool = True) -> None:
         self.held.pop(k, None)
@@ -130,6 +155,34 @@ class McmcStudent(Student):
         self.whole[k] = whole
         while len(self.held) > CLIP_CACHE_MAX:
             self.held.popitem(last=False)
+
+    def reconnecting(self) -> bool:
+        # after a reconnect the student waits for its picture before moving again, as on the first
+        # load: a move sent into the new session's first (slow, cold) run restarts that run, so a
+        # student moving every 3 s on a busy process got its picture only after its last move
+        o = self.tab.outages[-1] if self.tab.outages else None
+        return not self.tab.connected or (o is not None and o["t_picture"] is None)
+
+    def _key_from_url(self, query: str) -> str | None:
+        """The canvas key (slider indices) the URL's settings give, as ``ui.mcmc.tune`` computes it."""
+        q, idx = parse_qs(query), []
+        for sl in self.tune["sliders"]:
+            if sl["name"] in q:
+                v = float(q[sl["name"]][0])
+                idx.append(min(range(len(sl["options"])), key=lambda j: abs(sl["options"][j] - v)))
+            elif self.default_idx.get(sl["name"]) is not None:
+                idx.append(self.default_idx[sl["name"]])
+            else:
+                return None
+        return "|".join(map(str, idx))
+
+    def _on_drop(self, tab: Tab, outage: dict) -> None:
+        # what the student saw when the connection dropped: the page wrote it into the URL
+        outage["key_before"] = self.tune["key"] if self.tune else None
+        outage["key_url"] = self._key_from_url(tab.query) if self.tune else None
+        outage["query_before"] = tab.query
+        self._cancel_near()
+        self.pending = None
 
     def _pending(self) -> bool:
         return self.pending is not None and time.perf_counter() - self.pending[2] < PENDING_S
@@ -165,6 +218,15 @@ class McmcStudent(Student):
         else:
             self._hold(f"{ctx}#{key}", data.get("sig"))
         self.sigs[key] = data.get("sig")
+        for sl in tune["sliders"]:  # the defaults: the sliders the URL does not name (the page drops defaults)
+            self.default_idx.setdefault(sl["name"], None)
+            if sl["name"] not in parse_qs(self.tab.query):
+                self.default_idx[sl["name"]] = int(sl["index"])
+        o = self.tab.outages[-1] if self.tab.outages else None
+        if o and o["t_picture"] is None and o["runs_at_connect"] is not None \
+                and self.tab.runs_started > o["runs_at_connect"]:  # the first picture after a reconnect
+            o["t_picture"], o["key_after"] = now, key
+            o["query_kept"] = self.tab.query == o.get("query_before")
         for m in self.outstanding():  # the move's picture: its key, from a run started after it
             if m["key"] == key and self.tab.runs_started > m["runs_at_send"]:
                 self.answer(m, now)
