@@ -278,6 +278,8 @@ async def scenario(a) -> dict:
         elif a.warmup:
             res["warmup"] = await warm_up(base_ws, a.page, a.query, 120)
             await asyncio.sleep(2)
+        if a.warmup and a.lead:  # the teacher opened the link a while before the class arrives
+            await asyncio.sleep(a.lead)
         if a.timings and not a.url:
             Path(a.timings).write_text("")  # the students' runs only (the server appends)
         sampler.mark("before")
@@ -377,6 +379,9 @@ def parse(argv=None):
                    "seconds after the start")
     p.add_argument("--kill", default="s1", help="which process --kill-after kills (s1..sK)")
     p.add_argument("--no-warmup", dest="warmup", action="store_false")
+    p.add_argument("--lead", type=float, default=0.0,
+                   help="seconds between the warm-up student's visit and the class (the server warms the "
+                        "link's runs meanwhile; 0: the class comes at once)")
     p.add_argument("--timings", metavar="JSONL", help="fresh server only: time every script run and the MCMC "
                    "page's stages (bench/server_timing_hook.py) into this file, and summarise them")
     p.add_argument("--out", help="JSON file (one scenario)")
