@@ -1,0 +1,19 @@
+#!/bin/bash
+# bench/mixed_class.sh ROOT OUTPREFIX [extra env K=V...]: one server; 10 students train on /rbm while 5 move
+# the temperature slider on /landscape (two harness processes against the same server).
+set -u
+ROOT=$1; OUT=$2; shift 2
+cd "$ROOT"
+PORT=$(python -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+env "$@" EBM_PREFETCH=1 PYTHONPATH="$ROOT" setsid python -m streamlit run app.py --server.port $PORT --server.address 127.0.0.1 \
+  --server.headless true --browser.gatherUsageStats false > $OUT.server.log 2>&1 &
+SPID=$!
+for i in $(seq 1 60); do curl -sf http://127.0.0.1:$PORT/_stcore/health >/dev/null && break; sleep 0.5; done
+uptime > $OUT.uptime
+python bench/load_class.py --url http://127.0.0.1:$PORT --pid $SPID --page rbm --students 10 --out $OUT-rbm.json > $OUT-rbm.log 2>&1 &
+A=$!
+sleep 6   # the landscape students move while the trainings run
+python bench/load_class.py --url http://127.0.0.1:$PORT --page landscape --students 5 --duration 60 --no-warmup --out $OUT-landscape.json > $OUT-landscape.log 2>&1
+wait $A
+uptime >> $OUT.uptime
+kill -- -$SPID 2>/dev/null; wait $SPID 2>/dev/null
