@@ -28,7 +28,7 @@ def _module_name(path: Path) -> str:
 
 def _project_files() -> list[Path]:
     files = [ROOT / "app.py", *(ROOT / "app_pages").glob("*.py")]
-    for d in (*PACKAGES, "tests", "bench"):
+    for d in (*PACKAGES, "tests", "bench", "deploy"):
         files += sorted((ROOT / d).rglob("*.py"))
     return files
 
