@@ -48,6 +48,7 @@ if str(HERE) not in sys.path:
 
 import _machine  # noqa: E402
 from load.server import Balancer, Server, Sampler  # noqa: E402
+from load.client import off_loop, run_async  # noqa: E402
 from load.students import PAGES  # noqa: E402
 
 DEFINITIONS = {
@@ -407,13 +408,13 @@ def main(argv=None) -> list[dict]:
     a = parse(argv)
     if a.crosscheck:
         from load.crosscheck import crosscheck
-        res = crosscheck(a)
+        res = off_loop(crosscheck, a)
         _machine.emit(res, a.out)
         return [res]
     out = []
     for n in a.students:
         a.n = n
-        res = asyncio.run(scenario(a))
+        res = run_async(scenario(a))
         path = a.out if len(a.students) == 1 and a.out else None
         if a.out_dir:
             Path(a.out_dir).mkdir(parents=True, exist_ok=True)

@@ -116,7 +116,7 @@ def test_class_limits_cap_the_sliders_and_a_caption_says_so(class_limits):
     class_limits(ClassLimits(max_epochs=3, max_hidden_units=100))
     at = open_page("rbm", {**SMALL, "rbm_epochs": "50"})  # a link from a class without limits
     assert at.slider(key="rbm_epochs").max == 3 and at.slider(key="rbm_epochs").value == 3
-    assert at.warning[0].value == "Epochs: 50 is outside 1 … 3; using 3."
+    assert at.warning[0].value == "Epochs: `50` is outside 1 … 3; using 3."
     assert max(at.select_slider(key="rbm_hidden").options, key=int) == "100"
     caps = " ".join(c.value for c in at.caption)
     assert "Class limits set by your teacher: at most 3 epochs, at most 100 hidden units per layer." in caps

@@ -39,6 +39,7 @@ like Chromium, which the server accepts with ``server.enableWebsocketCompression
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import random
 import time
@@ -60,6 +61,23 @@ FRAGMENT_FINISHED = ForwardMsg.ScriptFinishedStatus.FINISHED_FRAGMENT_RUN_SUCCES
 ROUTE_COOKIE = "EBMSRV"  # the balancer's sticky cookie (deploy/haproxy.cfg.template): which process
 XSRF_COOKIE = "_streamlit_xsrf"
 RECONNECT_MAX_S = 4.0  # the frontend's cap on the delay between reconnect attempts
+
+
+def off_loop(fn, *args):
+    """``fn(*args)``, in a thread of its own when this thread already runs an event loop (a
+    caller inside one: e.g. pytest after Playwright's sync API has started its loop there, where
+    neither ``asyncio.run`` nor a second sync Playwright may start)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args)
+    with concurrent.futures.ThreadPoolExecutor(1) as ex:
+        return ex.submit(fn, *args).result()
+
+
+def run_async(coro):
+    """``asyncio.run(coro)``, wherever it is called from (``off_loop``)."""
+    return off_loop(asyncio.run, coro)
 
 
 def reconnect_delay(attempt: int, rng: random.Random) -> float:
