@@ -11,6 +11,23 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 if "EBM_PREFETCH" not in os.environ:
     os.environ["EBM_PREFETCH"] = "0"
     os.environ["EBM_PREFETCH_OFF_FOR_PAGE_TESTS"] = "1"
+
+
+@pytest.fixture
+def class_limits():
+    """Apply class limits to the three training pages' controls; the server's own come back after."""
+    from ui.deep import specs as deep_specs
+    from ui.kit import limits
+    from ui.landscape import ebm2d
+    from ui.rbm import specs as rbm_specs
+
+    def apply(lim) -> None:
+        for m in (rbm_specs, deep_specs, ebm2d):
+            m.apply_limits(lim)
+    yield apply
+    apply(limits.CLASS)

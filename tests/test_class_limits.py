@@ -68,15 +68,6 @@ def test_the_shipped_example_is_all_comments_and_every_line_in_it_is_valid():
     assert all(getattr(lim, k) is not None for k in limits.BOUNDS)
 
 
-@pytest.fixture
-def class_limits():
-    """Apply limits to the three pages' controls; the server's own limits come back afterwards."""
-    def apply(lim: ClassLimits) -> None:
-        for m in (rbm_specs, deep_specs, ebm2d):
-            m.apply_limits(lim)
-    yield apply
-    apply(limits.CLASS)
-
 
 def test_limits_narrow_the_pages_controls_and_move_their_defaults(class_limits):
     class_limits(ClassLimits(max_epochs=8, max_hidden_units=300))

@@ -9,12 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from apppages import assert_ok, open_page
-from ui.deep import specs as deep_specs
-from ui.kit import limits
 from ui.kit.limits import ClassLimits
 from ui.kit.scheduler import SERVER
-from ui.landscape import ebm2d
-from ui.rbm import specs as rbm_specs
 
 SMALL = {"rbm_chains": "10", "rbm_gibbs": "50", "rbm_hidden": "25", "rbm_digits": "500", "rbm_epochs": "2"}
 
@@ -102,14 +98,6 @@ def test_a_full_class_pauses_the_job_and_nothing_is_lost(others, monkeypatch):
     assert _job(at)["trainer"] is j["trainer"] and j["trainer"].updates > 0
     assert not any("class is full" in w.value for w in at.warning)
 
-
-@pytest.fixture
-def class_limits():
-    def apply(lim: ClassLimits) -> None:
-        for m in (rbm_specs, deep_specs, ebm2d):
-            m.apply_limits(lim)
-    yield apply
-    apply(limits.CLASS)
 
 
 def test_class_limits_cap_the_sliders_and_a_caption_says_so(class_limits):

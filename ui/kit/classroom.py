@@ -8,22 +8,8 @@ import math
 
 import streamlit as st
 
-from ui.kit import i18n
 from ui.kit.i18n import t
 from ui.kit.scheduler import Turn
-from ui.strings import classroom as strings
-
-
-def _register_strings() -> None:
-    # i18n merges the page tables it knows; this table is merged here, with i18n's own check
-    # that no key is defined twice.
-    clash = {k for k in strings.S if k in i18n.S and i18n.S[k] is not strings.S[k]}
-    if clash:
-        raise KeyError(f"i18n keys defined twice: {sorted(clash)}")
-    i18n.S.update(strings.S)
-
-
-_register_strings()
 
 
 def waiting(turn: Turn, trained: bool) -> None:
