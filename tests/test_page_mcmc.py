@@ -192,9 +192,10 @@ def test_prefetch_plan_puts_the_likely_next_move_first():
 
 
 def test_neighbouring_slider_values_are_computed_ahead_and_sent_to_the_browser(monkeypatch):
-    """After a page run the worker computes the runs one notch away on T and σ; the next run
-    sends their clips with the picture (so the browser can switch to them with no server run),
-    and moving there runs no chain in the rerun."""
+    """A random-walk MH run comes with the runs one and two notches away on T and σ, computed
+    in the same stacked run (ebm_core.mcmc.plane); the next run sends their clips with the
+    picture when the browser asks (so it can switch to them with no server run), and moving
+    there runs no chain in the rerun."""
     import threading
 
     from ui.mcmc import runs as R
@@ -202,15 +203,16 @@ def test_neighbouring_slider_values_are_computed_ahead_and_sent_to_the_browser(m
     monkeypatch.setattr(R, "WARM_PLANE", False)  # (the whole plane: test_a_link_warms_its_plane)
     from ui.mcmc import tune as MT
     R.wait_prefetch_idle()  # earlier tests' speculative runs are finished before counting
-    calls = []  # the thread that ran each chain computation
-    real = R.run_chains
-    monkeypatch.setattr(R, "run_chains", lambda *a, **k: calls.append(threading.current_thread().name) or real(*a, **k))
+    calls = []  # (thread, how many settings) of each chain computation
+    real = R.run_plane
+    monkeypatch.setattr(R, "run_plane", lambda e, settings, *a, **k: calls.append(
+        (threading.current_thread().name, len(settings))) or real(e, settings, *a, **k))
     at = _open({"seed": "4242"}, steps=200)  # a seed no other test uses: nothing cached yet
     first = _clip(at)
-    assert first["near"] == [] and (first["ready"], first["missing"]) == (0, 4) and first["eta_ms"] > 0
+    assert first["near"] == [] and (first["ready"], first["missing"]) == (4, 0)
     assert R.wait_prefetch_idle()
-    assert calls.count("ebm-prefetch") == 4  # T ±1 notch and σ ±1 notch
-    assert len(calls) == 5  # plus the page's own run
+    # one stacked run on the page's thread: the setting, 4 neighbours one notch away, 4 two notches
+    assert calls == [(calls[0][0], 9)] and calls[0][0] != "ebm-prefetch"
     at.run()
     clip = _clip(at)
     # T = 1.0 is notch 6 of 13, σ = 0.8 notch 13 of 22: the keys are the neighbours' notches
@@ -220,11 +222,12 @@ def test_neighbouring_slider_values_are_computed_ahead_and_sent_to_the_browser(m
     at.session_state[MT.ASKED] = (ctx, ["6|12"])
     at.run()
     clip = _clip(at)
-    assert sorted(k for k, _ in clip["near"]) == ["5|13", "6|14", "7|13"]  # not the one it holds
+    two = ["4|13", "6|11", "6|15", "8|13"]  # two notches away (stacked with the run too)
+    assert sorted(k for k, _ in clip["near"]) == sorted(["5|13", "6|14", "7|13"] + two)  # not the one it holds
     at.session_state[MT.ASKED] = (ctx, [])
     at.run()
     near = dict(_clip(at)["near"])
-    assert len(near) == 4
+    assert len(near) == 8
     # it holds this setting's clip too: the answer leaves it out (only its id and signature)
     at.session_state[MT.ASKED] = ("some other settings", [])  # asked before the page changed: ignored
     at.run()
@@ -235,13 +238,13 @@ def test_neighbouring_slider_values_are_computed_ahead_and_sent_to_the_browser(m
     stub = _clip(at)
     assert stub["held"] is True and "pos" not in stub and "grid" not in stub
     assert (stub["id"], stub["sig"]) == (clip["id"], clip["sig"])
-    assert sorted(k for k, _ in stub["near"]) == ["6|12", "6|14", "7|13"]
+    assert sorted(k for k, _ in stub["near"]) == sorted(["6|12", "6|14", "7|13"] + two)
     assert near["7|13"]["id"] != clip["id"] and near["7|13"]["grid"]["id"] != first["grid"]["id"]  # T reshapes p_T
     assert near["6|14"]["grid"] == {"ref": first["grid"]["id"]}  # a new σ keeps the landscape: named, not sent
     for key, value, notch in (("T", 1.5, "7|13"), ("sigma", 1.0, "7|14")):
         n = len(calls)
         _tune(at, **{key: value})
-        in_rerun = [name for name in calls[n:] if name != "ebm-prefetch"]
+        in_rerun = [name for name, _ in calls[n:] if name != "ebm-prefetch"]
         assert in_rerun == [], f"moving {key} to {value} ran the chains in the rerun"
         assert _clip(at)["tune"]["key"] == notch
         assert R.wait_prefetch_idle()
@@ -371,11 +374,21 @@ def test_the_prefetch_worker_serves_the_newest_request_first():
         saved = list(R._plans.items())
         R._plans.clear()
         try:
-            R._queue_locked("a", ["a1", "a2"])
-            R._queue_locked("b", ["b1"])
-            R._queue_locked("a", ["a3"])  # session a moved again: its old plan is dropped
-            assert [R._next_job_locked() for _ in range(3)] == ["a3", "b1", None]
+            a1, a2, a3, b1 = (("banana", "", "hmc", 0.2, T, 10, 4, 2000, 0, "spread", (), 4.0)
+                              for T in (1.0, 1.5, 2.0, 5.0))
+            R._queue_locked("a", [a1, a2])
+            R._queue_locked("b", [b1])
+            R._queue_locked("a", [a3])  # session a moved again: its old plan is dropped
+            assert [R._next_job_locked() for _ in range(3)] == [[a3], [b1], None]
             assert not R._plans  # finished plans are forgotten
+            # random-walk MH runs of one context go out as one stacked job, PLANE_CHUNK at most
+            mh = [("banana", "", "mh", s_, T, 10, 4, 200, 0, "spread", (), 4.0)
+                  for T in R.TEMPERATURES for s_ in R._step_options("mh")]
+            other = ("banana", "", "mh", 0.8, 1.0, 10, 4, 200, 1, "spread", (), 4.0)  # another seed
+            R._queue_locked("c", [mh[0], other] + mh[1:])
+            job = R._next_job_locked()
+            assert job == mh[:R.PLANE_CHUNK] and R._plans["c"][0] == other
+            assert R._next_job_locked() == [other]
         finally:
             R._plans.clear()
             R._plans.update(saved)
