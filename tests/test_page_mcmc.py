@@ -211,8 +211,10 @@ def test_neighbouring_slider_values_are_computed_ahead_and_sent_to_the_browser(m
     first = _clip(at)
     assert first["near"] == [] and (first["ready"], first["missing"]) == (4, 0)
     assert R.wait_prefetch_idle()
-    # one stacked run on the page's thread: the setting, 4 neighbours one notch away, 4 two notches
-    assert calls == [(calls[0][0], 9)] and calls[0][0] != "ebm-prefetch"
+    # one stacked run on the page's thread: every setting up to two notches away on each slider
+    assert calls == [(calls[0][0], 25)] and calls[0][0] != "ebm-prefetch"
+    assert set(R.square("mh", 1.0, 0.8)) == {(t_, s_) for t_ in (0.5, 0.7, 1.0, 1.5, 2.0) for s_ in (0.3, 0.5, 0.8, 1.0, 1.5)}
+    assert len(R.square("mh", 20.0, 100.0)) == 9  # (at the sliders' ends)
     at.run()
     clip = _clip(at)
     # T = 1.0 is notch 6 of 13, σ = 0.8 notch 13 of 22: the keys are the neighbours' notches
@@ -248,6 +250,21 @@ def test_neighbouring_slider_values_are_computed_ahead_and_sent_to_the_browser(m
         assert in_rerun == [], f"moving {key} to {value} ran the chains in the rerun"
         assert _clip(at)["tune"]["key"] == notch
         assert R.wait_prefetch_idle()
+    # a move's answer brings the neighbours the browser lacks (it names those it holds): no
+    # request of their own
+    ctx = _clip(at)["tune"]["ctx"]
+    held_now = ["6|14", "7|13", "8|13", "7|12", "5|13"]
+    at.session_state[MT.TUNED] = True
+    at.session_state[MT.HOLDS] = (ctx, [], [], held_now)
+    _tune(at, T=1.5, sigma=1.0)
+    answer = _clip(at)
+    assert answer["tune"]["key"] == "7|14"
+    one, two = R.near_settings("mh", 1.5, 1.0)
+    from ui.mcmc import controls as M
+    computed = [(t_, s_) for t_, s_ in one + two if R.is_cached("mixture", M.DEFAULT_FORMULA, "mh", s_, t_, 10, 4,
+                                                                 200, 4242, "spread", (), M.CUSTOM_HALF)]
+    lacking = {MT.tune_key("mh", t_, s_) for t_, s_ in computed} - set(held_now)
+    assert {k for k, _ in answer["near"]} == lacking and len(lacking) >= 3
     # the clip the browser switched to is the very clip the server sends for that setting
     at = _open({"seed": "4242", "T": "0.7"}, steps=200)
     assert _clip(at)["sig"] == near["5|13"]["sig"]
@@ -441,6 +458,11 @@ def test_the_canvas_callbacks_store_checked_values(monkeypatch):
     state[MT.CANVAS_KEY] = Result(tune={"T": "__import__('os')", "sigma": None}, near=None)
     MT.apply()
     assert (state["T"], state["sigma"]) == (2.0, 0.3)  # junk changes nothing
+    # a move names the clip it holds (whole), the grids and every clip it holds (whole or not)
+    state[MT.CANVAS_KEY] = Result(tune={"T": 1.5, "sigma": 0.8, "ctx": "c1", "have": ["7|13"], "grids": ["g1", 5],
+                                        "near": ["7|12", "6|13", "../x", 3]}, near=None)
+    MT.apply()
+    assert state[MT.HOLDS] == ("c1", ["7|13"], ["g1"], ["7|12", "6|13"])
     state[MT.CANVAS_KEY] = Result(tune=None, near={"key": "7|12", "ctx": "c1", "have": ["7|12", "x"]})
     MT.asked()
     assert state[MT.ASKED] == ("c1", ["7|12"])

@@ -313,7 +313,7 @@ class McmcStudent(Student):
         held = f"{ctx}#{key}" in self.held
         # (as sliders.js: the answer may leave the clip out, or name its grid)
         value.update(ctx=ctx, have=[key] if held and self.whole.get(f"{ctx}#{key}") else [],
-                     grids=list(self.grids)[-8:])
+                     grids=list(self.grids)[-8:], near=self._held_keys(ctx))
         trig, frag = self.tab.event(self.canvas_id, "tune", value)
         self.pending = (key, ctx, time.perf_counter())
         m = self.new_move(what=sliders[k]["role"], key=key, value=value, held=held)

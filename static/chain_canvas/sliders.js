@@ -104,6 +104,7 @@ function onTuneCommit(st) {
   const mine = CLIPS.get(st.tune.ctx + "#" + st.pending.key);
   value.have = mine && (mine.n_steps | 0) >= (mine.n_total | 0) ? [st.pending.key] : [];
   value.grids = [...GRIDS.keys()].slice(-8);  // (the landscapes held: the answer may name one)
+  value.near = heldKeys(st.tune.ctx);  // (every clip held, whole or not: the answer brings the rest)
   st.setTrigger("tune", value);
 }
 

@@ -89,7 +89,9 @@ def apply() -> None:
     held = held_keys(value)  # (the browser says whether it holds the chosen clip, and which grids)
     if held is not None:
         grids = value.get("grids") if isinstance(value.get("grids"), list) else []
-        st.session_state[HOLDS] = (*held, [g for g in grids[:8] if isinstance(g, str) and len(g) <= 32])
+        near = held_keys({"ctx": held[0], "have": value.get("near")})  # (every clip it holds)
+        st.session_state[HOLDS] = (*held, [g for g in grids[:8] if isinstance(g, str) and len(g) <= 32],
+                                   near[1] if near is not None else None)
 
 
 def held_keys(value) -> tuple[str, list[str]] | None:
@@ -145,7 +147,8 @@ def canvas_data(key: tuple, trace, picture, m: int, show: str, asked_for: tuple 
     ``asked_for``: the browser's request for the neighbours, ``(ctx, keys it holds)``; one made
     for other settings (the page changed meanwhile) is ignored, the browser asks again.
     ``holds``: the same for the clip the browser has just chosen on its sliders, plus the
-    ids of the grids it holds (a clip whose grid is among them names it instead of sending it).  When the
+    ids of the grids it holds and every clip it holds (whole or first steps: the neighbours
+    it lacks come with the answer) (a clip whose grid is among them names it instead of sending it).  When the
     browser holds this very setting's clip (it says so, or this session's last run sent it),
     the clip is left out (``held``: only its id and signature; the browser checks the
     signature and asks again, holding nothing, if its copy differs), so the answer carries
@@ -154,7 +157,10 @@ def canvas_data(key: tuple, trace, picture, m: int, show: str, asked_for: tuple 
     data = clip(key, trace, picture, m, show)
     ctx = context(key, m, show)
     have = asked_for[1] if asked_for is not None and asked_for[0] == ctx else None
-    extra = payload(key, m, show, have, grid_id=data["grid"]["id"])
+    # A move says which clips the browser holds: its answer brings the neighbours it lacks
+    # (computed with the run: ui.mcmc.runs.run), so the browser need not ask for them again.
+    near_have = holds[3] if have is None and holds is not None and len(holds) > 3 and holds[0] == ctx else None
+    extra = payload(key, m, show, have if have is not None else near_have, grid_id=data["grid"]["id"])
     tune = extra["tune"]["key"]
     if have is not None:  # (the browser's own word: it may have lost what it was sent)
         held = tune in have
