@@ -258,7 +258,8 @@ def test_a_step_size_move_draws_what_a_fresh_page_draws(streamlit_server, browse
     _wait_canvas_drawn(page, wait_for_app_idle, wait_until)
     _press_tune(page, "step", "ArrowRight", "eps=0.1", wait_until, wait_for_app_idle)
     assert _tune_value(page, "step") == "0.1"
-    assert _attr(page, "data-n-steps") == "500"
+    # (the whole run follows the first steps in a rerun, which may start after the idle check)
+    wait_until(lambda: _attr(page, "data-n-steps") == "500", timeout=30, message="the whole run")
     moved = _start_digest(page, wait_until)
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
     try:
