@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
+from _plotly_utils.utils import to_typed_array_spec  # (base64 float32, as go.Figure sends arrays)
 
 from ebm_core.mcmc import diagnostics
-from ebm_core.viz.style import ESTIMATE, EXACT, PALETTE, SAMPLES, TEMPLATE, colour  # noqa: F401 (PALETTE: the canvas's chains)
+from ebm_core.viz.style import ESTIMATE, EXACT, PALETTE, SAMPLES, TEMPLATE, Prebuilt, colour  # noqa: F401 (PALETTE: the canvas's chains)
+
+TEMPLATE_DICT = TEMPLATE.to_plotly_json()
 
 MAX_POINTS = 600
 HEIGHT = 260
@@ -29,18 +32,31 @@ def _layout(fig: go.Figure, title: str, xlabel: str, ylabel: str, height: int = 
     return fig
 
 
-def trace_figure(positions: np.ndarray, m: int, coord: int, labels: dict) -> go.Figure:
-    """x_i (or y_i) against i for every chain, burn-in shaded."""
+def trace_figure(positions: np.ndarray, m: int, coord: int, labels: dict) -> Prebuilt:
+    """x_i (or y_i) against i for every chain, burn-in shaded.
+
+    Written as plotly's dict (``Prebuilt``): it is redrawn for every new setting a student
+    moves to, and validating it trace by trace cost more than the rest of the page."""
     n = positions.shape[0]
     every = -(-n // MAX_POINTS)  # every k-th draw, evenly: x is then x0 + i dx, not sent as an array
-    fig = go.Figure()
-    for c in range(positions.shape[1]):
-        fig.add_trace(go.Scatter(x0=0, dx=every, y=positions[::every, c, coord].astype(np.float32), mode="lines",
-                                 line=dict(width=1.2, color=colour(c)), name=f"{c + 1}"))
-    if m > 0:
-        fig.add_vrect(x0=0, x1=m, fillcolor="grey", opacity=0.18, line_width=0,
-                      annotation_text=labels["burn_in"], annotation_position="top left")
-    return _layout(fig, labels["title"], labels["step"], labels["value"])
+    data = [{"type": "scatter", "x0": 0, "dx": every, "y": to_typed_array_spec(positions[::every, c, coord].astype(np.float32)),
+             "mode": "lines", "line": {"width": 1.2, "color": colour(c)}, "name": f"{c + 1}"}
+            for c in range(positions.shape[1])]
+    layout = _layout_dict(labels["title"], labels["step"], labels["value"])
+    if m > 0:  # (what fig.add_vrect writes: a rectangle over the whole height, and its label)
+        layout["shapes"] = [{"type": "rect", "x0": 0, "x1": m, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain",
+                             "fillcolor": "grey", "opacity": 0.18, "line": {"width": 0}}]
+        layout["annotations"] = [{"text": labels["burn_in"], "x": 0, "xanchor": "left", "xref": "x",
+                                  "y": 1, "yanchor": "top", "yref": "y domain", "showarrow": False}]
+    return Prebuilt({"data": data, "layout": layout})
+
+
+def _layout_dict(title: str, xlabel: str, ylabel: str, height: int = HEIGHT) -> dict:
+    """``_layout`` as a plain dict (for ``Prebuilt`` figures)."""
+    return {"template": TEMPLATE_DICT, "title": {"text": title, "font": {"size": 16}}, "height": height,
+            "margin": {"l": 50, "r": 10, "t": 40, "b": 40}, "xaxis": {"title": {"text": xlabel}},
+            "yaxis": {"title": {"text": ylabel}}, "uirevision": "keep", "showlegend": False,
+            "font": {"size": 14}}
 
 
 def acf_figure(positions: np.ndarray, m: int, coord: int, labels: dict, max_lag: int = 100) -> go.Figure:
