@@ -90,7 +90,8 @@ def picture_panel(c: dict):
         trace = R.run_prefix(*key) if early else R.run(*key)
     data = MT.canvas_data(key, trace, picture, c["m"], c["show"], asked_for=st.session_state.pop(MT.ASKED, None),
                           holds=st.session_state.pop(MT.HOLDS, None))
-    result = chain_canvas(data, key=MT.CANVAS_KEY, height=700, on_tune=MT.apply, on_near=MT.asked)
+    result = chain_canvas(data, key=MT.CANVAS_KEY, height=700, on_tune=MT.apply, on_near=MT.asked,
+                          on_drawn=MT.drawn)
     # Hand the GIL to the server's event loop so it sends the picture now, before this thread
     # goes on (to the numbers below, or to the full rerun that brings them).
     time.sleep(0.015)
@@ -99,8 +100,8 @@ def picture_panel(c: dict):
         if len(pt) == 2 and all(math.isfinite(v) for v in pt):
             st.session_state["clicked"] = (list(st.session_state.get("clicked", [])) + [pt])[-16:]
             st.rerun()
-    if fast or early:
-        st.rerun()  # the picture is out: now the whole page, whose numbers follow T and the step
+    if fast or early or st.session_state.pop(MT.JUST_DRAWN, False):
+        st.rerun()  # the picture is out: now the whole page, whose numbers (and charts) follow
     outside = diagnostics.fraction_outside(trace.positions, picture.box)
     if outside.max() > 0:  # the canvas clips them: say so
         st.caption(t("outside_box", pct=100 * outside.max(), chain=int(outside.argmax()) + 1))
@@ -145,7 +146,9 @@ with right:
 tabs = st.tabs([t("tab_traces"), t("tab_acf"), t("tab_hist"), t("tab_fmn")], key=f"tabs_{lang()}",
                on_change="rerun")
 coords = ("x", "y")
-if tabs[0].open is not False:
+if not MT.charts_ready():  # (a first view: the charts follow once the picture is drawn)
+    tabs[0].caption(t("charts_follow"))
+elif tabs[0].open is not False:
     with tabs[0]:
         cols = st.columns(2)
         for j in range(2):

@@ -539,3 +539,16 @@ def test_a_link_warms_its_plane(monkeypatch):
         R._queue_locked("a student", [key])
         assert next(reversed(R._plans)) == "a student" and next(iter(R._plans)) == R.WARM  # students first
         R._plans.clear()
+
+
+def test_a_first_view_holds_the_charts_back_until_the_picture_is_drawn():
+    """The session's first picture goes out without the Plotly charts (plotly.js would delay
+    it in the browser); the canvas says once that it has drawn, and the page then draws them."""
+    from tests.apppages import open_page
+    from ui.mcmc import tune as MT
+    at = open_page("mcmc", {"steps": "200", "m": "50"}, drawn=False)
+    assert at.get("plotly_chart") == [] and _clip(at)["ask_drawn"] is True
+    assert any("picture is drawn" in c.value for c in at.caption)
+    at.session_state[MT.DRAWN] = True  # (what MT.drawn, the trigger's callback, stores)
+    at.run()
+    assert len(at.get("plotly_chart")) == 2 and "ask_drawn" not in _clip(at)

@@ -55,6 +55,7 @@ export default function (component) {
     STATES.set(parentElement, st);
   }
   st.setTrigger = setTriggerValue;
+  st.askDrawn = !!(data && data.ask_drawn);
   const gen = ++st.gen;
   if (data && (data.pos != null || data.held)) {
     if (data !== st.lastData) {

@@ -100,6 +100,9 @@ def test_navigate_play_temperature_language(streamlit_server, page, wait_for_app
     _wait_canvas_drawn(page, wait_for_app_idle, wait_until)
     assert page.url.split("?")[0].endswith("/mcmc")
     assert _title(page).startswith("MCMC:")
+    # the trace charts, held back until the picture was drawn, follow it
+    wait_until(lambda: page.locator("[data-testid='stPlotlyChart']").count() == 2, timeout=30,
+               message="the trace charts after the first picture")
 
     # Play / Pause: the step counter advances while playing and stands still when paused
     if _attr(page, "data-playing") != "1":

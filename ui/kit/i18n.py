@@ -153,6 +153,7 @@ S: dict[str, dict[str, str]] = {
     "grid_nonfinite": {"en": "E is not finite at part of the box (treated as zero density there).",
                        "zh": "E 在区域的部分位置不是有限值（这些位置视为密度为零）。"},
     "tab_traces": {"en": "Traces", "zh": "轨迹"},
+    "charts_follow": {"en": "The charts follow once the picture is drawn …", "zh": "图像绘出后，图表随即显示……"},
     "tab_acf": {"en": "Autocorrelation", "zh": "自相关"},
     "tab_hist": {"en": "Histograms", "zh": "直方图"},
     "tab_fmn": {"en": "Running estimate f_mn", "zh": "样本均值 f_mn"},

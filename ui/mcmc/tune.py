@@ -27,6 +27,22 @@ ASKED = "_mcmc_near_have"  # set by ``asked``: the browser asks for the neighbou
 HOLDS = "_mcmc_tune_have"  # set by ``apply``: the browser holds the clip it has just chosen
 NEAR_STEPS = R.PREFIX_STEPS  # steps of a neighbour's clip sent ahead (its whole run follows a move)
 SENT = "_mcmc_sent"  # (context, slider key, sig) of the last whole clip sent to this browser
+DRAWN = "_mcmc_drawn"  # set by ``drawn``: this browser has drawn a picture, the charts may follow
+JUST_DRAWN = "_mcmc_just_drawn"  # (for the run the browser's word starts: it reruns the page)
+
+
+def drawn() -> None:
+    """The canvas's ``on_drawn_change`` callback: the first picture is on screen.
+
+    A session's first view holds the page's Plotly charts back (``charts_ready``): loading
+    plotly.js in the browser (~1 MB) would delay the picture by seconds on a fresh page."""
+    if not st.session_state.get(DRAWN):
+        st.session_state[DRAWN] = st.session_state[JUST_DRAWN] = True
+
+
+def charts_ready() -> bool:
+    """Whether to draw the Plotly charts (once this browser has drawn its first picture)."""
+    return bool(st.session_state.get(DRAWN))
 
 
 def labels() -> dict[str, str]:
@@ -174,6 +190,8 @@ def canvas_data(key: tuple, trace, picture, m: int, show: str, asked_for: tuple 
         if holds is not None and len(holds) > 2 and data["grid"]["id"] in holds[2]:
             data["grid"] = {"ref": data["grid"]["id"]}  # (a move along the step size: same landscape)
     data.update(extra)
+    if not charts_ready():
+        data["ask_drawn"] = True
     return data
 
 

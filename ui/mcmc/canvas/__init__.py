@@ -71,7 +71,7 @@ def _noop() -> None:
     pass
 
 
-def chain_canvas(data: dict, *, key: str, height: int = 560, on_tune=None, on_near=None):
+def chain_canvas(data: dict, *, key: str, height: int = 560, on_tune=None, on_near=None, on_drawn=None):
     """Mount the chain player.  ``data`` comes from :func:`pack_clip` (plus, optionally, the
     page's ``tune`` / ``near`` / ``missing`` / ``eta_ms``: see ``clip.py``'s docstring).
 
@@ -79,7 +79,8 @@ def chain_canvas(data: dict, *, key: str, height: int = 560, on_tune=None, on_ne
     on the script run triggered by a click on the plot, ``result.tune`` the ``{name: value}``
     chosen on the in-picture sliders (``on_tune`` is called first, before the script runs), and
     ``result.near`` = ``{"key": …, "have": [keys held]}`` when the browser asks for the clips
-    one notch away (``on_near`` is called first; else ``None``).
+    one notch away (``on_near`` is called first; else ``None``).  With ``data["ask_drawn"]``
+    the browser says once, by the trigger ``drawn`` (``on_drawn``), that the picture is on screen.
     """
     return _component()(
         key=key,
@@ -89,4 +90,5 @@ def chain_canvas(data: dict, *, key: str, height: int = 560, on_tune=None, on_ne
         on_click_change=_noop,
         on_tune_change=on_tune or _noop,
         on_near_change=on_near or _noop,
+        on_drawn_change=on_drawn or _noop,
     )
