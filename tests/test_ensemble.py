@@ -73,3 +73,18 @@ def test_cli_ensemble(tmp_path, capsys):
     assert main(["ensemble", "--target", "mixture", "--chains", "0"]) == 2
     assert "--chains" in capsys.readouterr().err
     assert main(["ensemble", "--target", "mixture", "--start", "nan", "1"]) == 2
+
+
+def test_points_outside_the_grid_count_as_error():
+    cells = cell_masses(GAUSS, 1.0, 10)
+    x = cells.exact_sample(1000, torch.Generator().manual_seed(0))
+    base = cells.tv(x)
+    far = x.clone()
+    far[:100] = torch.tensor([50.0, 0.0], dtype=torch.float64)  # 10 % far outside
+    far[100, 0] = float("nan")
+    counts, outside = cells.histogram(far)
+    assert outside == 101 and int(counts.sum()) == 899
+    # moving 10.1 % of the mass off the grid adds at most 0.101 and at least 0.101 - (its share of base)
+    assert base < cells.tv(far) <= base + 0.101 + 1e-12
+    p = torch.from_numpy(cells.mass.reshape(-1))
+    assert cells.tv(far) == pytest.approx(0.5 * (float((counts.double() / 1000 - p).abs().sum()) + 0.101))
