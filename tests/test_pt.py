@@ -154,3 +154,11 @@ def test_cli_sample_pt(tmp_path, capsys):
                      (["--sampler", "pt", "--t-max", "0.5", "--temperature", "1"], "t-max")):
         assert main(["sample", "--target", "mixture", *bad]) == 2
         assert msg in capsys.readouterr().err
+
+
+def test_pt_with_mala_local_moves_is_exact_too():
+    pt = run_chains(make_sampler("pt", MIXTURE, 0.05, T, n_temps=6, t_max=5.0, local="mala"),
+                    spread_starts(MIXTURE, 4, 0), 2000, seed=2)
+    z = _moment_z(pt.positions, 300, grid.integrate(MIXTURE, T, n=500))
+    assert all(abs(v) <= 4 for v in z.values()), z
+    assert max(diagnostics.summarise(pt.positions, pt.accepted, 300).rhat) < 1.1
