@@ -36,7 +36,7 @@ def test_ensemble_and_ais_panels_on_the_landscape_page():
     mala = float(_metric(at, "TV at the last step, MALA"))
     ula = float(_metric(at, "TV at the last step, ULA"))
     assert mala < floor + 0.03 < ula  # MALA at the floor, ULA's bias above it
-    assert len([c for c in at.get("plotly_chart") if "ens_hist" in c.proto.id]) == 2
+    assert len(_spec(at, "ens_hist_chart")["data"]) == 3  # A, B and the exact masses
     # AIS: within 4 of its own standard errors of the exact log Z, both shown
     est, se = (float(v) for v in _metric(at, "log Ẑ (K = 100)").split("±"))
     exact = float(_metric(at, "Exact log Z"))
@@ -47,9 +47,11 @@ def test_ensemble_and_ais_panels_on_the_landscape_page():
     # one sampler only, and the histogram at another step
     at.selectbox(key="ens_b__en").set_value("none").run()
     assert_ok(at, errors=True)
-    assert len([d for d in _spec(at, "ens_tv_chart")["data"] if d.get("mode") == "lines"]) == 2  # floor + A
+    assert [d.get("name") for d in _spec(at, "ens_tv_chart")["data"]][1:] == ["floor: an exact sample of N",
+                                                                               "MALA ε = 0.2"]  # (band, floor, A)
     at.select_slider(key="ens_t").set_value(5).run()
-    assert "t = 5" in _spec(at, "ens_hist_0")["layout"]["title"]["text"]
+    hist = _spec(at, "ens_hist_chart")
+    assert "t = 5" in hist["layout"]["title"]["text"] and len(hist["data"]) == 2
 
 
 def test_panels_closed_by_default():

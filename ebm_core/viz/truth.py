@@ -37,11 +37,11 @@ def cold_chain_figure(xs, ys, density, cold: np.ndarray, swapped: np.ndarray, ot
         fig.add_trace(go.Scatter(x=_f32(other[:, 0]), y=_f32(other[:, 1]), mode="lines", name=labels["mh"],
                                  line=dict(color="white", width=1), opacity=0.7))
     fig.add_trace(go.Scatter(x=_f32(cold[:, 0]), y=_f32(cold[:, 1]), mode="lines", name=labels["cold"],
-                             line=dict(color=ORANGE, width=1.2)))
+                             line=dict(color=ORANGE, width=0.8), opacity=0.6))
     idx = np.flatnonzero(swapped) + 1  # positions after a swap step
     if idx.size:
         fig.add_trace(go.Scatter(x=_f32(cold[idx, 0]), y=_f32(cold[idx, 1]), mode="markers", name=labels["swap"],
-                                 marker=dict(size=5, color=EXACT, line=dict(width=0.5, color="white"))))
+                                 marker=dict(size=3, color=EXACT), opacity=0.8))
     return _layout(fig, labels["title"], height, "pt-cold", xaxis=dict(title="x", range=[float(xs[0]), float(xs[-1])]),
                    yaxis=dict(title="y", range=[float(ys[0]), float(ys[-1])], scaleanchor="x", scaleratio=1),
                    legend=dict(orientation="h", y=-0.15))
@@ -50,10 +50,12 @@ def cold_chain_figure(xs, ys, density, cold: np.ndarray, swapped: np.ndarray, ot
 def ladder_figure(ladder: np.ndarray, swap_rate: np.ndarray, local_acceptance: np.ndarray, labels: dict,
                   height: int = SMALL) -> go.Figure:
     """The swap rate of each neighbour pair (T_k ↔ T_k+1) as bars, each rung's local acceptance as dots."""
-    pairs = [f"{ladder[k]:.3g}↔{ladder[k + 1]:.3g}" for k in range(len(ladder) - 1)]
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.6, 0.4], subplot_titles=(labels["swap"], labels["local"]))
-    fig.add_trace(go.Bar(x=pairs, y=_f32(swap_rate), marker_color=MARK, name=labels["swap"],
-                         hovertemplate="%{x}: %{y:.2f}<extra></extra>"), 1, 1)
+    pairs = [f"{k}↔{k + 1}" for k in range(len(ladder) - 1)]
+    temps = [f"T = {ladder[k]:.3g} ↔ {ladder[k + 1]:.3g}" for k in range(len(ladder) - 1)]
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.55, 0.45], subplot_titles=(labels["swap"], labels["local"]))
+    fig.update_annotations(font_size=12)
+    fig.add_trace(go.Bar(x=pairs, y=_f32(swap_rate), marker_color=MARK, name=labels["swap"], customdata=temps,
+                         hovertemplate="%{customdata}: %{y:.2f}<extra></extra>"), 1, 1)
     fig.add_trace(go.Scatter(x=[f"{v:.3g}" for v in ladder], y=_f32(local_acceptance), mode="markers+lines",
                              marker=dict(size=9, color=BLUE), name=labels["local"],
                              hovertemplate="T=%{x}: %{y:.2f}<extra></extra>"), 1, 2)
@@ -71,7 +73,7 @@ def tv_figure(curves: list[tuple[str, np.ndarray, np.ndarray]], floor: float, fl
     fig = go.Figure()
     t_max = max(int(s[-1]) for _, s, _ in curves)
     fig.add_trace(go.Scatter(x=[0, t_max, t_max, 0], y=[floor - 2 * floor_sd] * 2 + [floor + 2 * floor_sd] * 2,
-                             fill="toself", fillcolor="rgba(213,94,0,0.15)", line=dict(width=0), hoverinfo="skip",
+                             mode="lines", fill="toself", fillcolor="rgba(213,94,0,0.15)", line=dict(width=0), hoverinfo="skip",
                              showlegend=False))
     fig.add_trace(go.Scatter(x=[0, t_max], y=[floor, floor], mode="lines", name=labels["floor"],
                              line=dict(color=EXACT, dash="dash", width=2)))
@@ -85,21 +87,25 @@ def tv_figure(curves: list[tuple[str, np.ndarray, np.ndarray]], floor: float, fl
                    legend=dict(orientation="h", y=-0.2))
 
 
-def ensemble_histogram_figure(box, hist: np.ndarray, exact: np.ndarray, labels: dict,
+def ensemble_histogram_figure(box, hists: list[tuple[str, np.ndarray]], exact: np.ndarray, labels: dict,
                               height: int = HEIGHT) -> go.Figure:
-    """The N chains' histogram at one t (share per cell) beside the exact cell masses, same colour scale."""
-    b = hist.shape[0]
+    """Each setting's histogram of the N chains at one t (share per cell) and the exact cell masses,
+    side by side on one colour scale."""
+    b = exact.shape[0]
     x0, x1, y0, y1 = box
     xs = x0 + (np.arange(b) + 0.5) * (x1 - x0) / b
     ys = y0 + (np.arange(b) + 0.5) * (y1 - y0) / b
-    top = float(max(hist.max(), exact.max()))
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(labels["chains"], labels["exact"]), horizontal_spacing=0.06)
-    for col, z in ((1, hist), (2, exact)):
+    panels = [*hists, (labels["exact"], exact)]
+    top = float(max(z.max() for _, z in panels))
+    n = len(panels)
+    fig = make_subplots(rows=1, cols=n, subplot_titles=[name for name, _ in panels], horizontal_spacing=0.04)
+    for col, (_, z) in enumerate(panels, start=1):
         fig.add_trace(go.Heatmap(x=_f32(xs), y=_f32(ys), z=_f32(z), colorscale=COLORSCALE, zmin=0, zmax=top,
-                                 showscale=col == 2, hovertemplate="x=%{x:.2f}<br>y=%{y:.2f}<br>%{z:.4f}<extra></extra>"),
-                      1, col)
-    fig.update_yaxes(scaleanchor="x", scaleratio=1, row=1, col=1)
-    fig.update_yaxes(scaleanchor="x2", scaleratio=1, row=1, col=2)
+                                 showscale=col == n, colorbar=dict(thickness=12),
+                                 hovertemplate="x=%{x:.2f}<br>y=%{y:.2f}<br>%{z:.4f}<extra></extra>"), 1, col)
+        fig.update_xaxes(range=[x0, x1], row=1, col=col)
+        fig.update_yaxes(range=[y0, y1], scaleanchor=f"x{col}" if col > 1 else "x", scaleratio=1, row=1, col=col,
+                         showticklabels=col == 1)
     return _layout(fig, labels["title"], height, "ens-hist")
 
 

@@ -81,13 +81,10 @@ def render(target: str, formula: str, T: float, seed: int) -> None:
     st.plotly_chart(fig.tv_figure(curves, r0.tv_floor, r0.tv_floor_sd,
                                   {"title": t("ens_tv_title"), "floor": t("ens_floor")}, mark_t=t_show),
                     key="ens_tv_chart")
-    labels = {"title": t("ens_hist_title", t=t_show), "chains": t("ens_hist_chains"), "exact": t("ens_hist_exact")}
-    cols = st.columns(len(runs))
-    for i, (col, (name, _, _), r) in enumerate(zip(cols, curves, runs)):
-        with col:
-            st.plotly_chart(fig.ensemble_histogram_figure(r.cells.box, r.snapshots[t_show], r.cells.mass,
-                                                          labels | {"chains": f"{name}: {labels['chains']}"}),
-                            key=f"ens_hist_{i}")
+    labels = {"title": t("ens_hist_title", t=t_show), "exact": t("ens_hist_exact")}
+    st.plotly_chart(fig.ensemble_histogram_figure(r0.cells.box, [(name, r.snapshots[t_show])
+                                                                 for (name, _, _), r in zip(curves, runs)],
+                                                  r0.cells.mass, labels), key="ens_hist_chart")
     start = E.corner_start(M.energy_for(target, formula))
     st.caption(t("ens_caption", bins=BINS, box=tuple(round(v, 2) for v in r0.cells.box),
                  start=f"({start[0]:.2f}, {start[1]:.2f})", seed=seed, draws=FLOOR_DRAWS, n=n))

@@ -40,6 +40,9 @@ def runs_for(target, formula, half, T, k, t_max, local, step, chains, steps, see
     x0 = M.starting_points(target, formula, starts, chains, seed, points, half)
     pt = run_chains(make_sampler("pt", energy, step, T, n_temps=k, t_max=t_max, local=local), x0, steps, seed)
     mh = run_chains(make_sampler("mh", energy, step if local == "mh" else 0.5, T), x0, steps, seed)
+    # The whole ladder (steps × chains × K × 2 floats, up to 15 MB) is for replaying a step; the
+    # panel draws the cold chain only, so the shared cache does not keep it.
+    pt.meta.pop("replicas", None)
     return pt, mh
 
 
@@ -79,7 +82,7 @@ def render(c: dict, T: float) -> None:
     row[1].metric(t("pt_rhat_mh"), _rhat(mh, m))
     row[2].metric(t("pt_swaps"), f"{int(meta['swapped_cold'].sum()):,}")
     g = M.exact_grid(c["target"], c["formula"], float(T), M.DISPLAY_GRID, picture=True, half=c["half"])
-    left, right = st.columns([3, 2])
+    left, right = st.columns([1, 1])
     with left:
         st.plotly_chart(fig.cold_chain_figure(g.xs, g.ys, g.density, pt.positions[:, 0], meta["swapped_cold"][:, 0],
                                               mh.positions[:, 0],
@@ -89,9 +92,9 @@ def render(c: dict, T: float) -> None:
         st.plotly_chart(fig.ladder_figure(meta["ladder"], np.nan_to_num(meta["swap_rate"]), meta["local_acceptance"],
                                           {"title": t("pt_ladder_title"), "swap": t("pt_swap_rate"),
                                            "local": t("pt_local_rate"), "pair": t("pt_pair")}), key="pt_ladder_chart")
-        truth = M.exact_grid(c["target"], c["formula"], float(T), M.EXACT_GRID, half=c["half"])
-        st.caption(t("pt_moments", m=m))
-        st.dataframe(_moments(pt, mh, m, truth), hide_index=True, key="pt_moments_table")
+    truth = M.exact_grid(c["target"], c["formula"], float(T), M.EXACT_GRID, half=c["half"])
+    st.caption(t("pt_moments", m=m))
+    st.dataframe(_moments(pt, mh, m, truth), hide_index=True, key="pt_moments_table")
     st.caption(t("pt_try"))
 
 
