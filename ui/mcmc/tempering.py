@@ -17,7 +17,7 @@ import streamlit as st
 from ebm_core.mcmc import diagnostics
 from ebm_core.mcmc.samplers import make_sampler, run_chains
 from ebm_core.mcmc.samplers.pt import LADDER, LOCAL_MOVES
-from ebm_core.mcmc.config import STEP_SIZE
+from ebm_core.mcmc.config import DEFAULT_STEP, STEP_SIZE
 from ebm_core.ranges import TEMPERATURE
 from ebm_core.viz import truth as fig
 
@@ -39,11 +39,17 @@ def runs_for(target, formula, half, T, k, t_max, local, step, chains, steps, see
     energy = M.energy_for(target, formula, half)
     x0 = M.starting_points(target, formula, starts, chains, seed, points, half)
     pt = run_chains(make_sampler("pt", energy, step, T, n_temps=k, t_max=t_max, local=local), x0, steps, seed)
-    mh = run_chains(make_sampler("mh", energy, step if local == "mh" else 0.5, T), x0, steps, seed)
+    mh = run_chains(make_sampler("mh", energy, mh_sigma(local, step), T), x0, steps, seed)
     # The whole ladder (steps × chains × K × 2 floats, up to 15 MB) is for replaying a step; the
     # panel draws the cold chain only, so the shared cache does not keep it.
     pt.meta.pop("replicas", None)
     return pt, mh
+
+
+def mh_sigma(local: str, step: float) -> float:
+    """The plain MH chain's σ: the cold replica's own with local MH; with MALA (whose ε is no σ) the
+    MH page's default."""
+    return step if local == "mh" else DEFAULT_STEP["mh"]
 
 
 def _rhat(trace, m) -> str:
@@ -79,7 +85,7 @@ def render(c: dict, T: float) -> None:
     meta = pt.meta
     row = st.columns(3)
     row[0].metric(t("pt_rhat"), _rhat(pt, m))
-    row[1].metric(t("pt_rhat_mh"), _rhat(mh, m))
+    row[1].metric(t("pt_rhat_mh", s=mh_sigma(local, step)), _rhat(mh, m))
     row[2].metric(t("pt_swaps"), f"{int(meta['swapped_cold'].sum()):,}")
     g = M.exact_grid(c["target"], c["formula"], float(T), M.DISPLAY_GRID, picture=True, half=c["half"])
     left, right = st.columns([1, 1])

@@ -24,7 +24,7 @@ S: dict[str, dict[str, str]] = {
                     "zh": "T_max 必须高于 T = {T:g}：改用 T_max = {used:g}。"},
     "pt_running": {"en": "Running {k} replicas × {c} chains × {n} steps …", "zh": "正在运行 {k} 个副本 × {c} 条链 × {n} 步 …"},
     "pt_rhat": {"en": "R-hat (x / y), parallel tempering", "zh": "R-hat（x / y），并行回火"},
-    "pt_rhat_mh": {"en": "R-hat (x / y), plain MH, same σ", "zh": "R-hat（x / y），普通 MH，相同 σ"},
+    "pt_rhat_mh": {"en": "R-hat (x / y), plain MH, σ = {s:g}", "zh": "R-hat（x / y），普通 MH，σ = {s:g}"},
     "pt_swaps": {"en": "Swaps into the cold chain", "zh": "换入冷链的次数"},
     "pt_cold_title": {"en": "Chain 1: cold chain of PT (orange) and plain MH (white)",
                       "zh": "第 1 条链：并行回火的冷链（橙色）与普通 MH（白色）"},
