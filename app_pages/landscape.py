@@ -11,4 +11,9 @@ if LX.mode_switch() == "learn":
 
     ebm2d_train.render()
 else:
-    LX.render()
+    here = LX.render()
+    if here is not None:  # an ensemble and AIS against the grid truth, in expanders (computed when open)
+        from ui.landscape import ais, ensemble
+
+        ensemble.panel(*here)
+        ais.panel(*here)

@@ -10,6 +10,7 @@ from ui.mcmc import controls as M
 from ui.mcmc import numbers as N
 from ui.mcmc import runs as R
 from ui.mcmc import tune as MT
+from ui.mcmc import tempering as PT
 from ui.kit import params as P
 from ui.mcmc.canvas import chain_canvas
 from ui.kit.i18n import lang, t
@@ -180,6 +181,8 @@ explain = st.expander(t("explain"), key="mcmc_explain", on_change="rerun")
 if explain.open:
     with explain:
         M.explain_panel(trace, target, formula, sampler, step, T, L, seed, half)
+
+PT.panel(cfg, T)  # parallel tempering: its own panel, computed when open
 
 things = st.expander(t("things_to_try"), key="mcmc_try", on_change="rerun")
 if things.open:

@@ -19,7 +19,7 @@ from ebm_core.landscapes.expressions import custom_energy
 import dataclasses
 
 from ebm_core.mcmc.samplers import (SAMPLERS, IndependenceMH, Info, Metropolis, make_sampler, randoms_at,
-                                 run_chains, spread_starts, take)
+                                 run_chains, spread_starts, state_at, take)
 
 torch.set_num_threads(1)
 
@@ -236,7 +236,7 @@ def test_step_is_transition_of_drawn_randoms(name):
     tr = run_chains(s, spread_starts(energy, 4), 30, seed=9)
     for i, c in ((0, 0), (12, 3), (29, 1)):
         with torch.inference_mode():
-            state = s.init(torch.from_numpy(tr.positions[i, c:c + 1].copy()))
+            state = state_at(s, tr, i, c)  # (PT: the whole ladder, from the run's record)
             new, info = s.transition(state, take(randoms_at(s, 4, 9, i), c))
         assert new.position[0].tolist() == tr.positions[i + 1, c].tolist()
         assert bool(info.accepted[0]) == bool(tr.accepted[i, c])

@@ -1,4 +1,4 @@
-"""Command line: ``python -m ebm_core targets | sample | train {ebm2d,rbm,dbn,dbm} | generate | evaluate``.
+"""Command line: ``python -m ebm_core targets | sample | ensemble | ais2d | train {ebm2d,rbm,dbn,dbm} | generate | evaluate``.
 
 Machine-readable by design (slides and tests script it): results go to ``.npz`` files and
 one JSON object on stdout; a bad argument exits with status 2 and a one-line message.
@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-from ebm_core.cli import data, sample
+from ebm_core.cli import data, sample, truth
 from ebm_core.cli.common import CliError, Parser, set_threads
 from ebm_core.io.checkpoint import CheckpointError, load
 
@@ -56,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", parser_class=Parser)
     sub.required = True
     sample.add_parsers(sub)
+    truth.add_parsers(sub)  # ensemble, ais2d
     tr = sub.add_parser("train", help="train a model; JSON lines on stdout, a checkpoint in --out")
     tsub = tr.add_subparsers(dest="model", parser_class=Parser)
     tsub.required = True

@@ -2,6 +2,9 @@
 
 ``sample`` writes ``positions`` (steps+1, chains, 2) and ``accepted`` (steps, chains) to ``--out``
 and prints one JSON object: the diagnostics beside the grid-exact mean, covariance and log Z.
+With ``--sampler pt`` (parallel tempering: ``--ladder K --t-max T_MAX``) the positions are the
+cold chain's; the JSON adds the ladder and the swap rate of each neighbour pair, the .npz the
+whole ladder (``replicas`` (steps+1, chains, K, 2)).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from ebm_core.landscapes.targets import resolve_target, target_names
 from ebm_core.mcmc import diagnostics
 from ebm_core.mcmc.config import DEFAULT_STEP, RANGES, SampleConfig
 from ebm_core.mcmc.samplers import SAMPLERS, make_sampler, run_chains, spread_starts
+from ebm_core.mcmc.samplers.pt import LADDER, LOCAL_MOVES
+from ebm_core.ranges import TEMPERATURE
 
 def cmd_targets(args) -> int:
     out = [{"name": e.name, "box": list(e.box), "description": e.description} for e in REGISTRY.values()]
@@ -45,7 +50,8 @@ def cmd_sample(args) -> int:
     except (KeyError, ValueError) as e:
         raise CliError(str(e.args[0] if e.args else e)) from None
     torch.set_num_threads(max(1, min(args.threads, os.cpu_count() or 1)))
-    sampler = make_sampler(config.sampler, energy, config.step_size, config.temperature, config.n_leapfrog)
+    sampler = make_sampler(config.sampler, energy, config.step_size, config.temperature, config.n_leapfrog,
+                           **_pt_options(args))
     x0 = spread_starts(energy, args.chains, args.seed)
     t0 = time.perf_counter()
     trace = run_chains(sampler, x0, args.steps, args.seed)
@@ -63,12 +69,32 @@ def cmd_sample(args) -> int:
         "diverged_chains": int(trace.diverged[-1].sum()),
         "seconds": seconds, "chain_steps_per_second": args.steps * args.chains / max(seconds, 1e-9),
     }
+    pt_arrays = {}
+    if args.sampler == "pt":  # positions are the cold chain's; the ladder's numbers beside them
+        meta = trace.meta
+        result |= {"ladder": meta["ladder"], "t_max": sampler.t_max, "local": sampler.local,
+                   "swap_rate": meta["swap_rate"], "swap_attempts": meta["swap_attempts"],
+                   "local_acceptance": meta["local_acceptance"], "cold_swaps": int(meta["swapped_cold"].sum())}
+        pt_arrays = {"replicas": meta["replicas"], "ladder": meta["ladder"], "swapped_cold": meta["swapped_cold"]}
     if args.out:
         save_npz_atomic(args.out, positions=trace.positions, accepted=trace.accepted, energies=trace.energies,
-                        proposals=trace.proposals, log_alpha=trace.log_alpha, diverged=trace.diverged)
+                        proposals=trace.proposals, log_alpha=trace.log_alpha, diverged=trace.diverged, **pt_arrays)
         result["out"] = args.out
     print(json.dumps(jsonable(result), ensure_ascii=False))
     return 0
+
+
+def _pt_options(args) -> dict:
+    """PT's ladder flags (K, T_max, local move); a mistake when given to another sampler."""
+    given = [f for f, v in (("--ladder", args.ladder), ("--t-max", args.t_max), ("--local", args.local)) if v is not None]
+    if args.sampler != "pt":
+        if given:
+            raise CliError(f"{', '.join(given)} applies to --sampler pt only")
+        return {}
+    t_max = args.t_max if args.t_max is not None else min(TEMPERATURE.hi, 25 * args.temperature)
+    if not t_max > args.temperature:
+        raise CliError(f"--t-max must be above --temperature {args.temperature:g}, got {t_max:g}")
+    return {"n_temps": args.ladder or 6, "t_max": t_max, "local": args.local or "mh"}
 
 
 def _arg(name: str, flag: str):
@@ -93,6 +119,12 @@ def add_parsers(sub) -> None:
     s.add_argument("--temperature", type=_arg("temperature", "--temperature"), default=1.0)
     s.add_argument("--n-leapfrog", "--leapfrog", dest="n_leapfrog", type=_arg("n_leapfrog", "--n-leapfrog"),
                    default=10, help="HMC leapfrog steps L (--leapfrog: the older name)")
+    s.add_argument("--ladder", type=LADDER.argtype("--ladder"), default=None,
+                   help="pt: K replicas on the temperature ladder, the cold one included (default 6)")
+    s.add_argument("--t-max", type=TEMPERATURE.argtype("--t-max"), default=None,
+                   help="pt: the hottest replica's temperature (default 25 T, at most 100)")
+    s.add_argument("--local", choices=list(LOCAL_MOVES), default=None,
+                   help="pt: each replica's local move (default mh; --step-size is the cold replica's σ or ε)")
     s.add_argument("--burn-in", type=_arg("burn_in", "--burn-in"), default=0,
                    help="m: draws 1..m are left out of the estimates")
     s.add_argument("--seed", type=_arg("seed", "--seed"), default=0)

@@ -210,7 +210,8 @@ def gibbs_latex(basins: L.Basins, g: L.Gibbs, T: float) -> list[tuple[str | None
 
 
 # --- the explorer ---------------------------------------------------------------------------
-def render() -> None:
+def render() -> tuple | None:
+    """The explorer; returns (target, formula, T, seed) for the panels below it (None: nothing drawn)."""
     for n in P.sanitize_url(list(SPECS.values())):
         st.warning(n, icon="⚠️")
     st.caption(t("landscape_intro"))
@@ -227,7 +228,7 @@ def render() -> None:
         basins = basins_for(target, formula)
     if basins.improper or basins.n_basins == 0:
         st.error(t("landscape_improper" if basins.improper else "landscape_nowhere_finite"))
-        return
+        return None
     box = basins.box
     with st.sidebar:
         (a, b), pair = segment_control(basins, box)
@@ -357,3 +358,4 @@ def render() -> None:
     st.subheader(t("share"))
     st.caption(t("share_help"))
     st.code(M.share_link("landscape"), language=None)
+    return target, formula, T, seed

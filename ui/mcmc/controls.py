@@ -40,7 +40,8 @@ SPECS = {
     "target": Spec("target", "target", "mixture", options=tuple(target_names()), kind="choice"),
     "formula": Spec("formula", "formula", DEFAULT_FORMULA, kind="text"),
     "box": P.bounded("box", "box_half", 4.0, BOX, 1.0, 20.0, kind="float"),  # a typed formula's box is [-h, h]²
-    "sampler": Spec("sampler", "sampler", "mh", options=tuple(SAMPLER_NAMES), kind="choice"),
+    # PT has its own panel (ui.mcmc.tempering): its ladder is a state the canvas and prefetch do not carry.
+    "sampler": Spec("sampler", "sampler", "mh", options=tuple(n for n in SAMPLER_NAMES if n != "pt"), kind="choice"),
     "T": Spec("T", "temperature", 1.0, options=P.within(TEMPERATURE, TEMPERATURES)),
     "L": P.bounded("L", "leapfrog", 10, N_LEAPFROG, 1, 50),  # URL key L: n_leapfrog
     "chains": P.bounded("chains", "chains", 4, CHAINS, 1, 16),

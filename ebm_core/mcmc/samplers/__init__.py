@@ -7,7 +7,7 @@ numbers step i of such a run drew, so that one recorded transition can be replay
 (``Sampler.explain``) exactly.
 
 Every sampler's info record (``Info`` and its subclasses ``MHInfo``, ``GibbsInfo``,
-``LangevinInfo``, ``MALAInfo``, ``HMCInfo``) is a dataclass with documented fields.
+``LangevinInfo``, ``MALAInfo``, ``HMCInfo``, ``PTInfo``) is a dataclass with documented fields.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from ebm_core.mcmc.samplers.gibbs import Gibbs, GibbsInfo
 from ebm_core.mcmc.samplers.hmc import HMC, HMCInfo
 from ebm_core.mcmc.samplers.langevin import MALA, ULA, LangevinInfo, MALAInfo
 from ebm_core.mcmc.samplers.mh import IndependenceMH, RandomWalkMH
+from ebm_core.mcmc.samplers.pt import ParallelTempering, PTInfo
 
 SAMPLERS: dict[str, type[Sampler]] = {
     "mh": RandomWalkMH,
@@ -32,6 +33,7 @@ SAMPLERS: dict[str, type[Sampler]] = {
     "ula": ULA,
     "mala": MALA,
     "hmc": HMC,
+    "pt": ParallelTempering,
 }
 
 
@@ -46,6 +48,8 @@ def make_sampler(name: str, energy: Energy2D, step_size: float | None = None, te
         return Gibbs(energy, temperature, **kw)
     if name == "hmc":
         return HMC(energy, temperature, step_size, n_leapfrog)
+    if name == "pt":  # kw: n_temps (K), t_max, local ("mh" or "mala")
+        return ParallelTempering(energy, temperature, step_size, **kw)
     return SAMPLERS[name](energy, temperature, step_size, **kw)
 
 
@@ -101,6 +105,8 @@ def run_chains(sampler: Sampler, x0: torch.Tensor, n_steps: int, seed: int = 0,
         raise ValueError("steps must be at least 1")
     gen = torch.Generator().manual_seed(int(seed))
     gibbs = isinstance(sampler, Gibbs)
+    # A sampler with more state than its chains' positions (PT's ladder) records it itself.
+    rec = sampler.recorder() if hasattr(sampler, "recorder") else None
     # Per-step records go into lists and are stacked once at the end: with a few chains a
     # step is ~40 tiny torch ops, and six indexed copies per step were a fifth of the cost.
     pos, en, prop, acc, la, div, half = [], [], [], [], [], [], []
@@ -108,6 +114,8 @@ def run_chains(sampler: Sampler, x0: torch.Tensor, n_steps: int, seed: int = 0,
         state = sampler.init(x0)
         pos.append(state.position)
         en.append(state.energy)
+        if rec is not None:
+            rec.start(state)
         for i in range(n_steps):
             state, info = sampler.step(state, gen)
             pos.append(state.position)
@@ -118,12 +126,14 @@ def run_chains(sampler: Sampler, x0: torch.Tensor, n_steps: int, seed: int = 0,
             div.append(info.diverged)
             if gibbs:
                 half.append(info.half)
+            if rec is not None:
+                rec.add(state, info)
             if progress is not None and (i % progress_every == 0 or i == n_steps - 1):
                 progress(i + 1, n_steps)
         arrays = [torch.stack(a).numpy() for a in (pos, prop, acc, la, en, div)]
         arrays[3] = arrays[3].astype(np.float64, copy=False)
         half_arr = torch.stack(half).numpy() if gibbs else None
-    return Trace(*arrays, half_arr, sampler.name)
+    return Trace(*arrays, half_arr, sampler.name, rec.finish() if rec is not None else {})
 
 
 def randoms_at(sampler: Sampler, n_chains: int, seed: int, i: int):
@@ -138,6 +148,8 @@ def randoms_at(sampler: Sampler, n_chains: int, seed: int, i: int):
 
 def state_at(sampler: Sampler, trace: Trace, i: int, chain: int) -> State:
     """Chain ``chain``'s state before step ``i`` of ``trace`` (energy and gradient recomputed)."""
+    if hasattr(sampler, "state_at"):  # PT: the whole ladder, from the run's record
+        return sampler.state_at(trace, i, chain)
     state = sampler.init(torch.from_numpy(np.array(trace.positions[i, chain:chain + 1])))
     if i > 0:
         state.diverged = torch.from_numpy(np.array(trace.diverged[i - 1, chain:chain + 1]))
@@ -146,4 +158,5 @@ def state_at(sampler: Sampler, trace: Trace, i: int, chain: int) -> State:
 
 __all__ = ["SAMPLERS", "DEFAULT_STEP", "make_sampler", "spread_starts", "run_chains", "randoms_at", "state_at",
            "take", "Trace", "Sampler", "State", "Metropolis", "Info", "MHInfo", "GibbsInfo", "LangevinInfo",
-           "MALAInfo", "HMCInfo", "RandomWalkMH", "IndependenceMH", "Gibbs", "ULA", "MALA", "HMC"]
+           "MALAInfo", "HMCInfo", "RandomWalkMH", "IndependenceMH", "Gibbs", "ULA", "MALA", "HMC",
+           "ParallelTempering", "PTInfo"]
