@@ -147,9 +147,11 @@ S: dict[str, dict[str, str]] = {
         "en": "exp(−E/T) cannot be normalised on this box: the samplers have no distribution to reach.",
         "zh": "exp(−E/T) 在此区域上无法归一化：采样器没有可收敛的分布。"},
     "grid_mass_at_edge": {
-        "en": "Much of the mass sits at the edge of the box: this energy may not be normalisable (E should grow "
-              "as |x| grows). Exact values below only cover the box.",
-        "zh": "大量概率质量位于区域边缘：该能量可能不可归一化（|x| 增大时 E 应增大）。下面的精确值只覆盖该区域。"},
+        "en": "Part of p_T's mass lies beyond the widest box the grid integrates (up to 32 times the drawn box, "
+              "widened with T): the energy may not be normalisable (E should grow as |x| grows), or p_T spreads "
+              "too far at this T. Exact values below only cover that box.",
+        "zh": "p_T 的部分概率质量超出了网格积分的最大区域（随 T 放宽，最多为所画区域的 32 倍）：该能量可能不可归一化"
+              "（|x| 增大时 E 应增大），或在此温度下 p_T 扩散得太远。下面的精确值只覆盖该区域。"},
     "grid_nonfinite": {"en": "E is not finite at part of the box (treated as zero density there).",
                        "zh": "E 在区域的部分位置不是有限值（这些位置视为密度为零）。"},
     "tab_traces": {"en": "Traces", "zh": "轨迹"},
