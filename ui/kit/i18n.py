@@ -106,6 +106,8 @@ S: dict[str, dict[str, str]] = {
     "sampler_ula": {"en": "Langevin dynamics (ULA)", "zh": "朗之万动力学（ULA）"},
     "sampler_mala": {"en": "MALA (Langevin + MH test)", "zh": "MALA（朗之万 + MH 接受检验）"},
     "sampler_hmc": {"en": "Hamiltonian Monte Carlo (HMC)", "zh": "哈密顿蒙特卡罗（HMC）"},
+    "sampler_mh-independent-noq": {"en": "Metropolis–Hastings (independence), q terms ignored (wrong)",
+                                   "zh": "Metropolis–Hastings（独立抽样），忽略 q 项（错误做法）"},
     "target_gaussian": {"en": "Correlated Gaussian (ρ = 0.9)", "zh": "相关高斯分布（ρ = 0.9）"},
     "target_mixture": {"en": "Gaussian mixture, 3 modes", "zh": "高斯混合（3 个模式）"},
     "target_banana": {"en": "Banana (curved ridge)", "zh": "香蕉形（弯曲山脊）"},
@@ -161,7 +163,8 @@ S: dict[str, dict[str, str]] = {
     "trace_title": {"en": "Trace of {coord} (shaded: burn-in)", "zh": "{coord} 的轨迹（阴影：燃烧期）"},
     "acf_title": {"en": "Autocorrelation of {coord} after burn-in", "zh": "燃烧期后 {coord} 的自相关"},
     "hist_title": {"en": "Marginal of {coord}: samples vs exact", "zh": "{coord} 的边缘分布：样本与精确值"},
-    "fmn_title": {"en": "f_mn = 1/(n−m) Σ f(x_i) as n grows", "zh": "随 n 增长的 f_mn = 1/(n−m) Σ f(x_i)"},
+    "fmn_title": {"en": "f_mn = 1/(C(n−m)) Σ_c Σ_i f(x_i^(c)) (C chains pooled) as n grows",
+                  "zh": "随 n 增长的 f_mn = 1/(C(n−m)) Σ_c Σ_i f(x_i^(c))（合并 C 条链）"},
     "step": {"en": "step i", "zh": "步数 i"},
     "value": {"en": "value", "zh": "取值"},
     "lag": {"en": "lag k", "zh": "滞后 k"},
@@ -171,12 +174,10 @@ S: dict[str, dict[str, str]] = {
     "burn_in_short": {"en": "burn-in", "zh": "燃烧期"},
     # --- explain ---------------------------------------------------------------------------
     "explain": {"en": "Explain one step", "zh": "单步详解"},
-    "explain_from": {"en": "From the current position of chain {c} at step {i}, one fresh transition (seed {seed}):",
-                     "zh": "从第 {c} 条链在第 {i} 步的位置出发，进行一次新的转移（种子 {seed}）："},
     "explain_chain": {"en": "Chain", "zh": "链"},
     "explain_step_i": {"en": "Step i", "zh": "步数 i"},
     "decision_accept": {"en": "u < α, so the chain moves: x_i = x′.", "zh": "u < α，链移动到 x′：x_i = x′。"},
-    "decision_reject": {"en": "u ≥ α, so the chain stays: x_i = x.", "zh": "u ≥ α，链停留在原处：x_i = x。"},
+    "decision_reject": {"en": "u ≥ α, so the chain stays: x_i = x_(i−1).", "zh": "u ≥ α，链停留在原处：x_i = x_(i−1)。"},
     "gibbs_always": {"en": "Each draw comes from the exact full conditional, so Gibbs accepts every move.",
                      "zh": "每次都从精确的满条件分布抽样，因此吉布斯抽样接受每一次移动。"},
     "gibbs_grid": {"en": "Here the conditional is tabulated on a fine grid and sampled by its inverse CDF.",
@@ -207,8 +208,8 @@ S: dict[str, dict[str, str]] = {
 
 
 def _merge_page_tables() -> None:
-    from ui.strings import classroom, deep, ebm2d, landscape, rbm
-    for table in (landscape.S, ebm2d.S, rbm.S, deep.S, classroom.S):
+    from ui.strings import classroom, deep, ebm2d, landscape, mcmc_explain, rbm
+    for table in (landscape.S, ebm2d.S, rbm.S, deep.S, classroom.S, mcmc_explain.S):
         clash = set(table) & set(S)
         if clash:  # a silent overwrite would change another page's text
             raise KeyError(f"i18n keys defined twice: {sorted(clash)}")
