@@ -75,8 +75,8 @@ class RandomWalkMH(_MH):
         return state.position + self.step_size * noise, torch.zeros(state.position.shape[0], dtype=torch.float64)
 
 
-class IndependenceMH(_MH):
-    name = "mh-independent"
+class _Independence(_MH):
+    """The independence proposal q(x, x') = N(x' | μ_q, σ_q² I), with or without its q terms in α."""
 
     def __init__(self, energy, temperature=1.0, step_size=2.0, mean=None, hastings=True):
         super().__init__(energy, temperature, step_size)
@@ -100,7 +100,11 @@ class IndependenceMH(_MH):
             "hastings": self.hastings, "q_mean": [float(v) for v in self.mean]}
 
 
-class IndependenceNoQ(IndependenceMH):
+class IndependenceMH(_Independence):
+    name = "mh-independent"
+
+
+class IndependenceNoQ(_Independence):
     """The independence sampler with the q terms left out of α (``hastings=False``): wrong on
     purpose, to show what the Hastings correction is for."""
 
