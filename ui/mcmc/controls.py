@@ -146,7 +146,8 @@ LATEX = {
            r"p(x) = \frac{1}{Z} \exp\left(-\frac{E(x)}{T}\right)"],
     "mh-independent": [r"\alpha(x, x') = \min\left\{1, \frac{p(x')\,q(x)}{p(x)\,q(x')}\right\}",
                        r"q(x, x') = q(x') = \mathcal N(x' \mid \mu_q, \sigma_q^2 I)"],
-    NOQ: [r"\alpha(x, x') = \min\left\{1, \frac{p(x')}{p(x)}\right\}\quad(\text{wrong: }q(x)/q(x')\text{ left out})",
+    # the wrong α next to the right one (no words: the formulas column is the same in both languages)
+    NOQ: [r"\alpha(x, x') = \min\left\{1, \frac{p(x')}{p(x)}\right\} \;\neq\; \min\left\{1, \frac{p(x')\,q(x)}{p(x)\,q(x')}\right\}",
           r"q(x, x') = q(x') = \mathcal N(x' \mid \mu_q, \sigma_q^2 I)"],
     # one conditional per line: side by side they overflow the narrow formulas column
     "gibbs": [r"x_1^{(i)} \sim p(x_1 \mid x_2^{(i-1)})", r"x_2^{(i)} \sim p(x_2 \mid x_1^{(i)})"],

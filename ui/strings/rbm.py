@@ -193,9 +193,10 @@ S: dict[str, dict[str, str]] = {
                           "zh": "**更新规则**（与代码一致，代入侧边栏的 η、λ、ν）"},
     "rbm_theory_update_note": {
         "en": "Δθ⁽ᵗ⁻¹⁾ is the whole previous step (heavy-ball momentum), and λ shrinks W only: the biases are not "
-              "decayed (Hinton's practical guide). Slide erratum: the slide's underbrace calls only the gradient "
+              "decayed (Hinton's practical guide). n data rows, m chains (m = n for CD). Slide erratum: the slide's underbrace calls only the gradient "
               "term Δθ⁽ᵗ⁾ and applies −λθ to every parameter; the app follows the formula above.",
         "zh": "Δθ⁽ᵗ⁻¹⁾ 是上一步的完整更新量（重球动量），λ 只衰减 W：偏置不做衰减（Hinton 的实用指南）。"
+              "n 为数据行数，m 为链数（CD 中 m = n）。"
               "讲义勘误：讲义的下括号只把梯度项记为 Δθ⁽ᵗ⁾，并对所有参数施加 −λθ；本应用按上面的公式计算。"},
     "rbm_theory_cd_index": {
         "en": "Index convention: the slide's Algorithm 1 writes w_ij with i a hidden and j a visible unit; here W has "

@@ -60,6 +60,24 @@ class Gibbs(Sampler):
             self.mu, self.cov = (t.to(torch.float64) for t in energy.gaussian)
         else:  # (x_min, x_max, y_min, y_max) of the lines the conditionals live on
             self.line = support_box(energy, float(self.T))
+        # A quarter of the cells locate the mass, the rest resolve it.
+        self.n_coarse = self.n_grid // 4
+        self._tails = torch.tensor([[WINDOW_TAIL, 1 - WINDOW_TAIL]], dtype=torch.float64)
+        self._fine_cells = torch.arange(self.n_grid - self.n_coarse, dtype=torch.float64) + 0.5
+
+    @property
+    def line(self):
+        return self._line
+
+    @line.setter
+    def line(self, box):
+        """Setting the lines (tests set the drawn box, to show what Gibbs did before) re-tabulates
+        the coarse cell centres."""
+        self._line = tuple(box)
+        nc = self.n_grid // 4
+        cells = torch.arange(nc, dtype=torch.float64) + 0.5
+        self._coarse_centres = [self._line[2 * j] + cells * (self._line[2 * j + 1] - self._line[2 * j]) / nc
+                                for j in range(2)]
 
     def draw(self, n_chains, gen):
         if self.exact:  # z for x₁, then z for x₂
@@ -89,36 +107,34 @@ class Gibbs(Sampler):
     def _line_log_weights(self, x: torch.Tensor, j: int, centres: torch.Tensor) -> torch.Tensor:
         """-E/T at every chain's points (C, n) whose coordinate j is ``centres`` (C, n)."""
         c, n = centres.shape
-        pts = x.repeat_interleave(n, dim=0)  # (c*n, 2): each chain's row, varying x_j
+        pts = torch.empty((c * n, 2), dtype=torch.float64)
         pts[:, j] = centres.reshape(-1)
-        return torch.nan_to_num(-self._energy(pts).reshape(c, n) / self.T, nan=-math.inf)
+        pts[:, 1 - j] = x[:, 1 - j].repeat_interleave(n)  # each chain's other coordinate, held fixed
+        return -self._energy(pts).reshape(c, n) / self.T  # (_energy: NaN is +inf, no mass)
 
     @staticmethod
     def _cdf(logw: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """(normalised CDF over the cells, dead): a chain whose whole line has no mass is dead."""
-        dead = ~torch.isfinite(logw.amax(dim=1))
-        w = torch.softmax(torch.where(dead[:, None], torch.zeros_like(logw), logw), dim=1)
-        cdf = torch.cumsum(w, dim=1)
-        return cdf / cdf[:, -1:], dead
+        """(unnormalised CDF over the cells (C, n), dead): a chain whose whole line has no mass is dead."""
+        top = logw.amax(dim=1, keepdim=True)
+        dead = ~torch.isfinite(top[:, 0])
+        return torch.cumsum(torch.exp(logw - torch.where(dead[:, None], 0.0, top)), dim=1), dead
 
     def _grid_draw(self, x: torch.Tensor, j: int, u: torch.Tensor, jitter: torch.Tensor) -> torch.Tensor:
         lo, hi = self.line[2 * j], self.line[2 * j + 1]
-        n, c = self.n_grid // 2, x.shape[0]
-        cells = torch.arange(n, dtype=torch.float64) + 0.5
+        nc, nf, c = self.n_coarse, self.n_grid - self.n_coarse, x.shape[0]
         # Coarse pass over the whole line: the window [a, b] holding all but ~1e-12 of the mass.
-        hc = (hi - lo) / n
-        cdf, dead = self._cdf(self._line_log_weights(x, j, (lo + cells * hc).expand(c, n)))
-        first = torch.searchsorted(cdf, torch.full((c, 1), WINDOW_TAIL, dtype=torch.float64)).squeeze(1)
-        last = torch.searchsorted(cdf, torch.full((c, 1), 1 - WINDOW_TAIL, dtype=torch.float64)).squeeze(1)
-        a = lo + (first - 1).clamp(min=0).to(torch.float64) * hc
-        b = lo + (last + 2).clamp(max=n).to(torch.float64) * hc
+        hc = (hi - lo) / nc
+        cdf, dead = self._cdf(self._line_log_weights(x, j, self._coarse_centres[j].expand(c, nc)))
+        tails = cdf[:, -1:] * self._tails
+        ends = torch.searchsorted(cdf, tails)  # (C, 2): first and last cell holding mass
+        a = lo + (ends[:, 0] - 1).clamp(min=0).to(torch.float64) * hc
+        b = lo + (ends[:, 1] + 2).clamp(max=nc).to(torch.float64) * hc
         # Fine pass over the window, drawn from: pick a cell by its CDF, a point uniformly in it.
-        h = (b - a) / n
-        cdf, dead_window = self._cdf(self._line_log_weights(x, j, a[:, None] + cells * h[:, None]))
-        dead = dead | dead_window
-        idx = torch.searchsorted(cdf, u).clamp(max=n - 1).squeeze(1)
+        h = (b - a) / nf
+        cdf, dead_window = self._cdf(self._line_log_weights(x, j, a[:, None] + self._fine_cells * h[:, None]))
+        idx = torch.searchsorted(cdf, u * cdf[:, -1:]).clamp(max=nf - 1).squeeze(1)
         new = a + (idx.to(torch.float64) + jitter) * h
-        return torch.where(dead, x[:, j], new)
+        return torch.where(dead | dead_window, x[:, j], new)
 
     def conditional(self, x: torch.Tensor, j: int, r: GibbsRandoms) -> torch.Tensor:
         """Draw x_j ~ p_T(x_j | x_-j) for every chain, with the sweep's randoms."""
