@@ -195,8 +195,10 @@ S: dict[str, dict[str, str]] = {
               "zh": "混合分布、T = 0.2：每条链都困在起始的模式中；R-hat 远大于 1。"},
     "try_3": {"en": "Gibbs on the correlated Gaussian: axis-parallel zig-zag moves, slow along the diagonal.",
               "zh": "在相关高斯分布上用吉布斯抽样：沿坐标轴的锯齿形移动，沿对角线方向很慢。"},
-    "try_4": {"en": "ULA with ε = 0.3 on the Gaussian: the histogram is visibly too wide (bias); MALA with the same ε is exact.",
-              "zh": "在高斯分布上用 ε = 0.3 的 ULA：直方图明显偏宽（有偏）；相同 ε 的 MALA 则是精确的。"},
+    "try_4": {"en": "ULA with ε = 0.3 on the Gaussian, f = (x−y)²: f_mn ≈ 0.8 against the exact 0.2, because ULA's bias "
+                    "lies across the narrow diagonal (f = x² barely sees it); MALA with the same ε gives 0.2.",
+              "zh": "在高斯分布上用 ε = 0.3 的 ULA，f = (x−y)²：f_mn ≈ 0.8，而精确值为 0.2，因为 ULA 的偏差位于窄的对角方向"
+                    "（f = x² 几乎看不出来）；相同 ε 的 MALA 给出 0.2。"},
     "try_5": {"en": "Start all chains in one corner and raise m until the faded burn-in covers the walk in.",
               "zh": "把所有链放在同一角落出发，增大 m，直到淡色的燃烧期覆盖“走进来”的那一段。"},
     "share": {"en": "Share this exact picture", "zh": "分享当前画面"},
