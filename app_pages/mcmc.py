@@ -8,6 +8,7 @@ import streamlit as st
 from ebm_core.mcmc import diagnostics
 from ui.mcmc import controls as M
 from ui.mcmc import explain as EX
+from ui.mcmc import tries as TR
 from ui.mcmc import numbers as N
 from ui.mcmc import runs as R
 from ui.mcmc import tune as MT
@@ -185,7 +186,7 @@ if explain.open:
 things = st.expander(t("things_to_try"), key="mcmc_try", on_change="rerun")
 if things.open:
     with things:
-        st.markdown("\n".join(f"- {t(f'try_{k}')}" for k in range(1, 7)))
+        TR.things_to_try()
 
 st.subheader(t("share"))
 st.caption(t("share_help"))

@@ -123,10 +123,10 @@ def test_explain_one_step_shows_the_acceptance_probability():
 
 def test_things_to_try_fill_when_opened():
     at = _open({})
-    assert not any("acceptance" in m.value.lower() and m.value.startswith("- ") for m in at.markdown)
+    assert not any("T = 0.2" in m.value for m in at.markdown)
     at.session_state["mcmc_try"] = True
     at.run()
-    assert any(m.value.startswith("- ") and "T = 0.2" in m.value for m in at.markdown)
+    assert any(m.value.startswith("2. ") and "T = 0.2" in m.value for m in at.markdown)
 
 
 def test_select_boxes_change_the_run_in_either_language():

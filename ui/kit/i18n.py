@@ -189,18 +189,28 @@ S: dict[str, dict[str, str]] = {
     # --- lecture ---------------------------------------------------------------------------
     "formulas": {"en": "The lecture's formulas", "zh": "讲义中的公式"},
     "things_to_try": {"en": "Things to try", "zh": "动手试试"},
-    "try_1": {"en": "MH with a giant σ (e.g. 8): almost every proposal lands in empty space and the acceptance rate collapses.",
-              "zh": "MH 使用巨大的 σ（如 8）：几乎所有候选点都落在空旷处，接受率骤降。"},
-    "try_2": {"en": "Mixture at T = 0.2: each chain stays stuck in the mode it starts in; R-hat rises far above 1.",
-              "zh": "混合分布、T = 0.2：每条链都困在起始的模式中；R-hat 远大于 1。"},
-    "try_3": {"en": "Gibbs on the correlated Gaussian: axis-parallel zig-zag moves, slow along the diagonal.",
-              "zh": "在相关高斯分布上用吉布斯抽样：沿坐标轴的锯齿形移动，沿对角线方向很慢。"},
+    "try_1": {"en": "MH with a giant σ = 8 on the mixture: almost every proposal lands in empty space; the acceptance rate "
+                    "collapses to about 3 % (about 45 % at σ = 0.8).",
+              "zh": "在混合分布上用巨大的 σ = 8 的 MH：几乎所有候选点都落在空旷处，接受率骤降到约 3%（σ = 0.8 时约 45%）。"},
+    "try_2": {"en": "Mixture at T = 0.2: each chain stays stuck in the mode it starts in; R-hat rises far above 1 (about 2.4 / 1.7).",
+              "zh": "混合分布、T = 0.2：每条链都困在起始的模式中；R-hat 远大于 1（约 2.4 / 1.7）。"},
+    "try_3": {"en": "Gibbs on the correlated Gaussian (ρ = 0.9): axis-parallel zig-zag moves, slow along the diagonal; each "
+                    "sweep keeps a correlation ρ² = 0.81, so the ESS is only about (1 − ρ²)/(1 + ρ²) ≈ 10 % of the draws.",
+              "zh": "在相关高斯分布（ρ = 0.9）上用吉布斯抽样：沿坐标轴的锯齿形移动，沿对角线方向很慢；每次扫描保留相关性 ρ² = 0.81，"
+                    "因此 ESS 只有样本数的约 (1 − ρ²)/(1 + ρ²) ≈ 10%。"},
     "try_4": {"en": "ULA with ε = 0.3 on the Gaussian, f = (x−y)²: f_mn ≈ 0.8 against the exact 0.2, because ULA's bias "
                     "lies across the narrow diagonal (f = x² barely sees it); MALA with the same ε gives 0.2.",
               "zh": "在高斯分布上用 ε = 0.3 的 ULA，f = (x−y)²：f_mn ≈ 0.8，而精确值为 0.2，因为 ULA 的偏差位于窄的对角方向"
                     "（f = x² 几乎看不出来）；相同 ε 的 MALA 给出 0.2。"},
-    "try_5": {"en": "Start all chains in one corner and raise m until the faded burn-in covers the walk in.",
-              "zh": "把所有链放在同一角落出发，增大 m，直到淡色的燃烧期覆盖“走进来”的那一段。"},
+    "try_5": {"en": "Start all chains in one corner of the Gaussian (300 steps, f = x²): with m = 0, f_mn ≈ 1.5 counts the walk in "
+                    "from x² = 16; raise m to 50, until the faded burn-in covers the walk in, and f_mn ≈ 0.93 (exact 1).",
+              "zh": "让所有链从高斯分布的同一角落出发（300 步，f = x²）：m = 0 时 f_mn ≈ 1.5，计入了从 x² = 16 走进来的一段；"
+                    "把 m 增大到 50，直到淡色的燃烧期覆盖“走进来”的一段，f_mn ≈ 0.93（精确值 1）。"},
+    "try_it": {"en": "Try it", "zh": "试一试"},
+    "try_ula": {"en": "ULA", "zh": "ULA"},
+    "try_mala": {"en": "MALA", "zh": "MALA"},
+    "try_with_q": {"en": "With q", "zh": "含 q 项"},
+    "try_without_q": {"en": "Without q", "zh": "不含 q 项"},
     "share": {"en": "Share this exact picture", "zh": "分享当前画面"},
     "share_help": {"en": "Every setting lives in the address bar; this link restores it.",
                    "zh": "所有设置都保存在地址栏中；此链接可恢复当前画面。"},

@@ -37,9 +37,9 @@ S: dict[str, dict[str, str]] = {
         "en": "With C chains, f_mn pools the draws after burn-in of all of them.",
         "zh": "有 C 条链时，f_mn 合并所有链在燃烧期之后的样本。"},
     "try_6": {
-        "en": "Independence MH on the mixture, σ_q = 1.5, 8 chains × 5,000 steps, f = y: f_mn ≈ the exact −0.100. "
-              "Switch on “ignore the q terms (wrong)”: f_mn moves to about +0.2, far outside the Monte-Carlo error, "
-              "and “explain one step” shows detailed balance failing.",
-        "zh": "在混合分布上用独立抽样 MH，σ_q = 1.5，8 条链 × 5,000 步，f = y：f_mn ≈ 精确值 −0.100。"
+        "en": "Independence MH on the mixture, σ_q = 1.5, 8 chains × 5,000 steps, f = y: f_mn ≈ −0.13 against the exact "
+              "−0.100. Switch on “ignore the q terms (wrong)”: f_mn moves to about +0.2, far outside the Monte-Carlo "
+              "error, and “explain one step” shows detailed balance failing.",
+        "zh": "在混合分布上用独立抽样 MH，σ_q = 1.5，8 条链 × 5,000 步，f = y：f_mn ≈ −0.13，精确值为 −0.100。"
               "打开“忽略 q 项（错误做法）”：f_mn 变为约 +0.2，远超蒙特卡罗误差；“单步详解”显示细致平衡不成立。"},
 }
