@@ -180,8 +180,11 @@ S: dict[str, dict[str, str]] = {
     "decision_reject": {"en": "u ≥ α, so the chain stays: x_i = x_(i−1).", "zh": "u ≥ α，链停留在原处：x_i = x_(i−1)。"},
     "gibbs_always": {"en": "Each draw comes from the exact full conditional, so Gibbs accepts every move.",
                      "zh": "每次都从精确的满条件分布抽样，因此吉布斯抽样接受每一次移动。"},
-    "gibbs_grid": {"en": "Here the conditional is tabulated on a fine grid and sampled by its inverse CDF.",
-                   "zh": "此处条件分布在细网格上列表，并用逆累积分布函数抽样。"},
+    "gibbs_grid": {"en": "Here the conditional is tabulated on a grid along the whole line the exact numbers integrate "
+                          "over (wider than the picture at high T), refined where its mass lies, and sampled by its "
+                          "inverse CDF.",
+                   "zh": "此处条件分布在精确值所积分的整条直线上（高温时比画面更宽）列表，在其质量所在处加密，"
+                         "并用逆累积分布函数抽样。"},
     "ula_always": {"en": "ULA always moves (no accept/reject): its stationary law is only close to p_T when ε is small.",
                    "zh": "ULA 总是移动（没有接受/拒绝）：只有当 ε 很小时，其平稳分布才接近 p_T。"},
     "hmc_note": {"en": "H(x, p) = E(x)/T + |p|²/2 is nearly conserved by leapfrog; α = min(1, exp(H − H′)).",
