@@ -7,6 +7,8 @@ import streamlit as st
 
 from ebm_core.mcmc import diagnostics
 from ui.mcmc import controls as M
+from ui.mcmc import explain as EX
+from ui.mcmc import tries as TR
 from ui.mcmc import numbers as N
 from ui.mcmc import runs as R
 from ui.mcmc import tune as MT
@@ -39,6 +41,8 @@ with st.sidebar:
             formula = st.session_state["_last_good_formula"] = typed
         half = float(P.slider(M.SPECS["box"], step=0.5, help=t("box_half_help")))
     sampler = P.choice(M.SPECS["sampler"], format_func=lambda k: t(f"sampler_{k}"))
+    if sampler == "mh-independent" and P.toggle(M.SPECS["noq"], help=t("ignore_q_help")):
+        sampler = M.NOQ  # the same q with its terms left out of α: wrong on purpose
     # T and the step size are drawn in the picture (its fragment, below).
     L = P.slider(M.SPECS["L"]) if sampler == "hmc" else 10
     chains = P.slider(M.SPECS["chains"])
@@ -123,7 +127,7 @@ with right:
     s = N.summary(key, trace, m)  # (computed once per run and burn-in, for everyone)
     fmt = lambda a: " / ".join("–" if not math.isfinite(v) else f"{v:,.0f}" for v in a)  # noqa: E731
     c1, c2 = st.columns(2)
-    c1.metric(t("acceptance"), f"{s.acceptance:.1%}")
+    c1.metric(t("acceptance"), f"{s.acceptance:.1%}", help=t("acceptance_help"))
     c2.metric(t("rhat"), " / ".join("–" if not math.isfinite(v) else f"{v:.3f}" for v in s.rhat), help=t("rhat_help"))
     c1.metric(t("ess_bulk"), fmt(s.ess_bulk), help=t("ess_help"))
     c2.metric(t("ess_tail"), fmt(s.ess_tail), help=t("ess_help"))
@@ -140,6 +144,7 @@ with right:
     for tex in M.LATEX[sampler]:
         st.latex(tex)
     st.latex(M.F_MN)
+    st.caption(t("fmn_pooled"))
 
 # --- numbers under the picture -------------------------------------------------------------
 # Only the open tab is drawn (on_change="rerun"): hidden Plotly charts cost the browser
@@ -180,14 +185,14 @@ if tabs[3].open:
 explain = st.expander(t("explain"), key="mcmc_explain", on_change="rerun")
 if explain.open:
     with explain:
-        M.explain_panel(trace, target, formula, sampler, step, T, L, seed, half)
+        EX.explain_panel(trace, target, formula, sampler, step, T, L, seed, half, truth.log_z)
 
 PT.panel(cfg, T)  # parallel tempering: its own panel, computed when open
 
 things = st.expander(t("things_to_try"), key="mcmc_try", on_change="rerun")
 if things.open:
     with things:
-        st.markdown("\n".join(f"- {t(f'try_{k}')}" for k in range(1, 6)))
+        TR.things_to_try()
 
 st.subheader(t("share"))
 st.caption(t("share_help"))

@@ -114,7 +114,8 @@ def _install():
         DeltaGenerator.plotly_chart = _section("st.plotly_chart x7 (serialise + send)", DeltaGenerator.plotly_chart)
         streamlit.plotly_chart = _section("st.plotly_chart x7 (serialise + send)", streamlit.plotly_chart)
         DeltaGenerator.latex = _section("st.latex", DeltaGenerator.latex)
-        M.explain_panel = _section("explain_panel", M.explain_panel)
+        import ui.mcmc.explain as EX
+        EX.explain_panel = _section("explain_panel", EX.explain_panel)
     except Exception:  # the bare app: run times only
         pass
 

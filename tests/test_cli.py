@@ -72,11 +72,16 @@ def test_custom_formula(_run):
 
 
 def test_custom_formula_box(_run):
-    """A ring of radius 6: mass at the edge of the default [-4, 4]², exact on [-8, 8]²."""
+    """A ring of radius 6 reaches past the default [-4, 4]²: the exact numbers still cover all of
+    p_T (the samplers are not confined to the drawn box), the same as when drawn on [-8, 8]²."""
     ring = ["sample", "--target", "custom", "--formula", "(x**2 + y**2 - 36)**2 / 50", "--steps", "50"]
-    assert json.loads(_run(*ring).stdout)["grid_warnings"] == ["mass_at_edge"]
+    small = json.loads(_run(*ring).stdout)
     wide = json.loads(_run(*ring, "--box", "8").stdout)
-    assert wide["grid_warnings"] == [] and abs(wide["exact_mean"][0]) < 1e-9
+    assert small["grid_warnings"] == [] == wide["grid_warnings"] and abs(wide["exact_mean"][0]) < 1e-9
+    np.testing.assert_allclose(small["exact_cov"], wide["exact_cov"], rtol=1e-4)
+    # Only a density that is not normalisable still warns.
+    flat = json.loads(_run("sample", "--target", "custom", "--formula", "-(x**2 + y**2)/50", "--steps", "50").stdout)
+    assert flat["grid_warnings"] == ["mass_at_edge"]
 
 
 @pytest.mark.parametrize("args, needle", [

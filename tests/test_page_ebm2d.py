@@ -103,6 +103,8 @@ def test_switch_to_learning_train_pause_reset():
     spec = _figure(at, "Annealed Langevin")
     captions = [step["label"] for step in spec["layout"]["sliders"][0]["steps"]]
     assert captions[0].startswith("noise level σ = 2.00") and captions[-1].startswith("σ = 0")
+    # the slide's diffusion step has the drift's sign wrong; the page says so (issue 12)
+    assert any(c.value.startswith("Slide erratum") and "+" in c.value for c in at.caption)
     assert len(at.get("download_button")) == 4  # checkpoint, training, sampling and annealing GIFs
 
     # Reset: back to a fresh, flat model.

@@ -123,10 +123,10 @@ def test_explain_one_step_shows_the_acceptance_probability():
 
 def test_things_to_try_fill_when_opened():
     at = _open({})
-    assert not any("acceptance" in m.value.lower() and m.value.startswith("- ") for m in at.markdown)
+    assert not any("T = 0.2" in m.value for m in at.markdown)
     at.session_state["mcmc_try"] = True
     at.run()
-    assert any(m.value.startswith("- ") and "T = 0.2" in m.value for m in at.markdown)
+    assert any(m.value.startswith("2. ") and "T = 0.2" in m.value for m in at.markdown)
 
 
 def test_select_boxes_change_the_run_in_either_language():
@@ -303,14 +303,19 @@ def test_every_value_reaches_the_share_link():
 
 
 def test_a_typed_formula_gets_a_box_slider():
-    """A ring of radius 6 does not fit the default [-4, 4]²: a warning; widening the box fixes it."""
+    """A ring of radius 6 does not fit the default [-4, 4]²: the chains walk out of the picture
+    (said under it), while the exact numbers cover all of p_T either way (issue 12: the grid
+    widens until p_T has no mass at its edge); widening the drawn box brings the chains in."""
     at = _open({"target": "custom", "formula": "(x**2 + y**2 - 36)**2 / 50"}, steps=100)
-    assert any("edge" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert not any("edge" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert any("outside the drawn box" in c.value for c in at.caption)
+    exact = [c.value for c in at.caption if c.value.startswith("Exact (grid)")]
     assert _clip(at)["box"] == [-4.0, 4.0, -4.0, 4.0]
     at.slider(key="box").set_value(8.0).run()
     assert not at.exception
     assert _clip(at)["box"] == [-8.0, 8.0, -8.0, 8.0]
-    assert not any("edge" in w.value for w in at.warning)
+    assert not any("outside the drawn box" in c.value for c in at.caption)
+    assert [c.value for c in at.caption if c.value.startswith("Exact (grid)")] == exact
     assert "box=8.0" in at.code[-1].value  # in the share link
     # out of range in a link: clamped with a note
     at2 = _open({"target": "custom", "box": "500"}, steps=100)

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 
 from ebm_core.ranges import SEED, TEMPERATURE, Range, ranges, validate
 
-SAMPLER_NAMES = ("mh", "mh-independent", "gibbs", "ula", "mala", "hmc", "pt")
+SAMPLER_NAMES = ("mh", "mh-independent", "gibbs", "ula", "mala", "hmc", "pt", "mh-independent-noq")
 
 #: A step size that works on most registry targets at T = 1, per sampler (Gibbs has none).
 DEFAULT_STEP = {"mh": 0.8, "mh-independent": 2.5, "gibbs": 0.0, "ula": 0.05, "mala": 0.1, "hmc": 0.2,
-                "pt": 0.8}  # pt: σ of the cold replica's local MH move
+                "pt": 0.8,  # pt: σ of the cold replica's local MH move
+                "mh-independent-noq": 2.5}
 
 
 def _field(default, r: Range):

@@ -23,6 +23,8 @@ F_CHOICES = {
     "xy": lambda x, y: x * y,
     "r": lambda x, y: np.sqrt(x**2 + y**2),
     "1[x>0]": lambda x, y: (x > 0).astype(float),
+    # the spread across the correlated Gaussian's narrow diagonal, where ULA's bias lies (issue 12)
+    "(x-y)^2": lambda x, y: (x - y) ** 2,
 }
 
 

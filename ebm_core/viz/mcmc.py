@@ -72,12 +72,30 @@ def acf_figure(positions: np.ndarray, m: int, coord: int, labels: dict, max_lag:
     return _layout(fig, labels["title"], labels["lag"], "ρ(k)")
 
 
+def _marginal_range(centres: np.ndarray, exact: np.ndarray, kept: np.ndarray) -> tuple[float, float]:
+    """Where the exact marginal has mass (all but 1e-5 each side), stretched to the middle
+    99.8% of the draws: the grid's box can be far wider than p_T at this T (it widens until
+    nothing is cut off), and 60 bins over all of it would hide the shape."""
+    cdf = np.cumsum(exact)
+    if not (cdf.size and np.isfinite(cdf[-1]) and cdf[-1] > 0):
+        return float(centres[0]), float(centres[-1])
+    cdf = cdf / cdf[-1]
+    lo = float(centres[min(np.searchsorted(cdf, 1e-5), cdf.size - 1)])
+    hi = float(centres[min(np.searchsorted(cdf, 1 - 1e-5), cdf.size - 1)])
+    if kept.size:
+        a, b = np.percentile(kept, [0.1, 99.9])
+        lo, hi = max(min(lo, float(a)), float(centres[0])), min(max(hi, float(b)), float(centres[-1]))
+    return (lo, hi) if hi > lo else (float(centres[0]), float(centres[-1]))
+
+
 def marginal_figure(positions: np.ndarray, m: int, coord: int, centres: np.ndarray, exact: np.ndarray,
                     labels: dict) -> go.Figure:
     """Histogram of the kept draws (all chains) with the exact grid marginal on top."""
     kept = diagnostics.after_burn_in(positions, m)[..., coord].ravel()
     kept = kept[np.isfinite(kept)]
-    lo, hi = float(centres[0]), float(centres[-1])
+    lo, hi = _marginal_range(centres, exact, kept)
+    inside = (centres >= lo) & (centres <= hi)
+    centres, exact = centres[inside], exact[inside]
     counts, edges = np.histogram(kept, bins=60, range=(lo, hi))
     width = edges[1] - edges[0]
     dens = counts / max(kept.size, 1) / width

@@ -349,14 +349,14 @@ def test_clicking_the_picture_adds_a_start(streamlit_server, page, wait_for_app_
     wait_until(lambda: _int_attr(page, "data-rendered") > rendered, timeout=30, message="chains from the click")
     wait_for_app_idle(page)
     assert_no_errors(page)
-    # The chain starts where the click was: "Explain one step" at step 0 shows x = x₀ of chain 1
+    # The chain starts where the click was: "Explain one step" at step 1 (x₀ → x₁) shows x₀ of chain 1
     # (to the click's precision: one pixel).
     explain = page.locator("[data-testid='stExpander']", has_text="Explain one step")
     explain.locator("summary").click()
     wait_until(lambda: explain.locator(".katex").count() > 0, timeout=30, message="the explain panel")
     wait_for_app_idle(page)
     step_i = explain.locator("[data-testid='stNumberInput']").filter(has_text="Step i").locator("input")
-    step_i.fill("0")
+    step_i.fill("1")
     step_i.press("Enter")
     start = re.compile(r"x = \((-?\d+\.\d+),\\ (-?\d+\.\d+)\),\\ E\(x\)")
 
@@ -367,8 +367,8 @@ def test_clicking_the_picture_adds_a_start(streamlit_server, page, wait_for_app_
                 return float(m.group(1)), float(m.group(2))
         return None
 
-    wait_until(lambda: "from the current position of chain 1 at step 0" in explain.inner_text().lower(),
-               timeout=30, message="step 0 explained")
+    wait_until(lambda: "step i = 1 of chain 1" in explain.inner_text().lower(),
+               timeout=30, message="step 1 explained")
     wait_for_app_idle(page)
     got = x0()
     assert got is not None, explain.inner_text()

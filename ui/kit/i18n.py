@@ -106,6 +106,8 @@ S: dict[str, dict[str, str]] = {
     "sampler_ula": {"en": "Langevin dynamics (ULA)", "zh": "朗之万动力学（ULA）"},
     "sampler_mala": {"en": "MALA (Langevin + MH test)", "zh": "MALA（朗之万 + MH 接受检验）"},
     "sampler_hmc": {"en": "Hamiltonian Monte Carlo (HMC)", "zh": "哈密顿蒙特卡罗（HMC）"},
+    "sampler_mh-independent-noq": {"en": "Metropolis–Hastings (independence), q terms ignored (wrong)",
+                                   "zh": "Metropolis–Hastings（独立抽样），忽略 q 项（错误做法）"},
     "target_gaussian": {"en": "Correlated Gaussian (ρ = 0.9)", "zh": "相关高斯分布（ρ = 0.9）"},
     "target_mixture": {"en": "Gaussian mixture, 3 modes", "zh": "高斯混合（3 个模式）"},
     "target_banana": {"en": "Banana (curved ridge)", "zh": "香蕉形（弯曲山脊）"},
@@ -147,9 +149,11 @@ S: dict[str, dict[str, str]] = {
         "en": "exp(−E/T) cannot be normalised on this box: the samplers have no distribution to reach.",
         "zh": "exp(−E/T) 在此区域上无法归一化：采样器没有可收敛的分布。"},
     "grid_mass_at_edge": {
-        "en": "Much of the mass sits at the edge of the box: this energy may not be normalisable (E should grow "
-              "as |x| grows). Exact values below only cover the box.",
-        "zh": "大量概率质量位于区域边缘：该能量可能不可归一化（|x| 增大时 E 应增大）。下面的精确值只覆盖该区域。"},
+        "en": "Part of p_T's mass lies beyond the widest box the grid integrates (up to 32 times the drawn box, "
+              "widened with T): the energy may not be normalisable (E should grow as |x| grows), or p_T spreads "
+              "too far at this T. Exact values below only cover that box.",
+        "zh": "p_T 的部分概率质量超出了网格积分的最大区域（随 T 放宽，最多为所画区域的 32 倍）：该能量可能不可归一化"
+              "（|x| 增大时 E 应增大），或在此温度下 p_T 扩散得太远。下面的精确值只覆盖该区域。"},
     "grid_nonfinite": {"en": "E is not finite at part of the box (treated as zero density there).",
                        "zh": "E 在区域的部分位置不是有限值（这些位置视为密度为零）。"},
     "tab_traces": {"en": "Traces", "zh": "轨迹"},
@@ -160,7 +164,8 @@ S: dict[str, dict[str, str]] = {
     "trace_title": {"en": "Trace of {coord} (shaded: burn-in)", "zh": "{coord} 的轨迹（阴影：燃烧期）"},
     "acf_title": {"en": "Autocorrelation of {coord} after burn-in", "zh": "燃烧期后 {coord} 的自相关"},
     "hist_title": {"en": "Marginal of {coord}: samples vs exact", "zh": "{coord} 的边缘分布：样本与精确值"},
-    "fmn_title": {"en": "f_mn = 1/(n−m) Σ f(x_i) as n grows", "zh": "随 n 增长的 f_mn = 1/(n−m) Σ f(x_i)"},
+    "fmn_title": {"en": "f_mn = 1/(C(n−m)) Σ_c Σ_i f(x_i^(c)) (C chains pooled) as n grows",
+                  "zh": "随 n 增长的 f_mn = 1/(C(n−m)) Σ_c Σ_i f(x_i^(c))（合并 C 条链）"},
     "step": {"en": "step i", "zh": "步数 i"},
     "value": {"en": "value", "zh": "取值"},
     "lag": {"en": "lag k", "zh": "滞后 k"},
@@ -170,16 +175,17 @@ S: dict[str, dict[str, str]] = {
     "burn_in_short": {"en": "burn-in", "zh": "燃烧期"},
     # --- explain ---------------------------------------------------------------------------
     "explain": {"en": "Explain one step", "zh": "单步详解"},
-    "explain_from": {"en": "From the current position of chain {c} at step {i}, one fresh transition (seed {seed}):",
-                     "zh": "从第 {c} 条链在第 {i} 步的位置出发，进行一次新的转移（种子 {seed}）："},
     "explain_chain": {"en": "Chain", "zh": "链"},
     "explain_step_i": {"en": "Step i", "zh": "步数 i"},
     "decision_accept": {"en": "u < α, so the chain moves: x_i = x′.", "zh": "u < α，链移动到 x′：x_i = x′。"},
-    "decision_reject": {"en": "u ≥ α, so the chain stays: x_i = x.", "zh": "u ≥ α，链停留在原处：x_i = x。"},
+    "decision_reject": {"en": "u ≥ α, so the chain stays: x_i = x_(i−1).", "zh": "u ≥ α，链停留在原处：x_i = x_(i−1)。"},
     "gibbs_always": {"en": "Each draw comes from the exact full conditional, so Gibbs accepts every move.",
                      "zh": "每次都从精确的满条件分布抽样，因此吉布斯抽样接受每一次移动。"},
-    "gibbs_grid": {"en": "Here the conditional is tabulated on a fine grid and sampled by its inverse CDF.",
-                   "zh": "此处条件分布在细网格上列表，并用逆累积分布函数抽样。"},
+    "gibbs_grid": {"en": "Here the conditional is tabulated on a grid along the whole line the exact numbers integrate "
+                          "over (wider than the picture at high T), refined where its mass lies, and sampled by its "
+                          "inverse CDF.",
+                   "zh": "此处条件分布在精确值所积分的整条直线上（高温时比画面更宽）列表，在其质量所在处加密，"
+                         "并用逆累积分布函数抽样。"},
     "ula_always": {"en": "ULA always moves (no accept/reject): its stationary law is only close to p_T when ε is small.",
                    "zh": "ULA 总是移动（没有接受/拒绝）：只有当 ε 很小时，其平稳分布才接近 p_T。"},
     "hmc_note": {"en": "H(x, p) = E(x)/T + |p|²/2 is nearly conserved by leapfrog; α = min(1, exp(H − H′)).",
@@ -187,16 +193,28 @@ S: dict[str, dict[str, str]] = {
     # --- lecture ---------------------------------------------------------------------------
     "formulas": {"en": "The lecture's formulas", "zh": "讲义中的公式"},
     "things_to_try": {"en": "Things to try", "zh": "动手试试"},
-    "try_1": {"en": "MH with a giant σ (e.g. 8): almost every proposal lands in empty space and the acceptance rate collapses.",
-              "zh": "MH 使用巨大的 σ（如 8）：几乎所有候选点都落在空旷处，接受率骤降。"},
-    "try_2": {"en": "Mixture at T = 0.2: each chain stays stuck in the mode it starts in; R-hat rises far above 1.",
-              "zh": "混合分布、T = 0.2：每条链都困在起始的模式中；R-hat 远大于 1。"},
-    "try_3": {"en": "Gibbs on the correlated Gaussian: axis-parallel zig-zag moves, slow along the diagonal.",
-              "zh": "在相关高斯分布上用吉布斯抽样：沿坐标轴的锯齿形移动，沿对角线方向很慢。"},
-    "try_4": {"en": "ULA with ε = 0.3 on the Gaussian: the histogram is visibly too wide (bias); MALA with the same ε is exact.",
-              "zh": "在高斯分布上用 ε = 0.3 的 ULA：直方图明显偏宽（有偏）；相同 ε 的 MALA 则是精确的。"},
-    "try_5": {"en": "Start all chains in one corner and raise m until the faded burn-in covers the walk in.",
-              "zh": "把所有链放在同一角落出发，增大 m，直到淡色的燃烧期覆盖“走进来”的那一段。"},
+    "try_1": {"en": "MH with a giant σ = 8 on the mixture: almost every proposal lands in empty space; the acceptance rate "
+                    "collapses to about 3 % (about 45 % at σ = 0.8).",
+              "zh": "在混合分布上用巨大的 σ = 8 的 MH：几乎所有候选点都落在空旷处，接受率骤降到约 3%（σ = 0.8 时约 45%）。"},
+    "try_2": {"en": "Mixture at T = 0.2: each chain stays stuck in the mode it starts in; R-hat rises far above 1 (about 2.4 / 1.7).",
+              "zh": "混合分布、T = 0.2：每条链都困在起始的模式中；R-hat 远大于 1（约 2.4 / 1.7）。"},
+    "try_3": {"en": "Gibbs on the correlated Gaussian (ρ = 0.9): axis-parallel zig-zag moves, slow along the diagonal; each "
+                    "sweep keeps a correlation ρ² = 0.81, so the ESS is only about (1 − ρ²)/(1 + ρ²) ≈ 10 % of the draws.",
+              "zh": "在相关高斯分布（ρ = 0.9）上用吉布斯抽样：沿坐标轴的锯齿形移动，沿对角线方向很慢；每次扫描保留相关性 ρ² = 0.81，"
+                    "因此 ESS 只有样本数的约 (1 − ρ²)/(1 + ρ²) ≈ 10%。"},
+    "try_4": {"en": "ULA with ε = 0.3 on the Gaussian, f = (x−y)²: f_mn ≈ 0.8 against the exact 0.2, because ULA's bias "
+                    "lies across the narrow diagonal (f = x² barely sees it); MALA with the same ε gives 0.2.",
+              "zh": "在高斯分布上用 ε = 0.3 的 ULA，f = (x−y)²：f_mn ≈ 0.8，而精确值为 0.2，因为 ULA 的偏差位于窄的对角方向"
+                    "（f = x² 几乎看不出来）；相同 ε 的 MALA 给出 0.2。"},
+    "try_5": {"en": "Start all chains in one corner of the Gaussian (300 steps, f = x²): with m = 0, f_mn ≈ 1.5 counts the walk in "
+                    "from x² = 16; raise m to 50, until the faded burn-in covers the walk in, and f_mn ≈ 0.93 (exact 1).",
+              "zh": "让所有链从高斯分布的同一角落出发（300 步，f = x²）：m = 0 时 f_mn ≈ 1.5，计入了从 x² = 16 走进来的一段；"
+                    "把 m 增大到 50，直到淡色的燃烧期覆盖“走进来”的一段，f_mn ≈ 0.93（精确值 1）。"},
+    "try_it": {"en": "Try it", "zh": "试一试"},
+    "try_ula": {"en": "ULA", "zh": "ULA"},
+    "try_mala": {"en": "MALA", "zh": "MALA"},
+    "try_with_q": {"en": "With q", "zh": "含 q 项"},
+    "try_without_q": {"en": "Without q", "zh": "不含 q 项"},
     "share": {"en": "Share this exact picture", "zh": "分享当前画面"},
     "share_help": {"en": "Every setting lives in the address bar; this link restores it.",
                    "zh": "所有设置都保存在地址栏中；此链接可恢复当前画面。"},
@@ -206,8 +224,8 @@ S: dict[str, dict[str, str]] = {
 
 
 def _merge_page_tables() -> None:
-    from ui.strings import classroom, deep, ebm2d, landscape, rbm, truth
-    for table in (landscape.S, ebm2d.S, rbm.S, deep.S, classroom.S, truth.S):
+    from ui.strings import classroom, deep, ebm2d, landscape, mcmc_explain, rbm, truth
+    for table in (landscape.S, ebm2d.S, rbm.S, deep.S, classroom.S, truth.S, mcmc_explain.S):
         clash = set(table) & set(S)
         if clash:  # a silent overwrite would change another page's text
             raise KeyError(f"i18n keys defined twice: {sorted(clash)}")

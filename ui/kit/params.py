@@ -185,6 +185,23 @@ def choice(s: Spec, format_func=str, **kw):
     return value
 
 
+def _copy_on(src: str, dst: str) -> None:
+    st.session_state[dst] = "1" if st.session_state[src] else "0"
+
+
+def toggle(s: Spec, **kw) -> bool:
+    """An on/off switch: a choice spec with options ("0", "1"), synced to the URL like ``choice``
+    (the widget's key carries the language, so its label redraws translated)."""
+    _init(s)
+    wkey = f"{s.key}__{lang()}"
+    on = st.session_state[s.key] == "1"
+    if st.session_state.get(wkey) != on:
+        st.session_state[wkey] = on
+    value = st.toggle(t(s.label), key=wkey, on_change=_copy_on, args=(wkey, s.key), **kw)
+    sync_url(s, "1" if value else "0")
+    return bool(value)
+
+
 def number(s: Spec, **kw):
     """An integer box synced to the URL by hand (see ``slider`` for why not bind)."""
     _init(s)

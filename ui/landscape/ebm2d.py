@@ -279,6 +279,7 @@ def _annealing(j: dict, c: dict) -> None:
     st.latex(r"x_{t-1} = x_t + \frac{\beta_t}{2}\nabla_x \log p_{\sigma_t}(x_t) + \sqrt{\beta_t}\,\epsilon_t,\qquad"
              r" p_{\sigma} = p_\theta * \mathcal N(0, \sigma^2 I),\quad \beta_t = " + f"{eta:g}" + r"\,\sigma_t^2")
     st.caption(t("ebm2d_anneal_note"))
+    st.caption(t("ebm2d_erratum_sign"))
     if st.button(t("ebm2d_anneal_button"), key="ebm2d_anneal_btn"):
         final_eps = min(float(c["step_size"]), 0.01)
         with j["lock"]:

@@ -1,6 +1,7 @@
-"""Streamlit helpers for the MCMC page: controls, energies and grids, the explain panel.
+"""Streamlit helpers for the MCMC page: controls, energies and grids, the lecture's formulas.
 
-The runs themselves (cache, first steps, prefetch) are in ``ui.mcmc.runs``.
+The runs themselves (cache, first steps, prefetch) are in ``ui.mcmc.runs``; the "explain one
+step" panel is ``ui.mcmc.explain``.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from ebm_core.landscapes import grid
 from ebm_core.mcmc.diagnostics import F_CHOICES
 from ebm_core.landscapes.expressions import FUNCTIONS, FormulaError
 from ebm_core.mcmc.config import BOX, BURN_IN, CHAINS, N_LEAPFROG, SAMPLER_NAMES, STEP_SIZE, STEPS
-from ebm_core.mcmc.explain import explain_step
-from ebm_core.mcmc.samplers import make_sampler, spread_starts
+from ebm_core.mcmc.samplers import spread_starts
 from ebm_core.landscapes.targets import resolve_target, target_names
 from ebm_core.ranges import SEED, TEMPERATURE
 
@@ -35,13 +35,19 @@ STEP_SPECS = {
     "mala": Spec("eps", "step_size_eps", 0.05, options=STEP_OPTIONS),
     "hmc": Spec("heps", "step_size_eps", 0.2, options=STEP_OPTIONS),
 }
+STEP_SPECS["mh-independent-noq"] = STEP_SPECS["mh-independent"]  # the same q, its terms left out of α
+#: Shown as a switch under the independence sampler ("ignore the q terms"), not in the list.
+NOQ = "mh-independent-noq"
 DEFAULT_FORMULA = "(x**2 + y**2 - 4)**2 / 2 + 0.5*sin(3*x)"
 SPECS = {
     "target": Spec("target", "target", "mixture", options=tuple(target_names()), kind="choice"),
     "formula": Spec("formula", "formula", DEFAULT_FORMULA, kind="text"),
     "box": P.bounded("box", "box_half", 4.0, BOX, 1.0, 20.0, kind="float"),  # a typed formula's box is [-h, h]²
-    # PT has its own panel (ui.mcmc.tempering): its ladder is a state the canvas and prefetch do not carry.
-    "sampler": Spec("sampler", "sampler", "mh", options=tuple(n for n in SAMPLER_NAMES if n != "pt"), kind="choice"),
+    # PT has its own panel (ui.mcmc.tempering): its ladder is a state the canvas and prefetch do not carry;
+    # the independence sampler without q terms is the "noq" switch of mh-independent.
+    "sampler": Spec("sampler", "sampler", "mh", options=tuple(n for n in SAMPLER_NAMES if n not in ("pt", NOQ)),
+                    kind="choice"),
+    "noq": Spec("noq", "ignore_q", "0", options=("0", "1"), kind="choice"),
     "T": Spec("T", "temperature", 1.0, options=P.within(TEMPERATURE, TEMPERATURES)),
     "L": P.bounded("L", "leapfrog", 10, N_LEAPFROG, 1, 50),  # URL key L: n_leapfrog
     "chains": P.bounded("chains", "chains", 4, CHAINS, 1, 16),
@@ -137,55 +143,15 @@ def starting_points(target: str, formula: str, mode: str, chains: int, seed: int
     return spread_starts(energy, chains, seed)
 
 
-def explain_panel(trace, target, formula, sampler, step, T, L, seed, half=CUSTOM_HALF) -> None:
-    """One transition of one chain, with the lecture's α(x, x') and the numbers plugged in."""
-    c1, c2 = st.columns(2)
-    chain = c1.number_input(t("explain_chain"), 1, trace.n_chains, 1, key="ex_chain") - 1
-    i = c2.number_input(t("explain_step_i"), 0, trace.n_steps, min(10, trace.n_steps), key="ex_step")
-    x = tuple(float(v) for v in trace.positions[i, chain])
-    s = make_sampler(sampler, energy_for(target, formula, half), step if sampler != "gibbs" else None, T, L)
-    d = explain_step(s, x, seed * 100_003 + i * 17 + chain)
-    st.write(t("explain_from", c=chain + 1, i=i, seed=seed))
-    v = lambda p: f"({p[0]:.3f},\\ {p[1]:.3f})"  # noqa: E731
-    if d["kind"] == "gibbs":
-        st.latex(rf"x^{{(i-1)}} = {v(d['x'])} \;\to\; x_1^{{(i)}} \sim p(x_1 \mid x_2) \;\to\; {v(d['half'])}"
-                 rf"\;\to\; x_2^{{(i)}} \sim p(x_2 \mid x_1^{{(i)}}) \;\to\; {v(d['x_new'])}")
-        if d.get("exact"):
-            (m1, v1), (m2, v2) = d["cond1"], d["cond2"]
-            st.latex(rf"p(x_1 \mid x_2) = \mathcal N({m1:.3f},\ {v1:.3f}),\quad p(x_2 \mid x_1^{{(i)}}) = \mathcal N({m2:.3f},\ {v2:.3f})")
-        else:
-            st.caption(t("gibbs_grid"))
-        st.info(t("gibbs_always"))
-        return
-    if d["kind"] in ("ula", "mala"):
-        st.latex(rf"\nabla E(x) = {v(d['grad'])},\quad -\tfrac{{\varepsilon}}{{2T}}\nabla E(x) = {v(d['drift'])},\quad"
-                 rf"\sqrt{{\varepsilon}}\,\xi = {v(d['noise'])}")
-        st.latex(rf"x' = x - \tfrac{{\varepsilon}}{{2T}}\nabla E(x) + \sqrt{{\varepsilon}}\,\xi = {v(d['x'])} + {v(d['drift'])} + {v(d['noise'])} = {v(d['x_prop'])}")
-        if d["kind"] == "ula":
-            st.info(t("ula_always"))
-            return
-    if d["kind"] == "hmc":
-        st.latex(rf"p \sim \mathcal N(0, I) = {v(d['momentum'])},\ L = {d['n_leapfrog']},\ \varepsilon = {d['step_size']:g},"
-                 rf"\ H - H' = {d['delta_h']:.4f}")
-        st.caption(t("hmc_note"))
-    st.latex(rf"x = {v(d['x'])},\ E(x) = {d['E_x']:.3f};\qquad x' = {v(d['x_prop'])},\ E(x') = {d['E_prop']:.3f};\qquad T = {d['T']:g}")
-    if d["kind"] == "mh-independent":
-        st.latex(rf"\alpha(x, x') = \min\Big\{{1, \frac{{p(x')\,q(x)}}{{p(x)\,q(x')}}\Big\}} = "
-                 rf"\min\{{1,\ e^{{-({d['E_prop']:.3f} - {d['E_x']:.3f})/{d['T']:g}}}\, e^{{{d['log_q_x']:.3f} - ({d['log_q_prop']:.3f})}}\}} = {d['alpha']:.4f}")
-    elif d["kind"] == "mh":
-        st.latex(rf"\alpha(x, x') = \min\Big\{{1, \frac{{p(x')}}{{p(x)}}\Big\}} = \min\{{1,\ e^{{-({d['E_prop']:.3f} - {d['E_x']:.3f})/{d['T']:g}}}\}} = {d['alpha']:.4f}")
-    else:
-        st.latex(rf"\alpha(x, x') = \min\Big\{{1, \frac{{p(x')\,q(x', x)}}{{p(x)\,q(x, x')}}\Big\}} = {d['alpha']:.4f}")
-    st.latex(rf"u = {d['u']:.4f}")
-    (st.success if d["accepted"] else st.info)(t("decision_accept" if d["accepted"] else "decision_reject"))
-
-
 LATEX = {
     "mh": [r"\alpha(x, x') = \min\left\{1, \frac{p(x')\,q(x', x)}{p(x)\,q(x, x')}\right\}",
            r"q(x, x') = \mathcal N(x' \mid x, \sigma^2 I) = q(x', x)",
            r"p(x) = \frac{1}{Z} \exp\left(-\frac{E(x)}{T}\right)"],
     "mh-independent": [r"\alpha(x, x') = \min\left\{1, \frac{p(x')\,q(x)}{p(x)\,q(x')}\right\}",
                        r"q(x, x') = q(x') = \mathcal N(x' \mid \mu_q, \sigma_q^2 I)"],
+    # the wrong α next to the right one (no words: the formulas column is the same in both languages)
+    NOQ: [r"\alpha(x, x') = \min\left\{1, \frac{p(x')}{p(x)}\right\} \;\neq\; \min\left\{1, \frac{p(x')\,q(x)}{p(x)\,q(x')}\right\}",
+          r"q(x, x') = q(x') = \mathcal N(x' \mid \mu_q, \sigma_q^2 I)"],
     # one conditional per line: side by side they overflow the narrow formulas column
     "gibbs": [r"x_1^{(i)} \sim p(x_1 \mid x_2^{(i-1)})", r"x_2^{(i)} \sim p(x_2 \mid x_1^{(i)})"],
     "ula": [r"x_{t+\Delta t} = x_t + \frac{\Delta t}{2} \nabla_x f(x_t) + \sqrt{\Delta t}\, e_t",
@@ -194,7 +160,8 @@ LATEX = {
              r"\alpha = \min\left\{1, \frac{p(x')\,q(x', x)}{p(x)\,q(x, x')}\right\}"],
     "hmc": [r"H(x, p) = \frac{E(x)}{T} + \frac{|p|^2}{2}", r"\alpha = \min\{1, e^{H(x,p) - H(x',p')}\}"],
 }
-F_MN = r"f_{mn} = \frac{1}{n-m} \sum_{i=m+1}^{n} f(x_i)"
+# The lecture writes f_mn for one chain; the page pools its C chains (what N.estimate computes).
+F_MN = r"f_{mn} = \frac{1}{C\,(n-m)} \sum_{c=1}^{C} \sum_{i=m+1}^{n} f\big(x_i^{(c)}\big)"
 
 
 def exact_expectation(g, f_key: str) -> float:

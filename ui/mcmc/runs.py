@@ -171,8 +171,9 @@ def clip_id(*settings) -> str:
 # development machine (4 x 2,000 steps: MH 0.18 s, independence MH 0.24, ULA 0.39, MALA 0.38,
 # Gibbs 0.86, HMC with L = 10 1.70); HMC's is per leapfrog step.  More chains cost little more
 # (vectorised), except Gibbs, whose grid conditionals grow with them (16 chains: MH x 1.3, Gibbs x 1.8).
-_STEP_SECONDS = {"mh": 92e-6, "mh-independent": 121e-6, "ula": 194e-6, "mala": 192e-6, "gibbs": 430e-6,
+_STEP_SECONDS = {"mh": 92e-6, "mh-independent": 121e-6, "ula": 194e-6, "mala": 192e-6, "gibbs": 540e-6,
                  "hmc": 85e-6}
+_STEP_SECONDS["mh-independent-noq"] = _STEP_SECONDS["mh-independent"]  # (issue 12: the q-terms switch)
 _PREFETCH_BUDGET_S = 0.5  # runs estimated to take longer are not computed ahead
 SLOW_RUN_S = 0.4  # a run estimated to take longer first shows its first steps, then itself
 

@@ -69,9 +69,16 @@ def draw_theory(s: dict) -> None:
     st.markdown(t("rbm_theory_cd", k=k))
     st.latex(rf"v^{{(0)}} \Rightarrow h^{{(0)}} \Rightarrow v^{{(1)}} \Rightarrow \cdots \Rightarrow v^{{({k})}},\qquad "
              rf"\Delta W_{{ij}} = p(H_j = 1 \mid v^{{(0)}})\, v_i^{{(0)}} - p(H_j = 1 \mid v^{{({k})}})\, v_i^{{({k})}}")
+    st.caption(t("rbm_theory_cd_index"))
     st.markdown(t("rbm_theory_update"))
-    st.latex(rf"\theta^{{(t+1)}} = \theta^{{(t)}} + \underbrace{{{lr:g}}}_{{\eta}}\, \widehat{{\nabla_\theta \log L}}"
-             rf" - \underbrace{{{lam:g}}}_{{\lambda}}\, \theta^{{(t)}} + \underbrace{{{mom:g}}}_{{\nu}}\, \Delta\theta^{{(t-1)}}")
+    # What ebm_core.rbm.cd runs: Δθ is the whole step (heavy-ball momentum), λ decays W only.
+    st.latex(rf"\Delta W^{{(t)}} = \underbrace{{{lr:g}}}_{{\eta}}\, \hat g_W^{{(t)}} - \underbrace{{{lam:g}}}_{{\lambda}}\, W^{{(t)}}"
+             rf" + \underbrace{{{mom:g}}}_{{\nu}}\, \Delta W^{{(t-1)}},\qquad "
+             rf"\Delta b^{{(t)}} = {lr:g}\, \hat g_b^{{(t)}} + {mom:g}\, \Delta b^{{(t-1)}},\quad "
+             rf"\Delta c^{{(t)}} = {lr:g}\, \hat g_c^{{(t)}} + {mom:g}\, \Delta c^{{(t-1)}}")
+    st.latex(r"\theta^{(t+1)} = \theta^{(t)} + \Delta\theta^{(t)},\qquad \hat g_W = \tfrac{1}{n} V^{(0)\top} P(H \mid V^{(0)})"
+             r" - \tfrac{1}{m} V^{(k)\top} P(H \mid V^{(k)})")
+    st.caption(t("rbm_theory_update_note"))
     st.markdown(t("rbm_theory_temperature", T=T))
     st.latex(rf"p_T(v, h) \propto e^{{-E(v, h)/T}}:\quad p(h_j = 1 \mid v) = \sigma\Big(\frac{{c_j + v^\top W_{{:j}}}}{{{T:g}}}\Big)")
     st.markdown(t("rbm_theory_ais"))

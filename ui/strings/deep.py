@@ -249,8 +249,25 @@ S: dict[str, dict[str, str]] = {
         "en": "Odd layer {h¹} on one side, even layers {v, h²} on the other: given one side, the other factorises, "
               "so Gibbs sampling needs just two blocks.",
         "zh": "奇数层 {h¹} 在一侧，偶数层 {v, h²} 在另一侧：给定一侧，另一侧因子化，因此吉布斯采样只需要两块。"},
-    "deep_th_dbm_mf": {"en": "Mean-field fixed point and the evidence lower bound (ELBO):",
-                       "zh": "平均场不动点与证据下界（ELBO）："},
+    "deep_th_dbm_mf": {"en": "Mean-field fixed point and the evidence lower bound (ELBO), with the model's biases "
+                              "(the slide leaves them out):",
+                       "zh": "平均场不动点与证据下界（ELBO），含模型的偏置（讲义中省略了偏置）："},
+    "deep_erratum_dbn_joint": {
+        "en": "Slide erratum: the slide writes the last factor as p(h² | h³); the top two layers form an RBM, so it is "
+              "their joint p(h², h³).",
+        "zh": "讲义勘误：讲义把最后一个因子写成 p(h² | h³)；最上面两层构成 RBM，因此应为它们的联合分布 p(h², h³)。"},
+    "deep_erratum_biases": {
+        "en": "Slide erratum: the slides write the DBM's energy, conditionals, mean field and Algorithm 20.1 without "
+              "biases; the model here has biases b, c¹, c² and every formula on this page includes them.",
+        "zh": "讲义勘误：讲义中 DBM 的能量、条件分布、平均场和算法 20.1 都省略了偏置；此处模型有偏置 b、c¹、c²，"
+              "本页所有公式都包含它们。"},
+    "deep_erratum_alg201": {
+        "en": "Slide erratum: Algorithm 20.1 subtracts (1/m) Vᵀ H̃⁽¹⁾ with the data V; the model term pairs the "
+              "chains' own Ṽ with H̃⁽¹⁾, as above. The slide's plain W ← W + εΔW is a cartoon (its own note); "
+              "the code adds momentum ν (0.5 in the first epoch), η_t = η/(1 + decay·epoch) (no decay by default) and "
+              "weight decay λ on W.",
+        "zh": "讲义勘误：算法 20.1 用数据 V 减去 (1/m) Vᵀ H̃⁽¹⁾；模型项应把链自己的 Ṽ 与 H̃⁽¹⁾ 配对，如上式。"
+              "讲义中简单的 W ← W + εΔW 只是示意（讲义自己也注明）；代码另加了动量 ν（第一轮为 0.5）、η_t = η/(1 + decay·epoch)（默认不衰减）以及对 W 的权重衰减 λ。"},
     "deep_th_dbm_alg": {
         "en": "Algorithm 20.1: mean field for the data term, k two-block Gibbs sweeps of persistent chains Ṽ, H̃¹, H̃² "
               "for the model term (with momentum and weight decay here):",

@@ -130,6 +130,11 @@ S: dict[str, dict[str, str]] = {
     "ebm2d_anneal_note": {
         "en": "∇ log p = −∇E, so the drift +(β_t/2)∇ log p goes uphill in probability and downhill in energy.",
         "zh": "∇ log p = −∇E，因此漂移项 +(β_t/2)∇ log p 沿概率上升、沿能量下降的方向。"},
+    "ebm2d_erratum_sign": {
+        "en": "Slide erratum: the slide writes x_(t−1) = x_t − (β_t/2)∇ log p + √β_t ε; the drift must be + (up the "
+              "log-probability, as in the Langevin step on the slide before), which is what runs here.",
+        "zh": "讲义勘误：讲义写作 x_(t−1) = x_t − (β_t/2)∇ log p + √β_t ε；漂移项应为 +（沿对数概率上升，"
+              "与前一页的朗之万更新一致），此处按 + 计算。"},
     "ebm2d_anneal_button": {"en": "Run annealed Langevin", "zh": "运行退火朗之万"},
     "ebm2d_anneal_frame": {"en": "noise level σ = {sigma:.2f}, β = {beta:.3f}", "zh": "噪声水平 σ = {sigma:.2f}，β = {beta:.3f}"},
     "ebm2d_anneal_final": {"en": "σ = 0: Langevin in p_θ itself (ε = {eps})", "zh": "σ = 0：在 p_θ 本身中做朗之万（ε = {eps}）"},

@@ -189,8 +189,20 @@ S: dict[str, dict[str, str]] = {
                             "zh": "**对数似然梯度**：数据期望 − 模型期望"},
     "rbm_theory_cd": {"en": "**CD-{k}** (Algorithm 1): the model expectation from a {k}-step Gibbs chain started at the data",
                       "zh": "**CD-{k}**（算法 1）：用从数据出发、走 {k} 步的吉布斯链近似模型期望"},
-    "rbm_theory_update": {"en": "**Update rule** with the sidebar's η, λ, ν",
-                          "zh": "**更新规则**（代入侧边栏的 η、λ、ν）"},
+    "rbm_theory_update": {"en": "**Update rule** as the code runs it, with the sidebar's η, λ, ν",
+                          "zh": "**更新规则**（与代码一致，代入侧边栏的 η、λ、ν）"},
+    "rbm_theory_update_note": {
+        "en": "Δθ⁽ᵗ⁻¹⁾ is the whole previous step (heavy-ball momentum), and λ shrinks W only: the biases are not "
+              "decayed (Hinton's practical guide). n data rows, m chains (m = n for CD). Slide erratum: the slide's underbrace calls only the gradient "
+              "term Δθ⁽ᵗ⁾ and applies −λθ to every parameter; the app follows the formula above.",
+        "zh": "Δθ⁽ᵗ⁻¹⁾ 是上一步的完整更新量（重球动量），λ 只衰减 W：偏置不做衰减（Hinton 的实用指南）。"
+              "n 为数据行数，m 为链数（CD 中 m = n）。"
+              "讲义勘误：讲义的下括号只把梯度项记为 Δθ⁽ᵗ⁾，并对所有参数施加 −λθ；本应用按上面的公式计算。"},
+    "rbm_theory_cd_index": {
+        "en": "Index convention: the slide's Algorithm 1 writes w_ij with i a hidden and j a visible unit; here W has "
+              "one row per visible unit, so W_ij joins visible i and hidden j (the slide's w_ji).",
+        "zh": "下标约定：讲义的算法 1 中 w_ij 的 i 是隐藏单元、j 是可见单元；此处 W 每行对应一个可见单元，"
+              "所以 W_ij 连接可见单元 i 与隐藏单元 j（即讲义中的 w_ji）。"},
     "rbm_theory_temperature": {"en": "**Sampling at temperature** T = {T}",
                                "zh": "**在温度 T = {T} 下采样**"},
     "rbm_theory_ais": {"en": "**Annealed importance sampling** for log Z (base-rate model p_A, the RBM p_B)",
@@ -294,7 +306,7 @@ S: dict[str, dict[str, str]] = {
                                   "close to 1 = slow mixing = large CD bias.",
                             "zh": "512 × 512 块吉布斯转移矩阵的第二大特征值的模：越接近 1，混合越慢，CD 偏差越大。"},
     "rbm_lab_ll": {"en": "Exact log-likelihood", "zh": "精确对数似然"},
-    "rbm_lab_ll_help": {"en": "Average log p(v) of the 14 patterns (log 14 ≈ −2.64 is the best possible).",
+    "rbm_lab_ll_help": {"en": "Average log p(v) of the 14 patterns (−log 14 ≈ −2.64 is the best possible).",
                         "zh": "14 个图案的平均 log p(v)（最优值为 −log 14 ≈ −2.64）。"},
     "rbm_lab_mass": {"en": "Mass on the patterns", "zh": "图案上的概率质量"},
     "rbm_lab_mass_help": {"en": "Σ p(v) over the 14 training patterns (exact).",

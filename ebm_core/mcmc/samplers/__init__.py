@@ -23,7 +23,7 @@ from ebm_core.mcmc.samplers.base import Info, Metropolis, MHInfo, Sampler, State
 from ebm_core.mcmc.samplers.gibbs import Gibbs, GibbsInfo
 from ebm_core.mcmc.samplers.hmc import HMC, HMCInfo
 from ebm_core.mcmc.samplers.langevin import MALA, ULA, LangevinInfo, MALAInfo
-from ebm_core.mcmc.samplers.mh import IndependenceMH, RandomWalkMH
+from ebm_core.mcmc.samplers.mh import IndependenceMH, IndependenceNoQ, RandomWalkMH
 from ebm_core.mcmc.samplers.pt import ParallelTempering, PTInfo
 
 SAMPLERS: dict[str, type[Sampler]] = {
@@ -34,6 +34,7 @@ SAMPLERS: dict[str, type[Sampler]] = {
     "mala": MALA,
     "hmc": HMC,
     "pt": ParallelTempering,
+    "mh-independent-noq": IndependenceNoQ,  # the deliberate bug: q terms left out (issue 12)
 }
 
 
@@ -158,5 +159,5 @@ def state_at(sampler: Sampler, trace: Trace, i: int, chain: int) -> State:
 
 __all__ = ["SAMPLERS", "DEFAULT_STEP", "make_sampler", "spread_starts", "run_chains", "randoms_at", "state_at",
            "take", "Trace", "Sampler", "State", "Metropolis", "Info", "MHInfo", "GibbsInfo", "LangevinInfo",
-           "MALAInfo", "HMCInfo", "RandomWalkMH", "IndependenceMH", "Gibbs", "ULA", "MALA", "HMC",
+           "MALAInfo", "HMCInfo", "RandomWalkMH", "IndependenceMH", "IndependenceNoQ", "Gibbs", "ULA", "MALA", "HMC",
            "ParallelTempering", "PTInfo"]

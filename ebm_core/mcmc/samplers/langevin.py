@@ -82,6 +82,19 @@ class _LangevinSampler(Sampler):
         self.step_size = checked(STEP_SIZE, "step_size", step_size)
         self.langevin = Langevin(self.step_size, self.T)
 
+    @property
+    def proposal_scale(self) -> float:
+        """The proposal's standard deviation per coordinate: x' = x + drift + √ε ξ."""
+        return math.sqrt(self.step_size)
+
+    def randoms_for(self, state: State, x_to: torch.Tensor, u: float = 0.5):
+        """The randoms whose proposal from ``state`` is ``x_to`` (for the reverse move of the
+        detailed-balance check): ξ = (x_to − x − drift(x)) / √ε."""
+        xi = (x_to - state.position - self.langevin.drift(state.grad)) / self.proposal_scale
+        if isinstance(self, MALA):
+            return MALARandoms(xi, torch.full((x_to.shape[0],), u, dtype=torch.float64))
+        return ULARandoms(xi)
+
     def _explain(self, state, r, new, info):
         return {"step_size": self.step_size, "grad": first_xy(state.grad), "drift": first_xy(info.drift),
                 "noise": first_xy(info.noise), "x_prop": first_xy(info.proposal)}

@@ -5,7 +5,9 @@
 * Random walk: q(x, x') = N(x' | x, σ² I) is symmetric, so the q terms cancel.
 * Independence: q(x, x') = q(x') = N(x' | μ_q, σ_q² I) does not depend on x; the full
   Hastings ratio keeps the q terms.  ``hastings=False`` drops them — a deliberate bug that
-  the tests (and the "things to try" list) use to show the chain is then biased.
+  the tests and the MCMC page's "ignore the q terms (wrong)" switch (``IndependenceNoQ``,
+  sampler name ``mh-independent-noq``; a "things to try" item) use to show the chain is then
+  biased: its stationary law is ∝ p(x) q(x), not p(x).
 
 σ is ``step_size``.  Both samplers are a proposal plus the shared ``Metropolis`` accept.
 """
@@ -41,6 +43,17 @@ class _MH(Sampler):
     def draw(self, n_chains, gen):
         return MHRandoms(normal(n_chains, gen), uniform(n_chains, gen))
 
+    @property
+    def proposal_scale(self) -> float:
+        """The proposal's standard deviation per coordinate: x' = (centre) + scale · ξ."""
+        return self.step_size
+
+    def randoms_for(self, state: State, x_to: torch.Tensor, u: float = 0.5) -> MHRandoms:
+        """The randoms whose proposal from ``state`` is ``x_to`` (for the reverse move of the
+        detailed-balance check): ξ = (x_to − centre) / σ."""
+        centre = self.propose(state, torch.zeros_like(state.position))[0]
+        return MHRandoms((x_to - centre) / self.step_size, torch.full((x_to.shape[0],), u, dtype=torch.float64))
+
     def transition(self, state: State, r: MHRandoms) -> tuple[State, MHInfo]:
         prop, log_q_ratio = self.propose(state, r.noise)
         e_prop = self._energy(prop)
@@ -62,8 +75,8 @@ class RandomWalkMH(_MH):
         return state.position + self.step_size * noise, torch.zeros(state.position.shape[0], dtype=torch.float64)
 
 
-class IndependenceMH(_MH):
-    name = "mh-independent"
+class _Independence(_MH):
+    """The independence proposal q(x, x') = N(x' | μ_q, σ_q² I), with or without its q terms in α."""
 
     def __init__(self, energy, temperature=1.0, step_size=2.0, mean=None, hastings=True):
         super().__init__(energy, temperature, step_size)
@@ -85,3 +98,17 @@ class IndependenceMH(_MH):
         return super()._explain(state, r, new, info) | {
             "log_q_x": first(self.log_q(state.position)), "log_q_prop": first(self.log_q(info.proposal)),
             "hastings": self.hastings, "q_mean": [float(v) for v in self.mean]}
+
+
+class IndependenceMH(_Independence):
+    name = "mh-independent"
+
+
+class IndependenceNoQ(_Independence):
+    """The independence sampler with the q terms left out of α (``hastings=False``): wrong on
+    purpose, to show what the Hastings correction is for."""
+
+    name = "mh-independent-noq"
+
+    def __init__(self, energy, temperature=1.0, step_size=2.0, mean=None):
+        super().__init__(energy, temperature, step_size, mean, hastings=False)
