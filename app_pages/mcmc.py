@@ -19,7 +19,7 @@ from ui.kit.i18n import lang, t
 
 R.foreground()  # the background prefetch pauses while this run works for the student
 st.title(t("mcmc_title"))
-notes = P.sanitize_url(M.ALL_SPECS)
+notes = MT.url_notes(P.sanitize_url(M.ALL_SPECS))  # (kept for the run that brings the charts)
 for n in notes:
     st.warning(n, icon="⚠️")
 
@@ -105,7 +105,7 @@ def picture_panel(c: dict):
         if len(pt) == 2 and all(math.isfinite(v) for v in pt):
             st.session_state["clicked"] = (list(st.session_state.get("clicked", [])) + [pt])[-16:]
             st.rerun()
-    if fast or early or st.session_state.pop(MT.JUST_DRAWN, False):
+    if fast or early or MT.just_drawn():
         st.rerun()  # the picture is out: now the whole page, whose numbers (and charts) follow
     outside = diagnostics.fraction_outside(trace.positions, picture.box)
     if outside.max() > 0:  # the canvas clips them: say so

@@ -551,9 +551,12 @@ def test_a_first_view_holds_the_charts_back_until_the_picture_is_drawn():
     it in the browser); the canvas says once that it has drawn, and the page then draws them."""
     from tests.apppages import open_page
     from ui.mcmc import tune as MT
-    at = open_page("mcmc", {"steps": "200", "m": "50"}, drawn=False)
+    at = open_page("mcmc", {"steps": "200", "m": "50", "T": "999"}, drawn=False)
     assert at.get("plotly_chart") == [] and _clip(at)["ask_drawn"] is True
     assert any("picture is drawn" in c.value for c in at.caption)
-    at.session_state[MT.DRAWN] = True  # (what MT.drawn, the trigger's callback, stores)
+    assert any("999" in w.value for w in at.warning)  # the link's T was out of range
+    at.session_state[MT.DRAWN] = at.session_state[MT.JUST_DRAWN] = True  # (what MT.drawn stores)
     at.run()
     assert len(at.get("plotly_chart")) == 2 and "ask_drawn" not in _clip(at)
+    # the run that brings the charts still says what was wrong with the link (corrected by now)
+    assert any("999" in w.value for w in at.warning)

@@ -29,6 +29,8 @@ NEAR_STEPS = R.PREFIX_STEPS  # steps of a neighbour's clip sent ahead (its whole
 SENT = "_mcmc_sent"  # (context, slider key, sig) of the last whole clip sent to this browser
 DRAWN = "_mcmc_drawn"  # set by ``drawn``: this browser has drawn a picture, the charts may follow
 JUST_DRAWN = "_mcmc_just_drawn"  # (for the run the browser's word starts: it reruns the page)
+REDRAWN = "_mcmc_redrawn"  # (the page run that follows it)
+NOTES = "_mcmc_url_notes"  # the notes about the link's values on the session's first run
 
 
 def drawn() -> None:
@@ -38,6 +40,25 @@ def drawn() -> None:
     plotly.js in the browser (~1 MB) would delay the picture by seconds on a fresh page."""
     if not st.session_state.get(DRAWN):
         st.session_state[DRAWN] = st.session_state[JUST_DRAWN] = True
+
+
+def just_drawn() -> bool:
+    """Whether the browser has just said it drew its first picture (then the page reruns to
+    draw the charts, and that run shows the notes about the link again: ``url_notes``)."""
+    if st.session_state.pop(JUST_DRAWN, False):
+        st.session_state[REDRAWN] = True
+        return True
+    return False
+
+
+def url_notes(notes: list) -> list:
+    """The notes about the link's values: this run's, or, in the run that follows the first
+    picture (the link has been corrected by then), the first run's."""
+    if notes:
+        st.session_state[NOTES] = list(notes)
+    elif st.session_state.pop(REDRAWN, False):
+        return st.session_state.get(NOTES, [])
+    return notes
 
 
 def charts_ready() -> bool:
