@@ -183,6 +183,7 @@ if explain.open:
         M.explain_panel(trace, target, formula, sampler, step, T, L, seed, half)
 
 PT.panel(cfg, T)  # parallel tempering: its own panel, computed when open
+__import__("ui.mcmc.autotune", fromlist=["panel"]).panel(cfg, T)  # step-size adaptation (one line: see ui/mcmc/autotune.py)
 
 things = st.expander(t("things_to_try"), key="mcmc_try", on_change="rerun")
 if things.open:
