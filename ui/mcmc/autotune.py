@@ -90,6 +90,8 @@ def render(c: dict, T: float) -> None:
     row[1].metric(t("at_reached", d=delta), f"{r['kept_acceptance']:.3f}",
                   delta=f"{r['kept_acceptance'] - delta:+.3f}", delta_color="off")
     row[2].metric(t("at_start"), f"{eps0:g}")
+    if abs(r["kept_acceptance"] - delta) > 0.05:
+        st.caption(t("at_off"))
     st.plotly_chart(step_history_figure(r["tried"], r["bar"], r["accept"], delta, r["step_size"],
                                         {k: t(f"at_{k}") for k in ("title", "tried", "bar", "accept", "step_axis",
                                                                     "accept_axis", "t_axis")}),

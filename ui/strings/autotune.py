@@ -29,6 +29,11 @@ S: dict[str, dict[str, str]] = {
                          "因此无法调节它。请手动设置 σ_q。"},
     "at_not_gibbs": {"en": "Gibbs sampling has no step size: every update is accepted.",
                      "zh": "Gibbs 采样没有步长：每次更新都被接受。"},
+    "at_off": {"en": "More than 5 points from the target. The acceptance at the frozen ε̄ need not be the average "
+                     "acceptance of the steps tried around it, and a few chains measure both roughly: more chains "
+                     "or a longer burn-in bring it closer.",
+               "zh": "与目标相差超过 5 个百分点。冻结的 ε̄ 下的接受率不一定等于其附近所试步长的平均接受率，"
+                     "而且少数几条链对两者的估计都很粗略：增加链数或延长燃烧期可使其更接近目标。"},
     "at_adapted": {"en": "Adapted step ε̄", "zh": "自适应得到的步长 ε̄"},
     "at_reached": {"en": "Acceptance after burn-in (target {d:.2f})", "zh": "燃烧期后的接受率（目标 {d:.2f}）"},
     "at_start": {"en": "Started from", "zh": "初始步长"},
