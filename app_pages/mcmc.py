@@ -12,6 +12,7 @@ from ui.mcmc import tries as TR
 from ui.mcmc import numbers as N
 from ui.mcmc import runs as R
 from ui.mcmc import tune as MT
+from ui.mcmc import autotune as AT
 from ui.mcmc import tempering as PT
 from ui.kit import params as P
 from ui.mcmc.canvas import chain_canvas
@@ -188,6 +189,7 @@ if explain.open:
         EX.explain_panel(trace, target, formula, sampler, step, T, L, seed, half, truth.log_z)
 
 PT.panel(cfg, T)  # parallel tempering: its own panel, computed when open
+AT.panel(cfg, T)  # step-size adaptation during burn-in: its own panel, computed when asked
 
 things = st.expander(t("things_to_try"), key="mcmc_try", on_change="rerun")
 if things.open:

@@ -5,6 +5,9 @@ and prints one JSON object: the diagnostics beside the grid-exact mean, covarian
 With ``--sampler pt`` (parallel tempering: ``--ladder K --t-max T_MAX``) the positions are the
 cold chain's; the JSON adds the ladder and the swap rate of each neighbour pair, the .npz the
 whole ladder (``replicas`` (steps+1, chains, K, 2)).
+With ``--target-accept A`` the step size is tuned by dual averaging during ``--burn-in`` and
+then frozen (``ebm_core.mcmc.tuning``); the JSON adds ``adapted_step_size``, the acceptance
+reached after burn-in and a thinned ``step_history``.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from ebm_core.mcmc import diagnostics
 from ebm_core.mcmc.config import DEFAULT_STEP, RANGES, SampleConfig
 from ebm_core.mcmc.samplers import SAMPLERS, make_sampler, run_chains, spread_starts
 from ebm_core.mcmc.samplers.pt import LADDER, LOCAL_MOVES
+from ebm_core.mcmc.tuning import TARGET_ACCEPT, check_adaptable, run_adaptive
 from ebm_core.ranges import TEMPERATURE
 
 def cmd_targets(args) -> int:
@@ -54,14 +58,26 @@ def cmd_sample(args) -> int:
                            **_pt_options(args))
     x0 = spread_starts(energy, args.chains, args.seed)
     t0 = time.perf_counter()
-    trace = run_chains(sampler, x0, args.steps, args.seed)
+    adapted = None
+    if args.target_accept is not None:  # dual averaging during burn-in, then the frozen step
+        try:
+            check_adaptable(args.sampler)
+        except ValueError as e:
+            raise CliError(f"--target-accept: {e}") from None
+        if args.burn_in < 1:
+            raise CliError("--target-accept adapts the step size during burn-in: give --burn-in of at least 1")
+        adapted = run_adaptive(args.sampler, energy, x0, args.steps, args.burn_in, args.target_accept, args.seed,
+                               config.temperature, config.step_size, config.n_leapfrog)
+        trace = adapted.trace
+    else:
+        trace = run_chains(sampler, x0, args.steps, args.seed)
     seconds = time.perf_counter() - t0
     truth = grid.integrate(energy, args.temperature)
     s = diagnostics.summarise(trace.positions, trace.accepted, args.burn_in)
     result = {
         "target": energy.name, "formula": args.formula if args.target == "custom" else None,
         "sampler": args.sampler, "steps": args.steps, "chains": args.chains, "burn_in": args.burn_in,
-        "step_size": getattr(sampler, "step_size", None),
+        "step_size": adapted.step_size if adapted else getattr(sampler, "step_size", None),
         "temperature": args.temperature, "seed": args.seed,
         **s.as_dict(),
         "exact_mean": truth.mean.tolist(), "exact_cov": truth.cov.tolist(), "exact_log_z": truth.log_z,
@@ -69,6 +85,8 @@ def cmd_sample(args) -> int:
         "diverged_chains": int(trace.diverged[-1].sum()),
         "seconds": seconds, "chain_steps_per_second": args.steps * args.chains / max(seconds, 1e-9),
     }
+    if adapted is not None:  # the kept draws used adapted_step_size; the history is thinned
+        result |= adapted.summary() | {"initial_step_size": sampler.step_size}
     pt_arrays = {}
     if args.sampler == "pt":  # positions are the cold chain's; the ladder's numbers beside them
         meta = trace.meta
@@ -127,6 +145,9 @@ def add_parsers(sub) -> None:
                    help="pt: each replica's local move (default mh; --step-size is the cold replica's σ or ε)")
     s.add_argument("--burn-in", type=_arg("burn_in", "--burn-in"), default=0,
                    help="m: draws 1..m are left out of the estimates")
+    s.add_argument("--target-accept", type=TARGET_ACCEPT.argtype("--target-accept"), default=None,
+                   help="tune the step size by dual averaging during --burn-in towards this acceptance rate "
+                        "(mh, mala, hmc; e.g. 0.3, 0.57, 0.65), then freeze it; --step-size is the start")
     s.add_argument("--seed", type=_arg("seed", "--seed"), default=0)
     s.add_argument("--threads", type=int, default=1, help="torch threads (default 1: cores are shared)")
     s.add_argument("--out", help="write positions/accepted/energies to this .npz")
