@@ -23,7 +23,8 @@ import torch
 from ebm_core.deep import dbm as dbm_mod
 from ebm_core.deep import dbm_likelihood
 from ebm_core.io.checkpoint import save
-from ebm_core.cli.common import CliError, check_flag, load_binary, print_json, save_array, set_threads
+from ebm_core.cli.common import (CliError, check_flag, generation_threads, load_binary, print_json, save_array,
+                                  set_threads)
 from ebm_core.deep.dbm import DBM
 from ebm_core.deep.dbm_likelihood import AIS_BETAS, AIS_RUNS, BETAS, RUNS
 from ebm_core.deep.dbm_training import DBMConfig, DBMTrainer
@@ -307,6 +308,7 @@ def generate(ck: dict, args) -> int:
     _reject(args, kind, {"steps": "--steps", "step_size": "--step-size"})
     _seed(args)
     T = 1.0 if args.temperature is None else check_flag("--temperature", TEMPERATURE, args.temperature)
+    threads = generation_threads(args)
     g = torch.Generator().manual_seed(int(args.seed))
     t0 = time.perf_counter()
     if kind == "dbn":
@@ -336,7 +338,7 @@ def generate(ck: dict, args) -> int:
     arr = images.to(torch.float32).clamp_(0.0, 1.0).numpy()
     save_array(args.out, arr)
     print_json({"out": args.out, "kind": kind, "shape": list(arr.shape), "n": args.n, "temperature": T, "seed": args.seed,
-            **info, "mean_intensity": float(arr.mean()), "seconds": seconds})
+            **info, "mean_intensity": float(arr.mean()), "seconds": seconds, **threads})
     return 0
 
 
