@@ -30,12 +30,12 @@ x = [v, h²] on one, h¹ on the other, with weights [W¹; W²ᵀ] ((m+n₂), n�
 and c¹ for h¹ (``as_rbm_state``). Either side sums out analytically given the other:
 p*(v, h²) = exp(bᵀv + c²ᵀh²) Πⱼ (1 + exp(c¹ⱼ + vᵀW¹_{:j} + W²_{j:}h²)), and
 p*(h¹) = exp(c¹ᵀh¹) Πᵢ (1 + exp(bᵢ + W¹_{i:}h¹)) Πₖ (1 + exp(c²ₖ + h¹ᵀW²_{:k})).
-``dbm_likelihood.exact_log_z`` sums the second over all 2^{n₁} states h¹ (tiny models); ``ais_log_z`` anneals h¹
-alone, with {v, h²} summed out: Salakhutdinov & Hinton (2009) sum out one side of the 2-layer DBM
-the same way; annealing the n₁ units of h¹ rather than the m + n₂ units of [v, h²] gave clearly
-larger (hence closer, AIS being biased low) estimates on the shipped model at equal cost.
-``dbm_bound`` is the whole evaluation protocol (base rates, AIS, the mean-field bound on test and
-training digits, its bracket): the page and ``python -m ebm_core evaluate`` both call it.
+``dbm_likelihood.exact_log_z`` sums the second over all 2^{n₁} states h¹ (tiny models); AIS anneals h¹
+alone, with {v, h²} summed out (Salakhutdinov & Hinton 2009 sum out one side of the 2-layer DBM the same way):
+``dbm_ais`` does it from a base fitted to the data (a mixture of the training digits' mean-field posteriors),
+forward and in reverse. ``dbm_likelihood.dbm_bound`` is the whole evaluation protocol (base, forward AIS at
+K and K/2, reverse AIS, the mean-field bound on test and training digits, the bracket): the page and
+``python -m ebm_core evaluate`` both call it.
 
 Likelihoods (exact for tiny models, AIS, the mean-field bound and the evaluation protocol
 ``dbm_bound``) are in ``ebm_core.deep.dbm_likelihood``; training (``DBMConfig``, ``DBMTrainer``)

@@ -1,7 +1,8 @@
-r"""The DBM's likelihoods: exact log Z and log p(v) by enumeration (tiny models), log Z by AIS over
-h¹ with {v, h²} summed out, the mean-field lower bound, and ``dbm_bound``, the one evaluation protocol
-(base rates, AIS, the bound on test and training digits, its bracket) that the page and
-``python -m ebm_core evaluate`` both call. The model and its equations: ``ebm_core.deep.dbm``.
+r"""The DBM's likelihoods: exact log Z and log p(v) by enumeration (tiny models), the product-base AIS over h¹
+(``ais_log_z``, kept for comparison), the mean-field lower bound, and ``dbm_bound``, the one evaluation protocol
+(AIS from a base fitted to the data at K and K/2 inverse temperatures, reverse AIS, the bound on test and training
+digits, its bracket: ``ebm_core.deep.dbm_ais``) that the page and ``python -m ebm_core evaluate`` both call. The
+model and its equations: ``ebm_core.deep.dbm``.
 """
 
 
