@@ -241,7 +241,11 @@ def main(argv=None) -> dict:
     machine = {"cpu": cpu_model(), "cores": os.cpu_count(), "torch": torch.__version__,
                "python": platform.python_version(), "loadavg_before": list(os.getloadavg()), "uptime_before": uptime()}
     t0 = time.perf_counter()
-    results = measure(cases, threads, a.repeats, a.scale)
+    before = torch.get_num_threads()
+    try:
+        results = measure(cases, threads, a.repeats, a.scale)
+    finally:
+        torch.set_num_threads(before)
     machine.update(loadavg_after=list(os.getloadavg()), uptime_after=uptime())
     out = {"bench": "generate", "machine": machine, "repeats": a.repeats, "scale": a.scale,
            "goal": "chain / bare <= 2", "cases": results, "seconds": time.perf_counter() - t0}
