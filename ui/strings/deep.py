@@ -232,8 +232,11 @@ S: dict[str, dict[str, str]] = {
     "deep_bound_line_test": {"en": "test: 𝓛 = {b:.2f} nats per digit, [{lo}, {hi}] from the log Z bracket; {n} digits {bin}",
                              "zh": "测试集：𝓛 = 每个数字 {b:.2f} 奈特，由 log Z 区间得 [{lo}, {hi}]；{n} 个数字，{bin}"},
     "deep_bound_line_raise": {
-        "en": "RAISE (reverse annealing, conservative): mean log p(v) ≈ {ll:.2f} ± {se:.2f} nats over {n} test digits",
-        "zh": "RAISE（反向退火，保守估计）：{n} 个测试数字的平均 log p(v) ≈ {ll:.2f} ± {se:.2f} 奈特"},
+        "en": "RAISE (reverse annealing): mean log p(v) ≈ {ll:.2f} ± {se:.2f} nats over {n} test digits — conservative "
+              "only when reverse AIS does not fall below forward AIS (otherwise the model keeps mass the test digits' "
+              "hidden states never reach, and this number is too high)",
+        "zh": "RAISE（反向退火）：{n} 个测试数字的平均 log p(v) ≈ {ll:.2f} ± {se:.2f} 奈特——仅当反向 AIS 不低于前向 AIS 时才是保守"
+              "估计（否则模型在测试数字的隐藏状态到不了的地方还有质量，这个数偏高）"},
     "deep_bound_method": {
         "en": "Method: mean-field bound per digit (means iterated to max |Δμ| < 10⁻⁴) minus the AIS log Z. The AIS base "
               "is fitted to the data: a mixture of the mean-field posteriors q(h¹ | v) of training digits, each "
