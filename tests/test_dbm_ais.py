@@ -99,3 +99,17 @@ def test_stratified_base_needs_a_run_per_component():
     d = tiny()
     with pytest.raises(ValueError):
         dbm_ais.forward(d, dbm_ais.data_base(d, digits(), 20), 10, 5, torch.Generator().manual_seed(0))
+
+
+def test_weighted_base_and_resampling_stay_unbiased():
+    """The two variants tried on the shipped DBM (README): mixture weights other than 1/N, and resampling the
+    runs when their effective number falls (sequential Monte Carlo): both still estimate Z without bias."""
+    d = tiny()
+    exact = dbm_likelihood.exact_log_z(d)
+    base = dbm_ais.data_base(d, digits(), 20)
+    base.log_pi = torch.log_softmax(torch.randn(20, generator=torch.Generator().manual_seed(6)), 0)
+    f = dbm_ais.forward(d, base, 4000, 3, torch.Generator().manual_seed(7))
+    assert abs(f.log_z - exact) < 4 * f.std_err, (f.log_z, exact)
+    smc = dbm_ais.forward(d, dbm_ais.data_base(d, digits(), 20), 4000, 20, torch.Generator().manual_seed(8),
+                          resample=0.9)
+    assert smc.resamples > 0 and abs(smc.log_z - exact) < 0.05, (smc.log_z, exact, smc.resamples)
