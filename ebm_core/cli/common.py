@@ -84,6 +84,32 @@ def set_threads(args) -> None:
         torch.set_num_threads(min(args.threads, os.cpu_count() or 1))
 
 
+def idle_threads() -> int:
+    """Torch threads for a long chain of small steps: the cores the last minute left idle (cores − the
+    1-minute load average, rounded), at least 1.
+
+    Every step of a Gibbs chain is a handful of parallel regions; a torch thread that waits for a core
+    another process holds stalls each of them. Measured (``bench/bench_generate.py``, issue 15): with
+    one core busy elsewhere, 300 RBM chains ran ~4× slower with 2 threads than with 1.
+    """
+    cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # no load average on this platform: assume the machine is shared
+        return 1
+    return max(1, min(cores, int(cores - load + 0.5)))
+
+
+def generation_threads(args) -> dict:
+    """Set the threads of ``generate``: ``--threads`` when given, else ``idle_threads()``; returns
+    what was chosen and why (for the command's JSON)."""
+    if getattr(args, "threads", None) is not None:
+        set_threads(args)
+        return {"threads": torch.get_num_threads(), "threads_from": "--threads"}
+    torch.set_num_threads(idle_threads())
+    return {"threads": torch.get_num_threads(), "threads_from": "idle cores (cores - 1-minute load average)"}
+
+
 def load_binary(split: str, source: str, method: str, seed: int, limit: int | None = None):
     """(binary float32 tensor, MNIST record, resolved source) for a split, binarised as in training.
 

@@ -23,7 +23,8 @@ import torch
 from ebm_core.deep import dbm as dbm_mod
 from ebm_core.deep import dbm_likelihood
 from ebm_core.io.checkpoint import save
-from ebm_core.cli.common import CliError, check_flag, load_binary, print_json, save_array, set_threads
+from ebm_core.cli.common import (CliError, check_flag, generation_threads, load_binary, print_json, save_array,
+                                  set_threads)
 from ebm_core.deep.dbm import DBM
 from ebm_core.deep.dbm_likelihood import AIS_BETAS, AIS_RUNS, BETAS, RUNS
 from ebm_core.deep.dbm_training import DBMConfig, DBMTrainer
@@ -307,6 +308,7 @@ def generate(ck: dict, args) -> int:
     _reject(args, kind, {"steps": "--steps", "step_size": "--step-size"})
     _seed(args)
     T = 1.0 if args.temperature is None else check_flag("--temperature", TEMPERATURE, args.temperature)
+    threads = generation_threads(args)
     g = torch.Generator().manual_seed(int(args.seed))
     t0 = time.perf_counter()
     if kind == "dbn":
@@ -336,7 +338,7 @@ def generate(ck: dict, args) -> int:
     arr = images.to(torch.float32).clamp_(0.0, 1.0).numpy()
     save_array(args.out, arr)
     print_json({"out": args.out, "kind": kind, "shape": list(arr.shape), "n": args.n, "temperature": T, "seed": args.seed,
-            **info, "mean_intensity": float(arr.mean()), "seconds": seconds})
+            **info, "mean_intensity": float(arr.mean()), "seconds": seconds, **threads})
     return 0
 
 
@@ -387,15 +389,30 @@ def evaluate(ck: dict, args) -> int:
                "train_data": d.source, "test_data": dt.source, "test_size": b.n_test,
                "log_z": b.log_z, "log_z_low": b.log_z_low, "log_z_high": b.log_z_high,
                "runs": b.runs, "betas": b.betas, "ais_ess": b.ess,
+               "log_z_bracket": [b.log_z_low, b.log_z_high], "log_z_ais_band": [b.log_z_low, b.log_z_ais_high],
+               "log_z_reverse": b.log_z_reverse, "log_z_reverse_std_err": b.log_z_reverse_std_err,
+               "log_z_half_betas": {"betas": b.betas_half, "log_z": b.log_z_half},
+               "log_z_change_on_doubling": b.log_z_change, "stable_on_doubling": b.stable,
                "test_lower_bound": b.test, "train_lower_bound": b.train,
-               # A larger log Z lowers the bound: the bracket follows the AIS band.
+               # A larger log Z lowers the bound: the bracket follows the log Z bracket.
                "test_lower_bound_bracket": [b.test_low, b.test_high],
+               "raise_test_avg_log_likelihood": b.raise_test, "raise_std_err": b.raise_test_std_err,
+               "reverse_digits": b.reverse_digits, "base": b.base,
                "method": "mean-field variational lower bound L(Q) = −E_Q[E] + H(Q) − log Z per test digit "
                          f"(mean field to max |Δμ| < {dbm_mod.MF_TOL:g}); log Z by " + b.method,
-               "note": "forward AIS tends to under-estimate log Z, which makes the bound optimistic"}
+               "note": "forward AIS tends to under-estimate log Z (the bound optimistic); reverse AIS from the test "
+                       "digits' posteriors tends to over-estimate it, unless the model keeps mass where the data's "
+                       "hidden states never go; RAISE's mean log p(v) is a conservative estimate"}
+        warnings = []
         if b.low_ess:
-            out["warning"] = (f"AIS effective sample size {b.ess:.1f} of {b.runs} runs: log Z is probably "
-                              "under-estimated; raise --betas until it stops growing")
+            warnings.append(f"AIS effective sample size {b.ess:.1f} of {b.runs} runs: log Z is probably "
+                            "under-estimated")
+        if not b.stable:
+            warnings.append(f"log Z moved {b.log_z_change:+.2f} nats when the inverse temperatures doubled from "
+                            f"{b.betas_half} to {b.betas}: raise --betas (and --runs) until it moves less than "
+                            f"{dbm_likelihood.STABLE_NATS:g}")
+        if warnings:
+            out["warning"] = "; ".join(warnings)
     out["seconds"] = time.perf_counter() - t0
     print_json(out)
     return 0

@@ -83,7 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--temperature", type=float, default=None, help="sample at this temperature T")
     g.add_argument("--steps", type=int, default=None, help="ebm2d: Langevin steps")
     g.add_argument("--step-size", type=float, default=None, help="ebm2d: Langevin step size ε")
-    g.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's own)")
+    g.add_argument("--threads", type=int, default=None,
+                   help="torch threads (default: RBM/DBN/DBM the idle cores, from the 1-minute load average; ebm2d 1)")
     g.set_defaults(func=cmd_generate)
 
     e = sub.add_parser("evaluate", help="measure a checkpoint; one JSON object on stdout")

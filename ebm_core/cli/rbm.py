@@ -19,7 +19,8 @@ import torch
 from ebm_core.rbm import ais
 from ebm_core.rbm.cd import TRAIN_SIZE, CDConfig, CDTrainer
 from ebm_core.io.checkpoint import save
-from ebm_core.cli.common import CliError, check_flag, load_binary, print_json, save_array, set_threads
+from ebm_core.cli.common import (CliError, check_flag, generation_threads, load_binary, print_json, save_array,
+                                  set_threads)
 from ebm_core.rbm.model import GIBBS_STEPS, RBM
 from ebm_core.ranges import SEED, TEMPERATURE, ranges
 
@@ -158,6 +159,7 @@ def generate(ck: dict, args) -> int:
     check_flag("--temperature", TEMPERATURE, T)
     check_flag("--seed", SEED, args.seed)
     rbm = _rbm_of(ck)
+    threads = generation_threads(args)
     g = torch.Generator().manual_seed(int(args.seed))
     t0 = time.perf_counter()
     probs, _ = rbm.sample(args.n, steps, g, T=T)
@@ -166,7 +168,7 @@ def generate(ck: dict, args) -> int:
     save_array(args.out, arr)
     print_json({"out": args.out, "shape": list(arr.shape), "n": args.n, "gibbs_steps": steps, "temperature": T,
             "seed": args.seed, "start": "uniform noise", "values": "mean-field p(v|h) of the last Gibbs step",
-            "mean_intensity": float(arr.mean()), "seconds": seconds})
+            "mean_intensity": float(arr.mean()), "seconds": seconds, **threads})
     return 0
 
 

@@ -30,12 +30,12 @@ x = [v, h²] on one, h¹ on the other, with weights [W¹; W²ᵀ] ((m+n₂), n�
 and c¹ for h¹ (``as_rbm_state``). Either side sums out analytically given the other:
 p*(v, h²) = exp(bᵀv + c²ᵀh²) Πⱼ (1 + exp(c¹ⱼ + vᵀW¹_{:j} + W²_{j:}h²)), and
 p*(h¹) = exp(c¹ᵀh¹) Πᵢ (1 + exp(bᵢ + W¹_{i:}h¹)) Πₖ (1 + exp(c²ₖ + h¹ᵀW²_{:k})).
-``dbm_likelihood.exact_log_z`` sums the second over all 2^{n₁} states h¹ (tiny models); ``ais_log_z`` anneals h¹
-alone, with {v, h²} summed out: Salakhutdinov & Hinton (2009) sum out one side of the 2-layer DBM
-the same way; annealing the n₁ units of h¹ rather than the m + n₂ units of [v, h²] gave clearly
-larger (hence closer, AIS being biased low) estimates on the shipped model at equal cost.
-``dbm_bound`` is the whole evaluation protocol (base rates, AIS, the mean-field bound on test and
-training digits, its bracket): the page and ``python -m ebm_core evaluate`` both call it.
+``dbm_likelihood.exact_log_z`` sums the second over all 2^{n₁} states h¹ (tiny models); AIS anneals h¹
+alone, with {v, h²} summed out (Salakhutdinov & Hinton 2009 sum out one side of the 2-layer DBM the same way):
+``dbm_ais`` does it from a base fitted to the data (a mixture of the training digits' mean-field posteriors),
+forward and in reverse. ``dbm_likelihood.dbm_bound`` is the whole evaluation protocol (base, forward AIS at
+K and K/2, reverse AIS, the mean-field bound on test and training digits, the bracket): the page and
+``python -m ebm_core evaluate`` both call it.
 
 Likelihoods (exact for tiny models, AIS, the mean-field bound and the evaluation protocol
 ``dbm_bound``) are in ``ebm_core.deep.dbm_likelihood``; training (``DBMConfig``, ``DBMTrainer``)
@@ -54,6 +54,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
+from ebm_core.rbm import gibbs
 from ebm_core.rbm.model import RBM, bernoulli, log_odds
 
 #: Mean field stops when no mean moves by more than this between two iterations (max-norm).
@@ -209,13 +210,26 @@ class DBM:
         v, h1, h2 = chains if chains is not None else self.init_chains(int(n), generator, v_rates)
         if h1.shape != (int(n), self.n_h1):
             raise ValueError(f"chains hold {tuple(h1.shape)} hidden states, expected ({int(n)}, {self.n_h1})")
+        n, sweeps, m = int(n), int(sweeps), self.n_visible
         frames = [self.p_v(h1, T)] if every is not None else None
-        for t in range(1, int(sweeps) + 1):
-            v, h1, h2, _ = self.gibbs_sweep(v, h1, h2, generator, T)
-            if frames is not None and (t % int(every) == 0 or t == int(sweeps)):
+        # The sweep as one block-Gibbs step of the equivalent RBM x = [v, h²] ↔ h¹ (``as_rbm_state``): two
+        # products per sweep instead of four, on preallocated buffers, uniforms drawn in blocks
+        # (``ebm_core.rbm.gibbs``). Each half is still an exact conditional draw.
+        Wx = torch.cat([self.W1, self.W2.T], 0)
+        bx = torch.cat([self.b, self.c2])
+        Wxt = Wx.T
+        h1 = self._as(h1).clone()
+        x = torch.empty(n, m + self.n_h2, dtype=self.dtype)
+        px, ph1 = torch.empty_like(x), torch.empty_like(h1)
+        u_x = gibbs.Uniforms(generator, tuple(x.shape), sweeps)
+        u_h1 = gibbs.Uniforms(generator, tuple(h1.shape), sweeps)
+        for t in range(1, sweeps + 1):
+            gibbs.draw_(x, gibbs.conditional_(px, bx, h1, Wxt, T), u_x.next())      # {v, h²} | h¹
+            gibbs.draw_(h1, gibbs.conditional_(ph1, self.c1, x, Wx, T), u_h1.next())  # h¹ | {v, h²}
+            if frames is not None and (t % int(every) == 0 or t == sweeps):
                 frames.append(self.p_v(h1, T))
-        pv = self.p_v(h1, T)
-        return pv, frames, (v, h1, h2)
+        pv = frames[-1] if frames is not None else self.p_v(h1, T)
+        return pv, frames, (x[:, :m].contiguous(), h1, x[:, m:].contiguous())
 
     # ------------------------------------------------------------------ mean field
     def mean_field(self, v, tol: float = MF_TOL, max_iter: int = MF_MAX_ITER, init: tuple | None = None,

@@ -1,14 +1,18 @@
-r"""The DBM's likelihoods: exact log Z and log p(v) by enumeration (tiny models), log Z by AIS over
-h¹ with {v, h²} summed out, the mean-field lower bound, and ``dbm_bound``, the one evaluation protocol
-(base rates, AIS, the bound on test and training digits, its bracket) that the page and
-``python -m ebm_core evaluate`` both call. The model and its equations: ``ebm_core.deep.dbm``.
+r"""The DBM's likelihoods: exact log Z and log p(v) by enumeration (tiny models), the product-base AIS over h¹
+(``ais_log_z``, kept for comparison), the mean-field lower bound, and ``dbm_bound``, the one evaluation protocol
+(AIS from a base fitted to the data at K and K/2 inverse temperatures, reverse AIS, the bound on test and training
+digits, its bracket: ``ebm_core.deep.dbm_ais``) that the page and ``python -m ebm_core evaluate`` both call. The
+model and its equations: ``ebm_core.deep.dbm``.
 """
 
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import asdict, dataclass
+
+import numpy as np
 
 import torch
 import torch.nn.functional as F
@@ -114,43 +118,60 @@ def lower_bound(dbm: DBM, v, log_z: float, tol: float = MF_TOL, max_iter: int = 
 
 
 # ------------------------------------------------------------------------------ the bound protocol
-#: Defaults of ``python -m ebm_core evaluate dbm.pt``. On the shipped DBM, forward AIS was still rising from
-#: 10,000 β (log Z 813.6) to 30,000 (819.5) and 100,000 (820.7, 20 runs): 30,000 is the default, and the
-#: result warns when the weights degenerate.
+#: Defaults of ``python -m ebm_core evaluate dbm.pt``: 100 runs (one per base component) × 4,000 β, the same
+#: again at 2,000 β (the stability check) and 100 reverse runs at 4,000 β: about 5 minutes on one busy core.
+#: Issue 15 measured the old product-base AIS on the shipped DBM still rising by 7 nats from 10,000 to 100,000 β
+#: (820.7 there); the data-mixture base gives 823.8–828.7 at 1,000–4,000 β, still moving by ~5 nats (README).
 AIS_RUNS = 100
-AIS_BETAS = 30_000
+AIS_BETAS = 4_000
 #: Allowed AIS runs and inverse temperatures (CLI --runs/--betas, page choices).
 RUNS = Range(2, 100_000, integer=True)
 BETAS = Range(3, 1_000_000, integer=True)
 #: A warning when the importance weights' effective sample size falls below this share of the runs.
 LOW_ESS = 0.1
+#: log Z "holds still" when halving the inverse temperatures moves it by less than this (nats).
+STABLE_NATS = 1.0
 
 
 @dataclass
 class DBMBound:
     """The DBM's likelihood bound as the page and the CLI report it (``dbm_bound``)."""
 
-    log_z: float  # forward AIS estimate of log Z
-    log_z_low: float  # its band (``ebm_core.rbm.ais``)
-    log_z_high: float
+    log_z: float  # forward AIS estimate of log Z (at ``betas``)
+    log_z_low: float  # log(Ẑ − 3σ̂), −inf when Ẑ ≤ 3σ̂
+    log_z_high: float  # the bracket's top: max(log(Ẑ + 3σ̂), the reverse estimate)
     runs: int
     betas: int
-    ess: float  # effective sample size of the AIS weights
+    ess: float  # effective sample size of the forward weights
     method: str
     test: float  # mean mean-field lower bound 𝓛(Q) on the test digits, nats per digit
     train: float  # the same on the training digits
-    test_low: float  # the test bound when log Z is at the top of its band
+    test_low: float  # the test bound when log Z is at the top of its bracket
     test_high: float  # … at the bottom (a larger log Z lowers the bound)
     n_test: int
     n_train: int
     seconds: float
+    log_z_ais_high: float = math.nan  # log(Ẑ + 3σ̂) alone
+    log_z_half: float = math.nan  # forward AIS with half the inverse temperatures
+    betas_half: int = 0
+    log_z_change: float = math.nan  # log_z − log_z_half: how far log Z moved when β doubled
+    log_z_reverse: float = math.nan  # reverse AIS from the test digits' posteriors (upper-type)
+    log_z_reverse_std_err: float = math.nan
+    raise_test: float = math.nan  # RAISE: mean log p̂(v) over the reverse digits (conservative)
+    raise_test_std_err: float = math.nan
+    reverse_digits: int = 0
+    base: str = ""
 
     @property
     def low_ess(self) -> bool:
         return self.ess < LOW_ESS * self.runs
 
+    @property
+    def stable(self) -> bool:
+        return abs(self.log_z_change) < STABLE_NATS
+
     def as_dict(self) -> dict:
-        return asdict(self)
+        return asdict(self) | {"stable": self.stable}
 
 
 def bound_data(train, test, n_eval: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
@@ -163,31 +184,56 @@ def bound_data(train, test, n_eval: int | None = None) -> tuple[torch.Tensor, to
     return train[pick], test[:int(n_eval)]
 
 
+def linear_betas(k: int) -> np.ndarray:
+    """K + 1 equally spaced inverse temperatures from 0 to 1 (the mixture base's path; on the shipped DBM it
+    gave a higher, hence closer, forward log Z than the RBM's piecewise schedule at 1,000 β)."""
+    return np.linspace(0.0, 1.0, int(k) + 1)
+
+
 def dbm_bound(dbm: DBM, train, test, runs: int = AIS_RUNS, betas: int = AIS_BETAS, seed: int = 0,
               n_eval: int | None = None, progress=None) -> DBMBound:
     """The bound protocol, one function for the page and ``evaluate``: on ``bound_data(train, test, n_eval)``,
 
-    1. base-model rates for h¹ from the training digits (``base_rates_from``);
-    2. forward AIS for log Z with ``runs`` × ``betas``, seeded by ``seed`` (``ais_log_z``);
-    3. the mean-field lower bound per digit, averaged over the test and the training digits
-       (``lower_bound``), with the test bound's bracket from the AIS band.
+    1. the base for h¹ fitted to the data: a mixture of the mean-field posteriors of min(``runs``, 100)
+       training digits (``dbm_ais.data_base``);
+    2. forward AIS for log Z, ``runs`` runs (stratified over the components) × ``betas`` (``dbm_ais.forward``),
+       and again with half the inverse temperatures: ``log_z_change``, ``stable`` (< 1 nat);
+    3. reverse AIS (RAISE-style) from ``runs`` test digits' posteriors at ``betas`` (``dbm_ais.reverse``):
+       an upper-type log Z and a conservative test log-likelihood;
+    4. the bracket log Z ∈ [log(Ẑ − 3σ̂), max(log(Ẑ + 3σ̂), log Z_rev)], and the mean-field lower bound per
+       digit (``lower_bound``) averaged over the test and training digits, the test one with its bracket.
 
-    ``progress(fraction, stage)``, stage one of "rates", "ais", "bound", is called as it goes.
+    One generator seeded by ``seed`` drives it all. ``progress(fraction, stage)``, stage one of "rates",
+    "ais", "ais_half", "reverse", "bound", is called as it goes.
     """
+    from ebm_core.deep import dbm_ais
+
     runs, betas = RUNS.check("runs", runs), BETAS.check("betas", betas)
     report = progress or (lambda fraction, stage: None)
     x, xt = bound_data(train, test, n_eval)
     g = torch.Generator().manual_seed(int(seed))
     t0 = time.perf_counter()
     report(0.0, "rates")
-    rates = base_rates_from(dbm, x)
-    res = ais_log_z(dbm, runs=int(runs), betas=int(betas), generator=g, base_rates=rates,
-                    progress=lambda f: report(0.9 * f, "ais"))
-    report(0.9, "bound")
-    test_b = float(lower_bound(dbm, xt, res.log_z).mean())
-    train_b = float(lower_bound(dbm, x, res.log_z).mean())
+    base = dbm_ais.data_base(dbm, x, n_components=min(dbm_ais.N_COMPONENTS, int(runs)), seed=SUBSET_SEED)
+    K, K2 = int(betas), max(2, int(betas) // 2)
+    fwd = dbm_ais.forward(dbm, base, int(runs), linear_betas(K), g, progress=lambda f: report(0.45 * f, "ais"))
+    half = dbm_ais.forward(dbm, base, int(runs), linear_betas(K2), g,
+                           progress=lambda f: report(0.45 + 0.2 * f, "ais_half"))
+    pick = torch.randperm(xt.shape[0], generator=g)[:max(2, min(int(runs), xt.shape[0]))]
+    rev = dbm_ais.reverse(dbm, base, xt[pick], linear_betas(K), g, progress=lambda f: report(0.65 + 0.3 * f, "reverse"))
+    report(0.95, "bound")
+    test_b = float(lower_bound(dbm, xt, fwd.log_z).mean())
+    train_b = float(lower_bound(dbm, x, fwd.log_z).mean())
     report(1.0, "bound")
-    return DBMBound(log_z=res.log_z, log_z_low=res.log_z_low, log_z_high=res.log_z_high, runs=res.runs,
-                    betas=res.betas, ess=res.ess, method=res.method, test=test_b, train=train_b,
-                    test_low=test_b + res.log_z - res.log_z_high, test_high=test_b + res.log_z - res.log_z_low,
-                    n_test=int(xt.shape[0]), n_train=int(x.shape[0]), seconds=time.perf_counter() - t0)
+    high = max(fwd.log_z_high, rev.log_z)
+    method = (f"forward AIS over h¹ with {{v, h²}} summed out, from {base.description}; {fwd.runs} runs stratified "
+              f"over the components × {K} equally spaced β (and × {K2} for the stability check); reverse AIS "
+              f"(RAISE-style) from the mean-field posteriors of {rev.n} test digits; bracket "
+              "[log(Ẑ − 3 s.e.), max(log(Ẑ + 3 s.e.), log Z_rev)]")
+    return DBMBound(log_z=fwd.log_z, log_z_low=fwd.log_z_low, log_z_high=high, runs=fwd.runs, betas=K, ess=fwd.ess,
+                    method=method, test=test_b, train=train_b, test_low=test_b + fwd.log_z - high,
+                    test_high=test_b + fwd.log_z - fwd.log_z_low, n_test=int(xt.shape[0]), n_train=int(x.shape[0]),
+                    seconds=time.perf_counter() - t0, log_z_ais_high=fwd.log_z_high, log_z_half=half.log_z,
+                    betas_half=K2, log_z_change=fwd.log_z - half.log_z, log_z_reverse=rev.log_z,
+                    log_z_reverse_std_err=rev.log_z_std_err, raise_test=rev.avg_log_likelihood,
+                    raise_test_std_err=rev.std_err, reverse_digits=rev.n, base=base.description)

@@ -52,6 +52,7 @@ import torch.nn.functional as F
 
 from ebm_core.rbm.cd import CDConfig, CDTrainer
 from ebm_core.deep.phases import PhasedTrainer
+from ebm_core.rbm import gibbs
 from ebm_core.rbm.model import RBM, bernoulli, log_odds
 from ebm_core.ranges import SEED, Range, ranged, validate
 
@@ -329,11 +330,33 @@ class DBN:
             return self.down(x, generator) if sampled_down else self.down(px)
 
         frames = [picture(x, x)] if every is not None else None
+        # ``top.gibbs_step`` repeated, on preallocated buffers with uniforms drawn in blocks
+        # (``ebm_core.rbm.gibbs``). Free labels: [x, y] is one buffer, so h hears both in one product;
+        # clamped labels: c + yU is constant, a bias per chain.
+        free_y = y is not None and not clamp
+        n_in = top.n_in
+        if free_y:
+            xy = torch.cat([x, y], 1)
+            x, W_up, c_up = xy[:, :n_in], torch.cat([top.W, top.U], 0), top.c
+        else:
+            xy, W_up = x.clone(), top.W
+            x = xy
+            c_up = top.c if y is None else torch.addmm(top.c, y, top.U)
+        h, ph = torch.empty(n, top.n_top), torch.empty(n, top.n_top)
+        px = torch.empty(n, n_in)
+        u_h = gibbs.Uniforms(generator, (n, top.n_top), gibbs_steps)
+        u_x = gibbs.Uniforms(generator, (n, n_in), gibbs_steps)
+        Wt = top.W.T
         for t in range(1, gibbs_steps + 1):
-            x, y, h, px = top.gibbs_step(x, y, generator, T, clamp_y=clamp)
+            gibbs.draw_(h, gibbs.conditional_(ph, c_up, xy, W_up, T), u_h.next())  # h ~ p(h | x, y)
+            gibbs.draw_(x, gibbs.conditional_(px, top.b, h, Wt, T), u_x.next())   # x ~ p(x | h)
+            if free_y:                                                             # y ~ p(y | h)
+                xy[:, n_in:] = _sample_softmax(top.p_label(h, T), generator)
             if frames is not None and (t % int(every) == 0 or t == gibbs_steps):
                 frames.append(picture(x, px))
         images = frames[-1] if frames is not None else picture(x, px)
+        if free_y:
+            y = xy[:, n_in:]
         labels_out = y.argmax(1) if y is not None else None
         return images, frames, labels_out
 

@@ -128,7 +128,8 @@ def draw_meanfield(s: dict) -> None:
                     m=res["many_iters"]))
 
 
-BOUND_STAGES = {"rates": "deep_bound_rates", "ais": "deep_bound_ais", "bound": "deep_bound_mf"}
+BOUND_STAGES = {"rates": "deep_bound_rates", "ais": "deep_bound_ais", "ais_half": "deep_bound_ais_half",
+                "reverse": "deep_bound_reverse", "bound": "deep_bound_mf"}
 
 
 def _bound_clicked() -> None:
@@ -139,11 +140,11 @@ def _run_bound(j: dict, runs: int, betas: int, seed: int) -> None:
     bar = st.progress(0.0)
 
     def progress(fraction: float, stage: str) -> None:
-        bar.progress(fraction, text=t(BOUND_STAGES[stage], pct=100 * fraction / 0.9))
+        bar.progress(fraction, text=t(BOUND_STAGES[stage], pct=100 * fraction))
 
     b = sampling.bound(j["model"], runs, betas, seed, progress=progress)
     bar.empty()
-    j["ais"].append(b.as_dict() | {"low_ess": b.low_ess, "version": j["version"]})
+    j["ais"].append(b.as_dict() | {"low_ess": b.low_ess, "stable": b.stable, "version": j["version"]})
 
 
 def draw_bound(s: dict) -> None:
@@ -170,14 +171,21 @@ def draw_bound(s: dict) -> None:
     m2.metric(t("deep_bound_test"), f"{a['test']:.2f}", help=t("deep_bound_help", b=data.binarization_text()))
     m3.metric(t("deep_bound_train"), f"{a['train']:.2f}", help=t("deep_bound_help", b=data.binarization_text()))
     st.markdown("\n".join([
-        "- " + t("deep_bound_line_logz", z=a["log_z"], lo=band(a["log_z_low"]), hi=band(a["log_z_high"]),
+        "- " + t("deep_bound_line_logz", z=a["log_z"], lo=band(a["log_z_low"]), hi=band(a["log_z_ais_high"]),
                  runs=a["runs"], betas=a["betas"], ess=a["ess"]),
+        "- " + t("deep_bound_line_bracket", lo=band(a["log_z_low"]), hi=band(a["log_z_high"]), rev=a["log_z_reverse"],
+                 n=a["reverse_digits"]),
+        "- " + t("deep_bound_line_doubling", half=a["betas_half"], betas=a["betas"], zh_=a["log_z_half"], z=a["log_z"],
+                 d=a["log_z_change"], ok=t("deep_yes") if a["stable"] else t("deep_no")),
         "- " + t("deep_bound_line_test", b=a["test"], lo=band(a["test_low"]), hi=band(a["test_high"]), n=a["n_test"],
                  bin=data.binarization_text()),
+        "- " + t("deep_bound_line_raise", ll=a["raise_test"], se=a["raise_test_std_err"], n=a["reverse_digits"]),
         "- " + t("deep_bound_method"),
     ]))
     if a["low_ess"]:
         st.warning(t("deep_bound_low_ess", ess=a["ess"], runs=a["runs"]), icon="⚠️")
+    if not a["stable"]:
+        st.warning(t("deep_bound_unstable", d=a["log_z_change"], half=a["betas_half"], betas=a["betas"]), icon="⚠️")
     st.caption(t("deep_bound_time", seconds=a["seconds"]))
 
 

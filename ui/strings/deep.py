@@ -192,19 +192,24 @@ S: dict[str, dict[str, str]] = {
     "deep_bound_intro": {
         "en": "log p(v) ≥ 𝓛(Q) = −E_Q[E(v, h¹, h²)] + 𝓗(Q) − log Z. The mean-field part is exact arithmetic; "
               "log Z comes from annealed importance sampling over h¹, with v and h² summed out analytically (the "
-              "DBM is an RBM between h¹ and [v, h²]). AIS is biased low when the annealing is too short: watch the "
-              "effective number of runs, and raise β until log Z stops growing.",
+              "DBM is an RBM between h¹ and [v, h²]), starting from the hidden states of training digits. Forward "
+              "AIS tends to come out low, reverse AIS from test digits high: the two make a bracket. The estimate "
+              "holds still when doubling β moves it by less than 1 nat.",
         "zh": "log p(v) ≥ 𝓛(Q) = −E_Q[E(v, h¹, h²)] + 𝓗(Q) − log Z。平均场部分是精确计算；log Z 由退火重要性抽样（AIS）"
-              "对 h¹ 退火估计，v 和 h² 被解析地求和消去（DBM 就是 h¹ 与 [v, h²] 之间的一个 RBM）。退火过短时 AIS 会低估："
-              "请关注有效运行次数，并增加 β 直到 log Z 不再增长。"},
+              "对 h¹ 退火估计，v 和 h² 被解析地求和消去（DBM 就是 h¹ 与 [v, h²] 之间的一个 RBM），起点是训练数字的隐藏状态。"
+              "前向 AIS 往往偏低，从测试数字出发的反向 AIS 往往偏高：两者构成一个区间。当 β 的个数加倍后估计值的变化小于 1 奈特时，"
+              "才算稳定。"},
     "deep_ais_runs": {"en": "AIS runs", "zh": "AIS 运行次数"},
     "deep_ais_betas": {"en": "Inverse temperatures β", "zh": "逆温度 β 的个数"},
     "deep_bound_button": {"en": "Estimate log Z and the bound", "zh": "估计 log Z 与下界"},
     "deep_bound_cost": {"en": "{runs} runs × {betas} temperatures: a few seconds to a minute.",
                         "zh": "{runs} 次运行 × {betas} 个温度：需要几秒到一分钟。"},
-    "deep_bound_rates": {"en": "Base model: the mean-field rates of h¹ on the data …",
-                         "zh": "基础模型：数据上 h¹ 的平均场频率……"},
-    "deep_bound_ais": {"en": "AIS: {pct:.0f} %", "zh": "AIS：{pct:.0f} %"},
+    "deep_bound_rates": {"en": "Base model: the mean-field posteriors of h¹ for training digits …",
+                         "zh": "基础模型：训练数字的 h¹ 平均场后验……"},
+    "deep_bound_ais": {"en": "Forward AIS: {pct:.0f} %", "zh": "前向 AIS：{pct:.0f} %"},
+    "deep_bound_ais_half": {"en": "Forward AIS with half the β (stability check): {pct:.0f} %",
+                            "zh": "用一半的 β 做前向 AIS（稳定性检查）：{pct:.0f} %"},
+    "deep_bound_reverse": {"en": "Reverse AIS from test digits: {pct:.0f} %", "zh": "从测试数字出发的反向 AIS：{pct:.0f} %"},
     "deep_bound_mf": {"en": "Mean field on every test and training digit …", "zh": "对每个测试与训练数字做平均场……"},
     "deep_bound_logz": {"en": "log Z (AIS)", "zh": "log Z（AIS）"},
     "deep_bound_test": {"en": "Test bound (nats/digit)", "zh": "测试集下界（奈特/数字）"},
@@ -215,18 +220,39 @@ S: dict[str, dict[str, str]] = {
                                    "effective runs {ess:.1f} (few: more β needed)",
                              "zh": "log Z = {z:.2f}，区间 [{lo}, {hi}]（Ẑ ± 3 个标准误的对数），{runs} 次运行 × {betas} 个 β；"
                                    "有效运行次数 {ess:.1f}（偏少时需要更多 β）"},
-    "deep_bound_line_test": {"en": "test: 𝓛 = {b:.2f} nats per digit, [{lo}, {hi}] from the log Z band; {n} digits {bin}",
+    "deep_bound_line_bracket": {
+        "en": "bracket for log Z: [{lo}, {hi}] — from forward AIS (low side) to the larger of its band and reverse AIS "
+              "from {n} test digits' posteriors (log Z_rev = {rev:.2f})",
+        "zh": "log Z 的区间：[{lo}, {hi}]——下端来自前向 AIS，上端取其误差带与从 {n} 个测试数字后验出发的反向 AIS（log Z_rev = "
+              "{rev:.2f}）中较大者"},
+    "deep_bound_line_doubling": {
+        "en": "doubling β: log Z {zh_:.2f} at {half} β, {z:.2f} at {betas} β (moved {d:+.2f} nats; holds still within 1 nat: "
+              "{ok})",
+        "zh": "β 加倍：{half} 个 β 时 log Z = {zh_:.2f}，{betas} 个 β 时 {z:.2f}（变化 {d:+.2f} 奈特；是否稳定在 1 奈特以内：{ok}）"},
+    "deep_bound_line_test": {"en": "test: 𝓛 = {b:.2f} nats per digit, [{lo}, {hi}] from the log Z bracket; {n} digits {bin}",
                              "zh": "测试集：𝓛 = 每个数字 {b:.2f} 奈特，由 log Z 区间得 [{lo}, {hi}]；{n} 个数字，{bin}"},
+    "deep_bound_line_raise": {
+        "en": "RAISE (reverse annealing): mean log p(v) ≈ {ll:.2f} ± {se:.2f} nats over {n} test digits — conservative "
+              "only when reverse AIS does not fall below forward AIS (otherwise the model keeps mass the test digits' "
+              "hidden states never reach, and this number is too high)",
+        "zh": "RAISE（反向退火）：{n} 个测试数字的平均 log p(v) ≈ {ll:.2f} ± {se:.2f} 奈特——仅当反向 AIS 不低于前向 AIS 时才是保守"
+              "估计（否则模型在测试数字的隐藏状态到不了的地方还有质量，这个数偏高）"},
     "deep_bound_method": {
-        "en": "Method: mean-field bound per digit (means iterated to max |Δμ| < 10⁻⁴) minus the AIS log Z (forward AIS "
-              "over h¹ from independent units at the data's mean-field rates, {v, h²} summed out). Forward AIS tends to "
-              "under-estimate log Z, so the bound leans optimistic.",
-        "zh": "方法：每个数字的平均场下界（均值迭代至 max |Δμ| < 10⁻⁴）减去 AIS 估计的 log Z（对 h¹ 做前向 AIS，基础模型为按"
-              "数据平均场频率独立取值的单元，{v, h²} 被求和消去）。前向 AIS 往往低估 log Z，因此该下界偏乐观。"},
+        "en": "Method: mean-field bound per digit (means iterated to max |Δμ| < 10⁻⁴) minus the AIS log Z. The AIS base "
+              "is fitted to the data: a mixture of the mean-field posteriors q(h¹ | v) of training digits, each "
+              "starting the same number of runs. Departs from the slides, which only state the bound: the slides do "
+              "not say how log Z is estimated.",
+        "zh": "方法：每个数字的平均场下界（均值迭代至 max |Δμ| < 10⁻⁴）减去 AIS 估计的 log Z。AIS 的基础模型按数据拟合："
+              "若干训练数字的平均场后验 q(h¹ | v) 的混合，每个分量出发的运行次数相同。与讲义的不同：讲义只给出下界，没有说明"
+              "如何估计 log Z。"},
     "deep_bound_low_ess": {
         "en": "Only {ess:.1f} of {runs} AIS runs carry the estimate: log Z is probably too low (and the bound too "
               "high). Raise the number of β and compare.",
         "zh": "{runs} 次 AIS 运行中只有约 {ess:.1f} 次在起作用：log Z 很可能偏低（下界偏高）。请增加 β 的个数再比较。"},
+    "deep_bound_unstable": {
+        "en": "log Z moved {d:+.2f} nats when β doubled from {half} to {betas}: it does not hold still yet. Read the "
+              "bracket, not the single number, and raise β and the runs.",
+        "zh": "β 从 {half} 加倍到 {betas} 时 log Z 变化了 {d:+.2f} 奈特：估计尚未稳定。请看区间而非单个数值，并增加 β 与运行次数。"},
     "deep_bound_time": {"en": "Computed in {seconds:.1f} s.", "zh": "用时 {seconds:.1f} 秒。"},
     # --- theory ---------------------------------------------------------------------------------
     "deep_th_dbn_joint": {"en": "A DBN: the top two layers form an undirected RBM; every layer below is directed, top-down.",
