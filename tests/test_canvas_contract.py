@@ -86,7 +86,11 @@ def _page_keys() -> tuple[set[str], set[str]]:
     # the answer that leaves out a clip the browser holds: {"v", "id", "sig", "held": True}
     held = [n for n in ast.walk(fns["canvas_data"]) if isinstance(n, ast.Dict) and "held" in _dict_keys(n)]
     assert held, "tune.canvas_data no longer writes 'held'"
-    return page | _dict_keys(held[0]), tune
+    # and the keys it sets one by one (data["ask_drawn"] = True)
+    assigned = {t.slice.value for n in ast.walk(fns["canvas_data"]) if isinstance(n, ast.Assign)
+                for t in n.targets if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)
+                and t.value.id == "data" and isinstance(t.slice, ast.Constant)}
+    return page | _dict_keys(held[0]) | assigned, tune
 
 
 def _slider_keys() -> set[str]:

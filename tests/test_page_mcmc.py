@@ -189,6 +189,8 @@ def test_prefetch_plan_puts_the_likely_next_move_first():
     assert R.prefetch_plan("mh", 10.0, 0.8, (5.0, 0.8))[:2] == [(20.0, 0.8), (5.0, 0.8)]
     # Gibbs has no step size; the ends of the T slider have one neighbour
     assert R.prefetch_plan("gibbs", 20.0, 0.0, None) == [(10.0, 0.0)]
+    # switching from MH (σ = 0.8) to Gibbs is not a step-size move (it crashed the plan)
+    assert R.prefetch_plan("gibbs", 1.0, 0.0, (1.0, 0.8)) == [(1.5, 0.0), (0.7, 0.0)]
 
 
 def test_neighbouring_slider_values_are_computed_ahead_and_sent_to_the_browser(monkeypatch):

@@ -243,7 +243,7 @@ def prefetch_plan(sampler: str, T: float, step: float, last: tuple | None) -> li
         s_next.reverse()
     by_t = [(v, step) for v in t_next]
     by_s = [(T, v) for v in s_next]
-    moved_step = last is not None and last[1] != step and last[0] == T
+    moved_step = last is not None and last[1] != step and last[0] == T and bool(s_next)  # (not to Gibbs)
     moved_t = last is not None and last[0] != T and last[1] == step
     plan = by_s + by_t if moved_step else by_t + by_s
     if moved_t or moved_step:

@@ -45,6 +45,8 @@ held       optional: true when the answer to ``near`` leaves out the clip itself
 ready      optional: how many of the neighbours the server has computed
 missing    optional: how many it is still computing
 eta_ms     optional: in about how many ms the next of those should be ready (0: none missing)
+ask_drawn  optional: true on a session's first views: the browser says once, by the trigger
+           ``drawn``, that the picture is on screen (the page then draws its charts)
 ========== ============================================================================
 """
 
