@@ -205,8 +205,8 @@ S: dict[str, dict[str, str]] = {
 
 
 def _merge_page_tables() -> None:
-    from ui.strings import classroom, deep, ebm2d, landscape, rbm
-    for table in (landscape.S, ebm2d.S, rbm.S, deep.S, classroom.S):
+    from ui.strings import classroom, deep, ebm2d, landscape, lesson, rbm
+    for table in (landscape.S, ebm2d.S, rbm.S, deep.S, classroom.S, lesson.S):
         clash = set(table) & set(S)
         if clash:  # a silent overwrite would change another page's text
             raise KeyError(f"i18n keys defined twice: {sorted(clash)}")
