@@ -22,7 +22,8 @@ from ui.lesson.schema import Lesson, LessonError, Step, available, find, parse
 
 AT = "_lesson_at"  # (name, k) of the step whose state was applied
 GOTO = "_lesson_goto"  # the step a button, the list or a key asked for
-REVEALED = "_lesson_revealed"  # {(name, k)} whose numbers were revealed
+REVEALED = "_lesson_revealed"
+NOTE = "_lesson_note"  # a note about the link's step= value, shown once  # {(name, k)} whose numbers were revealed
 KEYS = "lesson_keys"
 JUMP = "lesson_jump"
 
@@ -204,8 +205,11 @@ def lesson_bar(current: str) -> None:
         k = min(max(int(goto), 1), n)
     else:
         k, note = step_number(st.query_params.get("step", "1"), n)
+    if note:  # (kept in the session: opening the step may switch page)
+        st.session_state[NOTE] = note
     if st.session_state.get(AT) != (name, k) or note:
         open_step(lesson, k, current)  # (switches page, or sets this page's state and goes on)
+    note = st.session_state.pop(NOTE, None)
     if note:
         st.warning(note, icon="⚠️")
     draw(lesson, k)
