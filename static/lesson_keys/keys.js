@@ -27,11 +27,11 @@ function onKey(event) {
   event.preventDefault();  // (PageDown would also scroll the page)
   // a sequence number, so that two presses in a row are two triggers
   window.__ebmLessonKeys.n += 1;
-  window.__ebmLessonKeys.send({ dir: dir, n: window.__ebmLessonKeys.n });
+  window.__ebmLessonKeys.send("nav", { dir: dir, n: window.__ebmLessonKeys.n });
 }
 
 export default function (component) {
-  const { setTriggerValue, parentElement } = component;
+  const { setTriggerValue } = component;
   const holder = window.__ebmLessonKeys || { n: 0, send: null, bound: false };
   holder.send = setTriggerValue;  // the newest mount's: the one Streamlit listens to
   window.__ebmLessonKeys = holder;
@@ -39,7 +39,6 @@ export default function (component) {
     document.addEventListener("keydown", onKey);
     holder.bound = true;
   }
-  if (parentElement) parentElement.setAttribute("data-lesson-keys", "ready");
   return () => {
     if (window.__ebmLessonKeys && window.__ebmLessonKeys.send === setTriggerValue) {
       document.removeEventListener("keydown", onKey);
