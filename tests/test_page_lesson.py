@@ -94,10 +94,10 @@ def test_a_bad_name_or_step_is_explained():
 
 
 def test_chinese():
-    at = _open(13, lang="zh")
+    at = _open(13, lang="zh", present="true")  # (present is bound to the toggle: kept, never set)
     assert any("低温把概率质量堆进最深的谷" in m.value for m in at.markdown)
     assert any(f"第 13 步，共 {N_STEPS} 步" in c.value for c in at.caption)
-    assert at.session_state["temp"] == 0.2
+    assert at.session_state["temp"] == 0.2 and at.session_state["present"] is True
     _no_bad_notes(at, 13)
 
 

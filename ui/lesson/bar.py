@@ -25,6 +25,7 @@ GOTO = "_lesson_goto"  # the step a button, the list or a key asked for
 REVEALED = "_lesson_revealed"
 NOTE = "_lesson_note"  # a note about the link's step= value, shown once  # {(name, k)} whose numbers were revealed
 KEYS = "lesson_keys"
+BOUND = ("present",)  # URL keys bound to a widget (app.py's toggle): Streamlit keeps them itself
 JUMP = "lesson_jump"
 
 #: What a question hides until it is answered (``reveal`` in the lesson file).
@@ -88,8 +89,9 @@ def _reveal(name: str, k: int) -> None:
 
 
 def query_for(lesson: Lesson, k: int) -> dict[str, str]:
-    """The address of step k: the viewer's language and presentation mode, the lesson, the step's values."""
-    q = {key: st.query_params[key] for key in ("lang", "present") if key in st.query_params}
+    """The address of step k: the viewer's language, the lesson, the step's values.  (Not
+    ``present``: the toggle is bound to the URL and writes it back itself; setting it is refused.)"""
+    q = {"lang": st.query_params["lang"]} if "lang" in st.query_params else {}
     return {**q, "lesson": lesson.name, "step": str(k), **lesson.steps[k - 1].params}
 
 
@@ -128,7 +130,12 @@ def open_step(lesson: Lesson, k: int, current: str) -> None:
     query = query_for(lesson, k)
     if step.page != current:
         st.switch_page(pages.FILES[step.page], query_params=query)
-    st.query_params.from_dict(query)
+    for key in list(st.query_params):
+        if key not in query and key not in BOUND:
+            del st.query_params[key]
+    for key, value in query.items():
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
 
 
 def style(step: Step, revealed: bool) -> None:
@@ -154,14 +161,23 @@ def draw(lesson: Lesson, k: int) -> None:
     revealed = (lesson.name, k) in st.session_state.get(REVEALED, set())
     style(step, revealed)
     with st.container(border=True, key="lesson_bar"):
-        left, right = st.columns([3, 2], gap="small", vertical_alignment="top")
-        with left:
+        # one row: where we are and the step's title | ◀ | ▶ | the list; then the formula (full
+        # width: the lecture's long ones need it), what to look at, the question
+        c_title, c_prev, c_next, c_jump = st.columns([5, 0.8, 0.8, 3], vertical_alignment="center")
+        with c_title:
             slide = t("lesson_slide", n=step.slide) + (f" · {step.slide_title}" if step.slide_title else "")
             st.caption(f"{lesson.title[lg]} · {t('lesson_step_of', k=k, n=n)} · {slide}")
             st.markdown(f"**{step.text('title', lg)}**")
-            st.markdown(f"👀 **{t('lesson_look')}:** {step.text('look', lg)}")
-        with right:
-            st.latex(step.formula)
+        c_prev.button("◀", key="lesson_prev", disabled=k <= 1, on_click=_go, args=(k - 1,), width="stretch",
+                      help=t("lesson_prev"))
+        c_next.button("▶", key="lesson_next", disabled=k >= n, on_click=_go, args=(k + 1,), width="stretch",
+                      type="primary", help=t("lesson_next"))
+        st.session_state[JUMP] = k
+        c_jump.selectbox(t("lesson_jump"), options=list(range(1, n + 1)), key=JUMP, on_change=_jumped,
+                         format_func=lambda i: f"{i} · {lesson.steps[i - 1].text('title', lg)}",
+                         label_visibility="collapsed")
+        st.latex(step.formula)
+        st.markdown(f"👀 **{t('lesson_look')}:** {step.text('look', lg)}")
         if step.question:
             q = f"❓ **{t('lesson_predict')}:** {step.text('question', lg)}"
             if revealed:
@@ -173,17 +189,9 @@ def draw(lesson: Lesson, k: int) -> None:
                 c_q.info(q + f"  \n_{t('lesson_hidden_note')}_")
                 c_b.button(t("lesson_reveal"), key="lesson_reveal", type="primary", on_click=_reveal,
                            args=(lesson.name, k), width="stretch")
-        c_prev, c_next, c_jump = st.columns([1, 1, 3], vertical_alignment="bottom")
-        c_prev.button(t("lesson_prev"), key="lesson_prev", disabled=k <= 1, on_click=_go, args=(k - 1,),
-                      width="stretch")
-        c_next.button(t("lesson_next"), key="lesson_next", disabled=k >= n, on_click=_go, args=(k + 1,),
-                      width="stretch", type="primary")
-        st.session_state[JUMP] = k
-        c_jump.selectbox(t("lesson_jump"), options=list(range(1, n + 1)), key=JUMP, on_change=_jumped,
-                         format_func=lambda i: f"{i} · {lesson.steps[i - 1].text('title', lg)}",
-                         label_visibility="collapsed")
         keys.lesson_keys(key=KEYS, on_nav=_keyed)
-        st.caption(t("lesson_keys_help"))
+        if not st.session_state.get("present"):  # (on a projector the clicker is in the hand, not on screen)
+            st.caption(t("lesson_keys_help"))
 
 
 def lesson_bar(current: str) -> None:

@@ -5,8 +5,8 @@ S: dict[str, dict[str, str]] = {
     "lesson_step_of": {"en": "Step {k} of {n}", "zh": "第 {k} 步，共 {n} 步"},
     "lesson_slide": {"en": "Slide {n}", "zh": "第 {n} 页幻灯片"},
     "lesson_look": {"en": "Look at", "zh": "请看"},
-    "lesson_prev": {"en": "◀ Previous", "zh": "◀ 上一步"},
-    "lesson_next": {"en": "Next ▶", "zh": "下一步 ▶"},
+    "lesson_prev": {"en": "Previous step (← or PageUp)", "zh": "上一步（← 或 PageUp）"},
+    "lesson_next": {"en": "Next step (→ or PageDown)", "zh": "下一步（→ 或 PageDown）"},
     "lesson_jump": {"en": "Jump to a step", "zh": "跳到某一步"},
     "lesson_keys_help": {
         "en": "Keys: → or PageDown for the next step, ← or PageUp for the previous one (a presentation "
