@@ -11,6 +11,7 @@ from ui.mcmc import numbers as N
 from ui.mcmc import runs as R
 from ui.mcmc import tune as MT
 from ui.kit import params as P
+from ui.kit.tabs import url_tabs
 from ui.mcmc.canvas import chain_canvas
 from ui.kit.i18n import lang, t
 
@@ -142,8 +143,7 @@ with right:
 # --- numbers under the picture -------------------------------------------------------------
 # Only the open tab is drawn (on_change="rerun"): hidden Plotly charts cost the browser
 # ~0.8 s of main-thread work per slider move.  The key carries the language (labels change).
-tabs = st.tabs([t("tab_traces"), t("tab_acf"), t("tab_hist"), t("tab_fmn")], key=f"tabs_{lang()}",
-               on_change="rerun")
+tabs = url_tabs("tab", ("tab_traces", "tab_acf", "tab_hist", "tab_fmn"), f"tabs_{lang()}")  # (open tab in the link)
 coords = ("x", "y")
 if tabs[0].open is not False:
     with tabs[0]:

@@ -42,3 +42,34 @@ def test_learn_mode_and_the_other_pages_show_their_share_link():
     assert "mode=learn" in link and "ml_data=moons" in link
     at = assert_ok(open_page("landscape", {"temp": "0.2"}))
     assert "temp=0.2" in _share(at)
+
+
+def _chart_titles(at) -> list[str]:
+    out = []
+    for c in at.get("plotly_chart"):
+        spec = getattr(c.proto, "spec", "") or ""
+        out.append(spec)
+    return out
+
+
+def test_the_open_tab_lives_in_the_link():
+    at = assert_ok(open_page("mcmc", {"tab": "acf", "steps": "500", "m": "100"}), errors=True)
+    assert at.session_state["tabs_en"] == "Autocorrelation"
+    specs = _chart_titles(at)
+    assert specs and all("Autocorrelation of" in s for s in specs)  # only the open tab is drawn: the ACF
+    assert at.query_params["tab"] == "acf"
+    at.session_state["tabs_en"] = "Histograms"  # (what a click on the tab does)
+    at.run()
+    assert at.query_params["tab"] == "hist"
+    at.session_state["tabs_en"] = "Traces"  # the first tab is the default: out of the link
+    at.run()
+    assert "tab" not in at.query_params
+    at = assert_ok(open_page("rbm", {"rbm_view": "filters", "rbm_tool": "lab", "rbm_chains": "10", "rbm_gibbs": "50"}))
+    assert at.session_state["rbm_tabs_en"] == "Filters W" and at.session_state["rbm_tools_en"] == "Tiny RBM: CD's bias vs k"
+    assert at.query_params["rbm_view"] == "filters" and at.query_params["rbm_tool"] == "lab"
+
+
+def test_a_tab_the_page_does_not_have_gets_a_note():
+    at = assert_ok(open_page("mcmc", {"tab": "nonsense", "steps": "500", "m": "100"}))
+    assert any("Open tab: `nonsense` is not valid; using traces." in w.value for w in at.warning)
+    assert "tab" not in at.query_params

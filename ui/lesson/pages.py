@@ -26,6 +26,7 @@ IN_PICTURE = {"mcmc": {"T", "sigma", "sigmaq", "eps", "heps"}}
 class TabGroup:
     key: str  # the st.tabs key, with {lang} (and {kind} on the DBN/DBM page)
     labels: tuple[str, ...]  # i18n label keys, in the tabs' order
+    url: str  # the URL key of the open tab (ui.kit.tabs)
 
 
 @dataclass(frozen=True)
@@ -48,23 +49,25 @@ def page(name: str) -> Page:
         from ui.mcmc import controls as M
 
         return Page("mcmc", tuple(M.ALL_SPECS),
-                    (TabGroup("tabs_{lang}", ("tab_traces", "tab_acf", "tab_hist", "tab_fmn")),),
+                    (TabGroup("tabs_{lang}", ("tab_traces", "tab_acf", "tab_hist", "tab_fmn"), "tab"),),
                     ("mcmc_explain", "mcmc_try"))
     if name == "landscape":
         from ui.landscape import ebm2d, explore
 
         return Page("landscape", (explore.MODE, *explore.SPECS.values(), *ebm2d.SPECS.values()),
-                    (TabGroup("ls_tabs_{lang}", ("landscape_tab_now", "landscape_tab_sweep")),))
+                    (TabGroup("ls_tabs_{lang}", ("landscape_tab_now", "landscape_tab_sweep"), "ls_tab"),))
     if name == "rbm":
         from ui.rbm import specs, tools, views
 
         return Page("rbm", tuple(specs.ALL_SPECS),
-                    (TabGroup("rbm_tabs_{lang}", views.TABS), TabGroup("rbm_tools_{lang}", tools.TOOL_TABS)))
+                    (TabGroup("rbm_tabs_{lang}", views.TABS, "rbm_view"),
+                     TabGroup("rbm_tools_{lang}", tools.TOOL_TABS, "rbm_tool")))
     if name == "deep":
         from ui.deep import specs, tools
 
         return Page("deep", tuple(specs.ALL_SPECS),
-                    tuple(TabGroup(f"deep_tools_{kind}_{{lang}}", labels) for kind, labels in tools.TOOLS.items()))
+                    tuple(TabGroup(f"deep_tools_{kind}_{{lang}}", labels, f"{kind}_tool")
+                          for kind, labels in tools.TOOLS.items()))
     raise KeyError(name)
 
 
@@ -96,6 +99,13 @@ def check_step(step: Step, source: str) -> None:
         fld = f"field params.{key}"
         if key in FRAME_KEYS:
             raise LessonError(f"{where}, {fld}: set by whoever opens the lesson, not by a step")
+        group = next((g for g in p.tab_groups if g.url == key), None)
+        if group is not None:  # the open tab, by its URL name (ui.kit.tabs)
+            from ui.kit.tabs import names
+
+            if raw not in names(group.labels):
+                raise LessonError(f"{where}, {fld}: {raw} is not one of {', '.join(names(group.labels))}")
+            continue
         spec = p.spec(key)
         if spec is None:
             known = ", ".join(s.key for s in p.specs) or "none"

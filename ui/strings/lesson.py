@@ -22,4 +22,6 @@ S: dict[str, dict[str, str]] = {
     "lesson_bad_step": {"en": "Step {value} does not exist: this lesson has steps 1 … {n}; showing step {used}.",
                         "zh": "第 {value} 步不存在：本课程共有第 1 … {n} 步；现显示第 {used} 步。"},
     "lesson_exit": {"en": "Leave the lesson", "zh": "退出课程"},
+    # the open tab in a link (ui/kit/tabs.py)
+    "url_tab": {"en": "Open tab", "zh": "打开的标签页"},
 }
