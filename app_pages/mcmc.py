@@ -11,7 +11,7 @@ from ui.mcmc import numbers as N
 from ui.mcmc import runs as R
 from ui.mcmc import tune as MT
 from ui.kit import params as P
-from ui.kit.tabs import url_tabs
+from ui.kit.tabs import url_expander, url_tabs
 from ui.mcmc.canvas import chain_canvas
 from ui.kit.i18n import lang, t
 
@@ -173,12 +173,12 @@ if tabs[3].open:
 
 # Expanders fill only when open (on_change="rerun"): closed, their LaTeX costs no browser work
 # on each slider move.
-explain = st.expander(t("explain"), key="mcmc_explain", on_change="rerun")
+explain = url_expander(t("explain"), "mcmc_explain")  # (open: in the link)
 if explain.open:
     with explain:
         M.explain_panel(trace, target, formula, sampler, step, T, L, seed, half)
 
-things = st.expander(t("things_to_try"), key="mcmc_try", on_change="rerun")
+things = url_expander(t("things_to_try"), "mcmc_try")
 if things.open:
     with things:
         st.markdown("\n".join(f"- {t(f'try_{k}')}" for k in range(1, 6)))

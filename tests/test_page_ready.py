@@ -73,3 +73,13 @@ def test_a_tab_the_page_does_not_have_gets_a_note():
     at = assert_ok(open_page("mcmc", {"tab": "nonsense", "steps": "500", "m": "100"}))
     assert any("Open tab: `nonsense` is not valid; using traces." in w.value for w in at.warning)
     assert "tab" not in at.query_params
+
+
+def test_an_open_expander_lives_in_the_link():
+    """The link opens "Explain one step" (Streamlit's own query-params binding writes it back when a
+    user opens or closes it, in the browser)."""
+    at = assert_ok(open_page("mcmc", {"mcmc_explain": "true", "steps": "500", "m": "100"}), errors=True)
+    assert at.session_state["mcmc_explain"] is True
+    assert any("u = " in lt.value for lt in at.latex)  # the panel drew the MH step's u
+    at = assert_ok(open_page("mcmc", {"steps": "500", "m": "100"}), errors=True)
+    assert not at.session_state["mcmc_explain"] and not any("u = " in lt.value for lt in at.latex)

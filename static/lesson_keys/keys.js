@@ -3,9 +3,17 @@
 // meant for something else: a text box, a select box, a slider (Streamlit's, or one inside the
 // chain canvas's shadow root: composedPath() sees through it), a tab list, or a key another
 // handler already took (defaultPrevented).  One listener per page, whatever the mounts.
+//
+// The trigger says which step it moves from ({dir, from}); the server moves only from that step,
+// so sending it again is harmless.  It is sent again (every RESEND_MS, at most RESENDS times)
+// while the page still shows that step: Streamlit may flush a trigger together with another
+// component's update inside a fragment (the chain canvas asks for clips on its own), and such a
+// fragment run never reaches the lesson bar.
 
 const NEXT = new Set(["PageDown", "ArrowRight"]);
 const PREV = new Set(["PageUp", "ArrowLeft"]);
+const RESEND_MS = 1500;
+const RESENDS = 4;
 
 function takesKeys(el) {
   if (!el || el.nodeType !== 1) return false;
@@ -18,32 +26,52 @@ function takesKeys(el) {
     role === "option" || role === "spinbutton" || role === "textbox";
 }
 
+function holder() {
+  if (!window.__ebmLessonKeys) {
+    window.__ebmLessonKeys = { n: 0, send: null, bound: false, step: null, pending: null, timer: null };
+  }
+  return window.__ebmLessonKeys;
+}
+
+function fire(h) {
+  if (h.send && h.pending) h.send("nav", h.pending);
+}
+
 function onKey(event) {
   if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
   const dir = NEXT.has(event.key) ? "next" : PREV.has(event.key) ? "prev" : null;
-  if (!dir || !window.__ebmLessonKeys) return;
+  const h = holder();
+  if (!dir || !h.send || h.step == null) return;
   const path = event.composedPath ? event.composedPath() : [event.target];
   if (path.some(takesKeys)) return;
   event.preventDefault();  // (PageDown would also scroll the page)
-  // a sequence number, so that two presses in a row are two triggers
-  window.__ebmLessonKeys.n += 1;
-  window.__ebmLessonKeys.send("nav", { dir: dir, n: window.__ebmLessonKeys.n });
+  h.n += 1;  // a sequence number: two presses in a row are two triggers
+  h.pending = { dir: dir, from: h.step, n: h.n };
+  fire(h);
+  if (h.timer) clearInterval(h.timer);
+  let left = RESENDS;
+  h.timer = setInterval(() => {
+    if (!h.pending || left-- <= 0) { clearInterval(h.timer); h.timer = null; return; }
+    fire(h);
+  }, RESEND_MS);
 }
 
 export default function (component) {
-  const { setTriggerValue } = component;
-  const holder = window.__ebmLessonKeys || { n: 0, send: null, bound: false };
-  holder.send = setTriggerValue;  // the newest mount's: the one Streamlit listens to
-  window.__ebmLessonKeys = holder;
-  if (!holder.bound) {
+  const { setTriggerValue, data } = component;
+  const h = holder();
+  h.send = setTriggerValue;  // the newest mount's: the one Streamlit listens to
+  const step = data && data.step != null ? data.step : null;
+  if (h.pending && step !== h.pending.from) h.pending = null;  // the page moved: done
+  h.step = step;
+  if (!h.bound) {
     document.addEventListener("keydown", onKey);
-    holder.bound = true;
+    h.bound = true;
   }
   return () => {
-    if (window.__ebmLessonKeys && window.__ebmLessonKeys.send === setTriggerValue) {
+    if (h.send === setTriggerValue) {
       document.removeEventListener("keydown", onKey);
-      window.__ebmLessonKeys.bound = false;
-      window.__ebmLessonKeys.send = null;
+      h.bound = false;
+      h.send = null;
     }
   };
 }

@@ -78,7 +78,10 @@ def test_clicker_keys_walk_the_lesson(streamlit_server, page, wait_for_app_idle,
     wait_until(lambda: _step(page) == "10", timeout=60, message="step 10")
     wait_for_app_idle(page, timeout_ms=60_000)
     wait_until(lambda: _keys_ready(page), timeout=30, message="the key listener mounted")
+    # the step opened "Explain one step": the expander's own binding puts it in the link
+    wait_until(lambda: "mcmc_explain=true" in _query(page), timeout=30, message="the open expander in the URL")
     _press_and_wait(page, "PageDown", "11", wait_until, wait_for_app_idle)
+    assert "mcmc_explain" not in _query(page)
     wait_until(lambda: "/landscape" in page.evaluate("() => location.pathname"), timeout=30,
                message="switched to /landscape")
     wait_until(lambda: page.locator("h1").first.inner_text().startswith("Energy landscapes"), timeout=30,

@@ -1,4 +1,5 @@
-"""Tabs whose open tab lives in the link (issue 13: a link restores the open tab too).
+"""Tabs and expanders whose state lives in the link (issue 13: a link restores the open tab and
+the open expanders too).  Expanders: ``<key>=true`` while open.
 
 The URL carries a language-free name (``tab=hist``, ``rbm_view=filters``), the part of the tab's
 label key after "tab_"; the first tab is the default and is left out of the URL.  A name the
@@ -39,3 +40,22 @@ def url_tabs(url_key: str, labels, widget_key: str):
     elif st.query_params.get(url_key) != ns[i]:
         st.query_params[url_key] = ns[i]
     return tabs
+
+
+def url_expander(label: str, key: str):
+    """``st.expander`` (filled only when open: ``on_change="rerun"``) whose open state is
+    ``<key>=true`` in the URL.  Not Streamlit's ``bind="query-params"``: that writes the URL only
+    on a click, so a state set by the script (a lesson step) would not reach the link."""
+    raw = st.query_params.get(key)
+    if key not in st.session_state and raw is not None:
+        if raw in ("true", "false"):
+            st.session_state[key] = raw == "true"
+        else:
+            st.warning(t("bad_value", name=label, value=P.plain(raw), used="false"), icon="⚠️")
+    exp = st.expander(label, key=key, on_change="rerun")
+    if exp.open:
+        if st.query_params.get(key) != "true":
+            st.query_params[key] = "true"
+    elif key in st.query_params:
+        del st.query_params[key]
+    return exp

@@ -78,10 +78,11 @@ def _jumped() -> None:
 
 
 def _keyed() -> None:
-    d = keys.direction(KEYS)
+    """A clicker key: move from the step it was pressed on (a resent key, once moved, is ignored)."""
+    m = keys.move(KEYS)
     at = st.session_state.get(AT)
-    if d and at:
-        st.session_state[GOTO] = at[1] + (1 if d == "next" else -1)
+    if m and at and m[1] == at[1]:
+        st.session_state[GOTO] = at[1] + (1 if m[0] == "next" else -1)
 
 
 def _reveal(name: str, k: int) -> None:
@@ -189,7 +190,7 @@ def draw(lesson: Lesson, k: int) -> None:
                 c_q.info(q + f"  \n_{t('lesson_hidden_note')}_")
                 c_b.button(t("lesson_reveal"), key="lesson_reveal", type="primary", on_click=_reveal,
                            args=(lesson.name, k), width="stretch")
-        keys.lesson_keys(key=KEYS, on_nav=_keyed)
+        keys.lesson_keys(key=KEYS, step=k, on_nav=_keyed)
         if not st.session_state.get("present"):  # (on a projector the clicker is in the hand, not on screen)
             st.caption(t("lesson_keys_help"))
 
