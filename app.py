@@ -6,6 +6,7 @@ import torch
 from ui.kit import params as P
 from ui.kit.i18n import LANGS, t
 from ui.kit.layout import apply_style
+from ui.lesson.bar import lesson_bar
 
 # Two cores serve every session: one torch thread per request keeps sessions from fighting.
 torch.set_num_threads(1)
@@ -42,4 +43,7 @@ PAGES = [
     ("app_pages/deep.py", "deep_page_title", "🏗️", "deep"),
 ]
 pages = [st.Page(f, title=t(k), icon=i, url_path=u, default=(u == "home")) for f, k, i, u in PAGES]
-st.navigation(pages).run()
+nav = st.navigation(pages)
+# ?lesson=<name>&step=<k>: a lesson's step, on any page (above the page; may switch page)
+lesson_bar(next((u for (_f, _k, _i, u), p in zip(PAGES, pages) if p is nav), "home"))
+nav.run()

@@ -15,6 +15,7 @@ from ui.mcmc import tune as MT
 from ui.mcmc import autotune as AT
 from ui.mcmc import tempering as PT
 from ui.kit import params as P
+from ui.kit.tabs import url_expander, url_tabs
 from ui.mcmc.canvas import chain_canvas
 from ui.kit.i18n import lang, t
 
@@ -150,8 +151,7 @@ with right:
 # --- numbers under the picture -------------------------------------------------------------
 # Only the open tab is drawn (on_change="rerun"): hidden Plotly charts cost the browser
 # ~0.8 s of main-thread work per slider move.  The key carries the language (labels change).
-tabs = st.tabs([t("tab_traces"), t("tab_acf"), t("tab_hist"), t("tab_fmn")], key=f"tabs_{lang()}",
-               on_change="rerun")
+tabs = url_tabs("tab", ("tab_traces", "tab_acf", "tab_hist", "tab_fmn"), f"tabs_{lang()}")  # (open tab in the link)
 coords = ("x", "y")
 if not MT.charts_ready():  # (a first view: the charts follow once the picture is drawn)
     tabs[0].caption(t("charts_follow"))
@@ -183,7 +183,7 @@ if tabs[3].open:
 
 # Expanders fill only when open (on_change="rerun"): closed, their LaTeX costs no browser work
 # on each slider move.
-explain = st.expander(t("explain"), key="mcmc_explain", on_change="rerun")
+explain = url_expander(t("explain"), "mcmc_explain")  # (open: in the link)
 if explain.open:
     with explain:
         EX.explain_panel(trace, target, formula, sampler, step, T, L, seed, half, truth.log_z)
@@ -191,7 +191,7 @@ if explain.open:
 PT.panel(cfg, T)  # parallel tempering: its own panel, computed when open
 AT.panel(cfg, T)  # step-size adaptation during burn-in: its own panel, computed when asked
 
-things = st.expander(t("things_to_try"), key="mcmc_try", on_change="rerun")
+things = url_expander(t("things_to_try"), "mcmc_try")
 if things.open:
     with things:
         TR.things_to_try()

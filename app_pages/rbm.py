@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui.kit import classroom, jobs, live
+from ui.kit.share import share_box
 from ui.kit import params as P
 from ui.kit.i18n import lang, t
 from ui.rbm import data, specs, tools, training, views
@@ -34,6 +35,7 @@ with st.sidebar:
     P.slider(SPECS["T"])
     P.slider(SPECS["chains"], step=10)
 s = specs.settings()
+training.load_once()  # a fresh session opens with the shipped model and its picture
 
 # --- two ways in: the shipped model, or train one live -------------------------------------
 c_load, c_train = st.columns([1, 2], gap="medium")
@@ -55,3 +57,4 @@ jobs.ticking(training.JOB, training.PACE, tick=training.train_tick,
 # --- using the model, and the theory -------------------------------------------------------
 st.divider()
 tools.draw_tools(s)
+share_box("rbm")

@@ -59,8 +59,10 @@ def _tab(at: AppTest, key: str, label: str) -> None:
 
 def test_dbn_loads_generates_a_clamped_label_and_classifies():
     at = _open({"deep_label": "3"})
+    assert _job(at, "dbn")["source"] == "pretrained"  # a fresh session opens with the shipped model (issue 13)
+    _button(at, "Reset").click().run()  # Reset empties the page (no second automatic load) …
     assert "No Deep belief net (DBN) yet" in at.info[0].value
-    _button(at, "Load the pretrained").click().run()
+    _button(at, "Load the pretrained").click().run()  # … and the button brings it back
     _ok(at)
     j = _job(at, "dbn")
     assert j["source"] == "pretrained" and j["model"].labels

@@ -81,8 +81,10 @@ def _memo(at: AppTest, kind: str) -> dict:
 
 def test_pretrained_model_generates_digits():
     at = _open()
+    assert _job(at)["source"] == "pretrained"  # a fresh session opens with the shipped model (issue 13)
+    _button(at, "Reset").click().run()  # Reset empties the page (no second automatic load) …
     assert "No model yet" in at.info[0].value  # the empty state shows the data and the two ways in
-    _button(at, "Load the pretrained model").click().run()
+    _button(at, "Load the pretrained model").click().run()  # … and the button brings it back
     _ok(at)
     j = _job(at)
     assert j["source"] == "pretrained" and j["rbm"].n_visible == 784

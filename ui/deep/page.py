@@ -15,6 +15,7 @@ import streamlit as st
 from ui.deep import data, specs, training, views
 from ui.deep.tools import draw_tools
 from ui.kit import jobs, live
+from ui.kit.share import share_box
 from ui.kit import params as P
 from ui.kit.i18n import t
 
@@ -29,6 +30,7 @@ def render() -> None:
     with st.sidebar:
         kind = specs.sidebar()
     s = specs.settings()
+    training.load_once(kind)  # a fresh session opens with the shipped model and its picture
 
     # --- two ways in: the shipped model, or train one live ---------------------------------
     key = training.JOBS[kind]
@@ -49,3 +51,4 @@ def render() -> None:
 
     st.divider()
     draw_tools(kind, s)
+    share_box("deep")

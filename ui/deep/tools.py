@@ -23,6 +23,7 @@ from ui.deep.views import need_model
 from ui.kit import jobs
 from ui.kit import params as P
 from ui.kit.i18n import lang, t
+from ui.kit.tabs import url_tabs
 
 TOOLS = {"dbn": ("deep_tab_generate", "deep_tab_classify", "deep_tab_finetune", "deep_tab_theory", "deep_tab_downloads"),
          "dbm": ("deep_tab_chains", "deep_tab_meanfield", "deep_tab_bound", "deep_tab_theory", "deep_tab_downloads")}
@@ -190,7 +191,7 @@ def draw_bound(s: dict) -> None:
 
 
 def draw_tools(kind: str, s: dict) -> None:
-    tabs = st.tabs([t(k) for k in TOOLS[kind]], key=f"deep_tools_{kind}_{lang()}", on_change="rerun")
+    tabs = url_tabs(f"{kind}_tool", TOOLS[kind], f"deep_tools_{kind}_{lang()}")  # (the open tab is in the link)
     if kind == "dbn":
         draws = (lambda: draw_generate("dbn", s), lambda: draw_classify(s), lambda: draw_finetune(s),
                  lambda: draw_theory("dbn"), lambda: draw_downloads("dbn", s))

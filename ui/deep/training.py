@@ -55,6 +55,16 @@ def load_pretrained(kind: str) -> None:
              chains=chains)
 
 
+def load_once(kind: str) -> None:
+    """The shipped ``kind`` model, on a session's first view of it (after that, Reset leaves it
+    empty and the button loads it again)."""
+    flag = f"_deep_{kind}_loaded_once"
+    if not st.session_state.get(flag):
+        st.session_state[flag] = True
+        if job(kind).get("model") is None:
+            load_pretrained(kind)
+
+
 def start_training(kind: str, s: dict) -> None:
     """Start pressed: a new model and trainer from the sidebar, or more epochs for a finished one."""
     tr = job(kind).get("trainer")

@@ -31,6 +31,7 @@ from ui.kit import classroom, jobs, limits, live
 from ui.kit import params as P
 from ui.kit.i18n import t
 from ui.kit.params import Spec
+from ui.kit.share import share_box
 
 JOB = "ebm2d_job"
 TICK_S = 0.25  # training per tick; with the redraw a tick lasts about EVERY_S
@@ -375,3 +376,4 @@ def render() -> None:
     _downloads(j)
     with st.expander(t("ebm2d_try")):
         st.markdown("\n".join(f"- {t(f'ebm2d_try_{k}')}" for k in range(1, 5)))
+    share_box("landscape")

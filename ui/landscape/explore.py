@@ -22,6 +22,7 @@ from ui.mcmc import controls as M
 from ui.kit import params as P
 from ui.kit.i18n import lang, t
 from ui.kit.shared import SharedCache, budget_mb
+from ui.kit.tabs import url_tabs
 
 MODE = P.Spec("mode", "landscape_mode", "explore", options=("explore", "learn"), kind="choice")
 MAX_PICK = 12  # basin numbers a user can pick for the cross-section
@@ -298,8 +299,7 @@ def render() -> tuple | None:
                   "samples": t("landscape_samples"), "other": t("landscape_other"), "basin": t("landscape_basin")}
         # Only the open tab is drawn (on_change="rerun"): a hidden Plotly chart still costs the
         # browser its full redraw on every slider move.  The key carries the language.
-        tabs = st.tabs([t("landscape_tab_now"), t("landscape_tab_sweep")], key=f"ls_tabs_{lang()}",
-                       on_change="rerun")
+        tabs = url_tabs("ls_tab", ("landscape_tab_now", "landscape_tab_sweep"), f"ls_tabs_{lang()}")
         if tabs[0].open is not False:
             with tabs[0]:
                 st.plotly_chart(shared_figure("masses", (target, formula, T, walkers, seed), lambda: fig.masses_figure(

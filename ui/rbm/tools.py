@@ -13,6 +13,7 @@ from ebm_core.rbm import ais
 
 from ui.kit import params as P
 from ui.kit.i18n import lang, t
+from ui.kit.tabs import url_tabs
 from ui.rbm import data as D
 from ui.rbm import lab
 from ui.rbm.sampling import N_FILL, clamp_fill, sample_seed, samples
@@ -194,7 +195,7 @@ def draw_ais(s: dict) -> None:
 
 def draw_tools(s: dict) -> None:
     """The tools as tabs; only the open one is drawn (the first before any switch)."""
-    tabs = st.tabs([t(k) for k in TOOL_TABS], key=f"rbm_tools_{lang()}", on_change="rerun")
+    tabs = url_tabs("rbm_tool", TOOL_TABS, f"rbm_tools_{lang()}")  # (the open tab is in the link)
     for i, (tab, draw) in enumerate(zip(tabs, (draw_clamp, draw_ais, lab.draw_lab, draw_theory, draw_downloads))):
         if tab.open or (tab.open is None and i == 0):
             with tab:

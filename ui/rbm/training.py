@@ -39,6 +39,15 @@ def load_pretrained() -> None:
              meta=dict(ck["meta"]))
 
 
+def load_once() -> None:
+    """The shipped model, on a session's first view of the page (after that, Reset leaves the
+    page empty and the button loads it again)."""
+    if not st.session_state.get("_rbm_loaded_once"):
+        st.session_state["_rbm_loaded_once"] = True
+        if job().get("rbm") is None:
+            load_pretrained()
+
+
 def start_training(s: dict) -> None:
     """Called once Start was pressed: a new RBM and trainer from the sidebar's settings, or, for
     "Train more" after the last epoch, the same trainer with ``epochs`` more epochs."""

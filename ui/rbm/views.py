@@ -12,6 +12,7 @@ from ebm_core.viz import digits
 from ebm_core.viz import rbm as V
 
 from ui.kit.i18n import t
+from ui.kit.tabs import url_tabs
 from ui.rbm import data as D
 from ui.rbm.sampling import PNG_SCALE, next_round, sample_seed, samples
 from ui.rbm.training import job, memo, model_binarization, test_data
@@ -167,7 +168,7 @@ def live_views(running: bool, s: dict, tab_key: str) -> None:
         return
     st.markdown(model_line())
     draw_progress()
-    tabs = st.tabs([t(k) for k in TABS], key=tab_key, on_change="rerun")
+    tabs = url_tabs("rbm_view", TABS, tab_key)  # (the open tab is in the link)
     draw = [lambda: draw_samples(running, s), draw_filters, lambda: draw_recon(s),
             lambda: draw_free_energy(running, s), draw_curves, draw_phase]
     for i, (tab, fn) in enumerate(zip(tabs, draw)):
