@@ -64,8 +64,7 @@ def run(target: str, formula: str, sampler: str, step: float, T: float, L: int, 
 def square(sampler: str, T: float, step: float, radius: int = 2) -> list[tuple[float, float]]:
     """Every (T, step) up to ``radius`` notches away on each slider (the setting itself too)."""
     ts, ss = TEMPERATURES, _step_options(sampler) or (step,)
-    i = min(range(len(ts)), key=lambda k: abs(ts[k] - T))
-    j = min(range(len(ss)), key=lambda k: abs(ss[k] - step))
+    i, j = _notch(ts, T), _notch(ss, step)
     return [(ts[a], ss[b]) for a in range(max(0, i - radius), min(len(ts), i + radius + 1))
             for b in range(max(0, j - radius), min(len(ss), j + radius + 1))]
 
@@ -214,11 +213,16 @@ PREFETCH = os.environ.get("EBM_PREFETCH", "1") != "0"
 WARM_PLANE = os.environ.get("EBM_WARM_PLANE", "1") != "0"
 
 
+def _notch(options, value: float) -> int:
+    """The index of the slider notch nearest ``value``."""
+    return min(range(len(options)), key=lambda k: abs(options[k] - value))
+
+
 def _neighbours(options: tuple, value: float, d: int = 1) -> list[float]:
     """The values ``d`` notches above and below ``value`` (those that exist)."""
     if not options:  # (Gibbs has no step size)
         return []
-    i = min(range(len(options)), key=lambda k: abs(options[k] - value))
+    i = _notch(options, value)
     return [options[j] for j in (i + d, i - d) if 0 <= j < len(options)]
 
 
@@ -248,7 +252,7 @@ def prefetch_plan(sampler: str, T: float, step: float, last: tuple | None) -> li
     plan = by_s + by_t if moved_step else by_t + by_s
     if moved_t or moved_step:
         options, value, down = (_step_options(sampler), step, down_s) if moved_step else (TEMPERATURES, T, down_t)
-        i = min(range(len(options)), key=lambda k: abs(options[k] - value))
+        i = _notch(options, value)
         j = i - 2 if down else i + 2
         if 0 <= j < len(options):
             plan.insert(1, (T, options[j]) if moved_step else (options[j], step))
@@ -314,8 +318,7 @@ def warm_plane(target, formula, sampler, step, T, L, chains, steps, seed, starts
         while len(_warmed) > 64:
             _warmed.popitem(last=False)
     ts, ss = list(TEMPERATURES), list(_step_options(sampler)) or [step]
-    i = min(range(len(ts)), key=lambda k: abs(ts[k] - T))
-    j = min(range(len(ss)), key=lambda k: abs(ss[k] - step))
+    i, j = _notch(ts, T), _notch(ss, step)
     order = sorted(((a, b) for a in range(len(ts)) for b in range(len(ss))),
                    key=lambda ab: (max(abs(ab[0] - i), abs(ab[1] - j)), abs(ab[0] - i) + abs(ab[1] - j)))
     plan = [(target, formula, sampler, ss[b] if sampler in STEP_SPECS else step, ts[a], L, chains, steps, seed,
