@@ -312,9 +312,13 @@ def test_a_held_neighbour_is_drawn_before_the_server_answers(streamlit_server, p
     assert got == {"drawnNow": True, "shown": "7|13", "state": "notRunning"}, got
     rendered = _int_attr(page, "data-rendered")
     wait_until(lambda: "T=1.5" in _href(page), timeout=30, message="the server's run after the move")
+    # (the link changes early in the server's run, and "idle" may be seen between the picture's
+    # fragment run and the page run it asks for: wait for the clip itself)
+    wait_until(lambda: _attr(page, "data-tune") == "7|13", timeout=30, message="the server's clip for T = 1.5")
     wait_for_app_idle(page)
-    assert _attr(page, "data-tune") == "7|13" and _tune_value(page, "T") == "1.5"
-    assert page.locator("[data-testid='stMetric']").first.inner_text() != acceptance
+    assert _tune_value(page, "T") == "1.5"
+    wait_until(lambda: page.locator("[data-testid='stMetric']").first.inner_text() != acceptance, timeout=30,
+               message="the numbers of the new run")
     # the neighbour held was its first 250 steps; the server's answer is the whole run under the
     # same clip id: drawn once more, to add the rest (not a new clip from the start)
     assert _int_attr(page, "data-n-steps") == 600
