@@ -120,6 +120,13 @@ def picture_panel(c: dict):
 with left:
     T, step, trace, key = picture_panel(cfg)
 
+if not MT.charts_ready():
+    # A session's first view stops at the picture: the numbers' formulas (KaTeX), metrics and
+    # the link's code block would make the browser load and lay out ~2 MB of code before the
+    # canvas mounts.  The canvas says when it has drawn (``MT.drawn``), and that run brings them.
+    right.caption(t("numbers_follow"))
+    st.stop()
+
 # --- compute the rest (cached: moving burn-in m never reruns the chains) --------------------
 truth = M.exact_grid(target, formula, T, M.EXACT_GRID, half=half)
 for w in truth.warnings():
@@ -153,9 +160,7 @@ with right:
 # ~0.8 s of main-thread work per slider move.  The key carries the language (labels change).
 tabs = url_tabs("tab", ("tab_traces", "tab_acf", "tab_hist", "tab_fmn"), f"tabs_{lang()}")  # (open tab in the link)
 coords = ("x", "y")
-if not MT.charts_ready():  # (a first view: the charts follow once the picture is drawn)
-    tabs[0].caption(t("charts_follow"))
-elif tabs[0].open is not False:
+if tabs[0].open is not False:
     with tabs[0]:
         cols = st.columns(2)
         for j in range(2):

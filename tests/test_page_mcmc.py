@@ -549,16 +549,19 @@ def test_a_link_warms_its_plane(monkeypatch):
 
 
 def test_a_first_view_holds_the_charts_back_until_the_picture_is_drawn():
-    """The session's first picture goes out without the Plotly charts (plotly.js would delay
-    it in the browser); the canvas says once that it has drawn, and the page then draws them."""
+    """The session's first picture goes out alone: no Plotly chart (plotly.js), no formula
+    (KaTeX), metric or code block, which would delay it in the browser; the canvas says once
+    that it has drawn, and the page then draws them."""
     from tests.apppages import open_page
     from ui.mcmc import tune as MT
     at = open_page("mcmc", {"steps": "200", "m": "50", "T": "999"}, drawn=False)
     assert at.get("plotly_chart") == [] and _clip(at)["ask_drawn"] is True
+    assert at.metric == [] and at.latex == [] and at.code == []
     assert any("picture is drawn" in c.value for c in at.caption)
     assert any("999" in w.value for w in at.warning)  # the link's T was out of range
     at.session_state[MT.DRAWN] = at.session_state[MT.JUST_DRAWN] = True  # (what MT.drawn stores)
     at.run()
     assert len(at.get("plotly_chart")) == 2 and "ask_drawn" not in _clip(at)
+    assert len(at.metric) == 5 and at.latex and "T=" in at.code[-1].value
     # the run that brings the charts still says what was wrong with the link (corrected by now)
     assert any("999" in w.value for w in at.warning)

@@ -456,6 +456,9 @@ function draw(st) {
     st.renders++;
     STATS.renders++;
     st.root.setAttribute("data-rendered", String(st.renders));
+    // (when the page's first picture was drawn, in ms since navigation: bench/first_view.py)
+    if (!STATS.firstMs) STATS.firstMs = Math.round(performance.now());
+    if (!st.root.hasAttribute("data-first-ms")) st.root.setAttribute("data-first-ms", String(STATS.firstMs));
     // The page holds its charts back until the picture is on screen (their script bundles
     // would delay it): say once that it is.
     if (st.askDrawn && !st.toldDrawn && st.setTrigger) { st.toldDrawn = true; st.setTrigger("drawn", true); }
