@@ -1,7 +1,8 @@
 """First view on a freshly started server, in Chromium (issue 16, item 5: goal <= 3 s for /mcmc).
 
-For each page: start a fresh ``streamlit run app.py`` (bench/load/server.py), wait for its
-health check, then open the page in a new headless Chromium and time
+For each page: start a fresh ``streamlit run ebm_lab.py`` (``--app app.py``: the cold app,
+without the start-up warm-up) (bench/load/server.py), wait for its health check (the start-up
+time is reported: ``server_start_s``), then open the page in a new headless Chromium and time
 
 - ``to_picture_s``: navigation start -> the page's main picture is drawn (``/mcmc``: the chain
   canvas's ``data-rendered`` >= 1; other pages: the first Plotly chart or image, or, for the
@@ -16,6 +17,7 @@ shared caches filled by the first visitor).  Prints JSON; ``--out`` writes it to
 
     python bench/first_view.py                       # /mcmc, /, /landscape, /rbm, /deep
     python bench/first_view.py --pages mcmc --repeat 3
+    python bench/first_view.py --pages mcmc --repeat 3 --app app.py   # without the warm-up
 """
 
 from __future__ import annotations
@@ -67,11 +69,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pages", nargs="+", default=["mcmc", "", "landscape", "rbm", "deep"])
     ap.add_argument("--repeat", type=int, default=1, help="fresh servers per page")
+    ap.add_argument("--app", default="ebm_lab.py",
+                    help="the script served: ebm_lab.py (warmed before it listens) or app.py (cold)")
     ap.add_argument("--out", type=Path)
     a = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
-    out = {"machine": {"cpu": _machine.cpu_model(), "cores": os.cpu_count(), "load_1min": os.getloadavg()[0]},
+    out = {"app": a.app, "machine": {"cpu": _machine.cpu_model(), "cores": os.cpu_count(), "load_1min": os.getloadavg()[0]},
            "pages": {}}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
@@ -79,11 +83,12 @@ def main() -> None:
             for name in a.pages:
                 rows = []
                 for _ in range(a.repeat):
-                    srv = Server()
+                    srv = Server(app=a.app)
                     try:
-                        srv.wait_healthy()
+                        started_s = srv.wait_healthy()
                         url = f"{srv.url}/{name}"
-                        rows.append({"fresh": visit(browser, url, PICTURE[name]),
+                        rows.append({"server_start_s": round(started_s, 3),
+                                     "fresh": visit(browser, url, PICTURE[name]),
                                      "warm": visit(browser, url, PICTURE[name])})
                     finally:
                         srv.stop()

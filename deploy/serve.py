@@ -3,8 +3,8 @@
     python -m deploy.serve --processes 2 --port 8500          # students open http://<host>:8500
     python -m deploy.serve --processes 2 --port 8500 --check  # write the config, `haproxy -c` it, exit
 
-Starts N ``streamlit run app.py`` on 127.0.0.1 (ports ``--app-port``, ``--app-port``+1, …), waits
-until each answers ``/_stcore/health``, writes ``haproxy.cfg`` from ``deploy/haproxy.cfg.template``
+Starts N ``streamlit run ebm_lab.py`` (``app.py``, warmed before it listens) on 127.0.0.1 (ports
+``--app-port``, ``--app-port``+1, …), waits until each answers ``/_stcore/health``, writes ``haproxy.cfg`` from ``deploy/haproxy.cfg.template``
 (one server line each from ``deploy/haproxy-server.cfg.template``), checks it (``haproxy -c``) and
 runs ``haproxy -f haproxy.cfg -db`` in the foreground on ``--address``:``--port``.  A cookie
 (``EBMSRV``) keeps each browser, its page requests and its websocket, on one process; HAProxy
@@ -130,7 +130,9 @@ def app_env() -> dict:
 
 
 class App:
-    """One ``streamlit run app.py`` on 127.0.0.1:port, in its own process group, logging to a file."""
+    """One ``streamlit run ebm_lab.py`` on 127.0.0.1:port, in its own process group, logging to a file
+    (``ebm_lab.py`` serves ``app.py`` once the default link is computed: its health check answers
+    when its first student can be served quickly)."""
 
     def __init__(self, name: str, port: int, run_dir: Path, env: dict):
         self.name, self.port, self.env = name, port, env
@@ -140,7 +142,7 @@ class App:
         self.quick_crashes = 0
 
     def start(self) -> None:
-        cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
+        cmd = [sys.executable, "-m", "streamlit", "run", "ebm_lab.py", "--server.port", str(self.port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(cmd, cwd=str(ROOT), env=self.env, stdout=log, stderr=subprocess.STDOUT,
