@@ -120,90 +120,90 @@ def picture_panel(c: dict):
 with left:
     T, step, trace, key = picture_panel(cfg)
 
+# A session's first view stops at the picture: the numbers' formulas (KaTeX), metrics and
+# the link's code block would make the browser load and lay out ~2 MB of code before the
+# canvas mounts.  The canvas says when it has drawn (``MT.drawn``), and that run brings them.
+# (Not st.stop(): a run stopped early drops the callback of an event that came during it.)
 if not MT.charts_ready():
-    # A session's first view stops at the picture: the numbers' formulas (KaTeX), metrics and
-    # the link's code block would make the browser load and lay out ~2 MB of code before the
-    # canvas mounts.  The canvas says when it has drawn (``MT.drawn``), and that run brings them.
     right.caption(t("numbers_follow"))
-    st.stop()
+else:
+    # --- compute the rest (cached: moving burn-in m never reruns the chains) --------------------
+    truth = M.exact_grid(target, formula, T, M.EXACT_GRID, half=half)
+    for w in truth.warnings():
+        grid_notes.warning(t(f"grid_{w}"), icon="⚠️")
 
-# --- compute the rest (cached: moving burn-in m never reruns the chains) --------------------
-truth = M.exact_grid(target, formula, T, M.EXACT_GRID, half=half)
-for w in truth.warnings():
-    grid_notes.warning(t(f"grid_{w}"), icon="⚠️")
+    with right:
+        s = N.summary(key, trace, m)  # (computed once per run and burn-in, for everyone)
+        fmt = lambda a: " / ".join("–" if not math.isfinite(v) else f"{v:,.0f}" for v in a)  # noqa: E731
+        c1, c2 = st.columns(2)
+        c1.metric(t("acceptance"), f"{s.acceptance:.1%}", help=t("acceptance_help"))
+        c2.metric(t("rhat"), " / ".join("–" if not math.isfinite(v) else f"{v:.3f}" for v in s.rhat), help=t("rhat_help"))
+        c1.metric(t("ess_bulk"), fmt(s.ess_bulk), help=t("ess_help"))
+        c2.metric(t("ess_tail"), fmt(s.ess_tail), help=t("ess_help"))
+        fv, est = N.estimate(key, trace, m, f_key, lambda pos: M.f_values(pos, f_key))
+        exact_f = M.tidy(M.exact_expectation(truth, f_key))
+        st.metric(t("estimate") + f"  (f = {f_key})", f"{est:.4f}", delta=t("vs_exact", d=est - exact_f, e=exact_f),
+                  delta_color="off")
+        st.caption(t("grid_numbers", logz=M.tidy(truth.log_z), mx=M.tidy(truth.mean[0]), my=M.tidy(truth.mean[1])))
+        n_div = int(trace.diverged[-1].sum())
+        if n_div:
+            st.error(t("diverged", k=n_div))
+            st.button(t("reset_settings"), type="primary", on_click=M.reset_settings)
+        st.subheader(t("formulas"))
+        for tex in M.LATEX[sampler]:
+            st.latex(tex)
+        st.latex(M.F_MN)
+        st.caption(t("fmn_pooled"))
 
-with right:
-    s = N.summary(key, trace, m)  # (computed once per run and burn-in, for everyone)
-    fmt = lambda a: " / ".join("–" if not math.isfinite(v) else f"{v:,.0f}" for v in a)  # noqa: E731
-    c1, c2 = st.columns(2)
-    c1.metric(t("acceptance"), f"{s.acceptance:.1%}", help=t("acceptance_help"))
-    c2.metric(t("rhat"), " / ".join("–" if not math.isfinite(v) else f"{v:.3f}" for v in s.rhat), help=t("rhat_help"))
-    c1.metric(t("ess_bulk"), fmt(s.ess_bulk), help=t("ess_help"))
-    c2.metric(t("ess_tail"), fmt(s.ess_tail), help=t("ess_help"))
-    fv, est = N.estimate(key, trace, m, f_key, lambda pos: M.f_values(pos, f_key))
-    exact_f = M.tidy(M.exact_expectation(truth, f_key))
-    st.metric(t("estimate") + f"  (f = {f_key})", f"{est:.4f}", delta=t("vs_exact", d=est - exact_f, e=exact_f),
-              delta_color="off")
-    st.caption(t("grid_numbers", logz=M.tidy(truth.log_z), mx=M.tidy(truth.mean[0]), my=M.tidy(truth.mean[1])))
-    n_div = int(trace.diverged[-1].sum())
-    if n_div:
-        st.error(t("diverged", k=n_div))
-        st.button(t("reset_settings"), type="primary", on_click=M.reset_settings)
-    st.subheader(t("formulas"))
-    for tex in M.LATEX[sampler]:
-        st.latex(tex)
-    st.latex(M.F_MN)
-    st.caption(t("fmn_pooled"))
+    # --- numbers under the picture -------------------------------------------------------------
+    # Only the open tab is drawn (on_change="rerun"): hidden Plotly charts cost the browser
+    # ~0.8 s of main-thread work per slider move.  The key carries the language (labels change).
+    tabs = url_tabs("tab", ("tab_traces", "tab_acf", "tab_hist", "tab_fmn"), f"tabs_{lang()}")  # (open tab in the link)
+    coords = ("x", "y")
+    if tabs[0].open is not False:
+        with tabs[0]:
+            cols = st.columns(2)
+            for j in range(2):
+                lab = {"title": t("trace_title", coord=coords[j]), "step": t("step"), "value": coords[j],
+                       "burn_in": t("burn_in_short")}
+                cols[j].plotly_chart(N.figure("trace_figure", key, trace, m, lab, j), key=f"trace{j}")
+    if tabs[1].open:
+        with tabs[1]:
+            cols = st.columns(2)
+            for j in range(2):
+                lab = {"title": t("acf_title", coord=coords[j]), "lag": t("lag")}
+                cols[j].plotly_chart(N.figure("acf_figure", key, trace, m, lab, j), key=f"acf{j}")
+    if tabs[2].open:
+        with tabs[2]:
+            cols = st.columns(2)
+            for j, (centres, marg) in enumerate([(truth.xs, truth.marginal_x), (truth.ys, truth.marginal_y)]):
+                lab = {"title": t("hist_title", coord=coords[j]), "axis": coords[j], "density": t("density"),
+                       "samples": t("samples"), "exact": t("exact")}
+                cols[j].plotly_chart(N.figure("marginal_figure", key, trace, m, lab, j, centres, marg),
+                                     key=f"hist{j}")
+    if tabs[3].open:
+        with tabs[3]:
+            lab = {"title": t("fmn_title"), "value": f"f_mn, f = {f_key}", "exact": t("exact") + f" = {exact_f:.4f}"}
+            st.plotly_chart(N.figure("running_mean_figure", key, trace, m, lab, fv, m, exact_f), key="fmn")
 
-# --- numbers under the picture -------------------------------------------------------------
-# Only the open tab is drawn (on_change="rerun"): hidden Plotly charts cost the browser
-# ~0.8 s of main-thread work per slider move.  The key carries the language (labels change).
-tabs = url_tabs("tab", ("tab_traces", "tab_acf", "tab_hist", "tab_fmn"), f"tabs_{lang()}")  # (open tab in the link)
-coords = ("x", "y")
-if tabs[0].open is not False:
-    with tabs[0]:
-        cols = st.columns(2)
-        for j in range(2):
-            lab = {"title": t("trace_title", coord=coords[j]), "step": t("step"), "value": coords[j],
-                   "burn_in": t("burn_in_short")}
-            cols[j].plotly_chart(N.figure("trace_figure", key, trace, m, lab, j), key=f"trace{j}")
-if tabs[1].open:
-    with tabs[1]:
-        cols = st.columns(2)
-        for j in range(2):
-            lab = {"title": t("acf_title", coord=coords[j]), "lag": t("lag")}
-            cols[j].plotly_chart(N.figure("acf_figure", key, trace, m, lab, j), key=f"acf{j}")
-if tabs[2].open:
-    with tabs[2]:
-        cols = st.columns(2)
-        for j, (centres, marg) in enumerate([(truth.xs, truth.marginal_x), (truth.ys, truth.marginal_y)]):
-            lab = {"title": t("hist_title", coord=coords[j]), "axis": coords[j], "density": t("density"),
-                   "samples": t("samples"), "exact": t("exact")}
-            cols[j].plotly_chart(N.figure("marginal_figure", key, trace, m, lab, j, centres, marg),
-                                 key=f"hist{j}")
-if tabs[3].open:
-    with tabs[3]:
-        lab = {"title": t("fmn_title"), "value": f"f_mn, f = {f_key}", "exact": t("exact") + f" = {exact_f:.4f}"}
-        st.plotly_chart(N.figure("running_mean_figure", key, trace, m, lab, fv, m, exact_f), key="fmn")
+    # Expanders fill only when open (on_change="rerun"): closed, their LaTeX costs no browser work
+    # on each slider move.
+    explain = url_expander(t("explain"), "mcmc_explain")  # (open: in the link)
+    if explain.open:
+        with explain:
+            EX.explain_panel(trace, target, formula, sampler, step, T, L, seed, half, truth.log_z)
 
-# Expanders fill only when open (on_change="rerun"): closed, their LaTeX costs no browser work
-# on each slider move.
-explain = url_expander(t("explain"), "mcmc_explain")  # (open: in the link)
-if explain.open:
-    with explain:
-        EX.explain_panel(trace, target, formula, sampler, step, T, L, seed, half, truth.log_z)
+    PT.panel(cfg, T)  # parallel tempering: its own panel, computed when open
+    AT.panel(cfg, T)  # step-size adaptation during burn-in: its own panel, computed when asked
 
-PT.panel(cfg, T)  # parallel tempering: its own panel, computed when open
-AT.panel(cfg, T)  # step-size adaptation during burn-in: its own panel, computed when asked
+    things = url_expander(t("things_to_try"), "mcmc_try")
+    if things.open:
+        with things:
+            TR.things_to_try()
 
-things = url_expander(t("things_to_try"), "mcmc_try")
-if things.open:
-    with things:
-        TR.things_to_try()
-
-st.subheader(t("share"))
-st.caption(t("share_help"))
-st.code(M.share_link(), language=None)
+    st.subheader(t("share"))
+    st.caption(t("share_help"))
+    st.code(M.share_link(), language=None)
 
 # While the student looks, compute the runs one slider notch away (low priority, cached).
 R.foreground(False)
