@@ -75,6 +75,13 @@ def test_hmc_path_momentum_and_exact_draws(streamlit_server, page, wait_for_app_
     wait_until(lambda: _attr(page, "data-step") == "0", message="reset")
     page.wait_for_timeout(150)
     assert _count(page, MOMENTUM) == 0  # step 0: no transition, no path
+    # played slowly (4 steps/s), each transition grows along its leapfrog path: frames go on being drawn
+    page.locator("[data-testid='ebm-speed']").evaluate(
+        "(el) => { el.value = String(Math.round(1000 * Math.log(4) / Math.log(500))); el.dispatchEvent(new Event('input')); }")
+    page.locator("[data-testid='ebm-play']").click()
+    wait_until(lambda: int(_attr(page, "data-step") or 0) >= 2, timeout=10, message="slow play")
+    assert int(_attr(page, "data-frames") or 0) > 10
+    page.locator("[data-testid='ebm-play']").click()
     assert_no_errors(page)
     assert not errors, errors
 
