@@ -67,11 +67,13 @@ with st.sidebar:
     else:
         st.caption(t("click_tip"))
     show = P.choice(M.SPECS["show"], format_func=lambda k: t(f"show_{k}"))
+    exact = P.toggle(M.SPECS["exact"], help=t("exact_samples_help"))
     f_key = P.choice(M.SPECS["f"])
 
 # --- the picture ---------------------------------------------------------------------------
 cfg = dict(target=target, formula=formula, sampler=sampler, L=L, chains=chains, steps=steps, seed=seed,
-           starts=starts, points=points if starts in ("clicked", "typed") else (), half=half, m=m, show=show)
+           starts=starts, points=points if starts in ("clicked", "typed") else (), half=half, m=m, show=show,
+           exact=exact)
 grid_notes = st.container()  # warnings about the grid at this T (known only after the picture)
 left, right = st.columns([5, 3], gap="medium")
 
@@ -96,7 +98,7 @@ def picture_panel(c: dict):
     with st.spinner(t("running", chains=c["chains"], steps=c["steps"])):
         trace = R.run_prefix(*key) if early else R.run(*key)
     data = MT.canvas_data(key, trace, picture, c["m"], c["show"], asked_for=st.session_state.pop(MT.ASKED, None),
-                          holds=st.session_state.pop(MT.HOLDS, None))
+                          holds=st.session_state.pop(MT.HOLDS, None), exact=c["exact"])
     result = chain_canvas(data, key=MT.CANVAS_KEY, height=700, on_tune=MT.apply, on_near=MT.asked,
                           on_drawn=MT.drawn)
     # Hand the GIL to the server's event loop so it sends the picture now, before this thread

@@ -33,12 +33,15 @@ CLIP_PY = ROOT / "ui" / "mcmc" / "canvas" / "clip.py"
 SERVER_ONLY = {"v": "format version; ui/mcmc/tune.py copies it into the answer that leaves the clip out"}
 
 #: Which variables hold what, file by file (the test checks the grid's binding itself).
-PAYLOAD_VARS = {"decode.js": ("d",), "main.js": ("data",), "sliders.js": ("data", "d", "own")}
+PAYLOAD_VARS = {"decode.js": ("d",), "main.js": ("data",), "sliders.js": ("data", "d", "own"), "records.js": ("d",)}
 GRID_VARS = {"decode.js": ("g",), "main.js": ("g",)}
 #: grid keys the page writes: a neighbour's clip that shares its grid refers to it (ui/mcmc/tune.py)
 GRID_PAGE = {"ref"} if '{"ref": grid_id}' in TUNE_PY.read_text() else set()
 TUNE_VARS = {"sliders.js": ("tune",)}
 SLIDER_VARS = {"sliders.js": ("s", "t.s")}
+#: the optional layers of what the sampler did and of exact draws (ui/mcmc/canvas/records.py)
+REC_VARS = {"records.js": ("r",)}
+EXACT_VARS = {"records.js": ("e",)}
 
 
 def _code(text: str) -> str:
@@ -66,8 +69,10 @@ def _js_sources() -> dict[str, str]:
 def _small_clip() -> dict:
     rng = np.random.default_rng(0)
     pos = rng.normal(size=(6, 2, 2))
+    # with every optional layer (rec, exact): the default clip is the same without those keys
+    rec = {"kind": "hmc", "points": rng.normal(size=(3, 2, 4, 2)), "scale": 1.0, "sigma": None}
     return pack_clip(pos, pos[1:] + 0.1, rng.random((5, 2)) < 0.5, rng.random((8, 9)), (-1, 1, -1, 1), 2,
-                     half=pos[1:])
+                     half=pos[1:], rec=rec, exact=rng.normal(size=(7, 2)), exact_of=9)
 
 
 def _dict_keys(node: ast.Dict) -> set[str]:
@@ -123,6 +128,12 @@ def mismatches(sources: dict[str, str], packed: dict, page: set[str], tune_keys:
     sl = _reads(sources, SLIDER_VARS)
     if sl != slider_keys:
         bad.append(f"tune.sliders[]: the JS reads {sorted(sl)}, the page writes {sorted(slider_keys)}")
+    for key, table in (("rec", REC_VARS), ("exact", EXACT_VARS)):
+        if not re.search(rf"{table['records.js'][0]} = d\.{key}\b", _code(sources["records.js"])):
+            bad.append(f"records.js: `{table['records.js'][0]}` is no longer d.{key} (update {key.upper()}_VARS)")
+        got = _reads(sources, table)
+        if key in packed and got != set(packed[key]):
+            bad.append(f"{key}: the JS reads {sorted(got)}, pack_clip writes {sorted(packed[key])}")
     return bad
 
 

@@ -103,3 +103,25 @@ def test_the_switch_in_chinese():
     assert at.toggle(key="noq__zh").value is True and at.toggle(key="noq__zh").label == "在 α 中忽略 q 项（错误做法）"
     assert any(r"\neq" in x.value for x in at.get("latex"))
 
+
+
+def test_hmc_shows_the_energy_error_along_the_leapfrog_path_of_the_recorded_step():
+    """Issue 14: ΔH_k along the path; its end ΔH_L is the engine's for that very transition."""
+    import torch
+
+    at = _explained({"sampler": "hmc", "chains": "2", "L": "6"}, 2, 9)
+    e = REGISTRY["mixture"]
+    s = make_sampler("hmc", e, 0.2, 1.0, 6)
+    tr = run_chains(s, spread_starts(e, 2, 0), 300, seed=0, record=20)
+    with torch.inference_mode():
+        state = s.init(torch.from_numpy(tr.positions[8, 1:2].copy()))
+        dh, _ = s.energy_errors(state, torch.from_numpy(tr.records["momentum"][8, 1:2].copy()))
+    tex = " ".join(x.value for x in at.get("latex"))
+    assert rf"\Delta H_L = {float(dh[-1, 0]):.4f}" in tex and r"L = 6" in tex
+    assert any("Energy error along the leapfrog path" in m.value for m in at.markdown)
+    assert any(c.value.startswith("ΔH_k = H(x, p)") for c in at.caption)
+
+
+def test_mala_names_its_proposal_circle():
+    at = _explained({"sampler": "mala", "chains": "2", "eps": "0.3"}, 1, 5)
+    assert any("√ε = 0.5477" in c.value for c in at.caption)  # the circle drawn on the picture

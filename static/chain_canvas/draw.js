@@ -376,6 +376,7 @@ function drawOverlay(st) {
       }
     }
   }
+  drawStepRecords(st, c, growPath);  // (records.js: leapfrog path, drift and noise)
   // current positions
   let off = 0;
   for (let ch = 0; ch < C; ch++) {
@@ -436,6 +437,7 @@ function draw(st) {
     st.trailCtx.setTransform(1, 0, 0, 1, 0, 0);
     st.trailCtx.clearRect(0, 0, st.trail.width, st.trail.height);
     st.trailCtx.drawImage(st.bg, 0, 0);
+    drawExactDraws(st);  // (records.js)
     st.trailStep = 0;
     st.overlayBox = null;  // (a resize also cleared the overlay)
   }

@@ -7,6 +7,7 @@
 function setData(st, data) {
   const prevId = st.clip ? st.clip.id : null;
   const clip = decodeClip(data);
+  Object.assign(clip, decodeRecords(data));  // (records.js: what the sampler did, exact draws)
   const sameClip = prevId != null && clip.id === prevId;
   // The picture of the landscape depends on the grid alone: a new step size keeps it.
   const g = data.grid || {};
@@ -23,7 +24,7 @@ function setData(st, data) {
   st.dataSpeed = clip.speed;
   st.clip = clip;
   st.shown = {};
-  st.ui.legend.innerHTML = legendHtml(clip);
+  st.ui.legend.innerHTML = legendHtml(clip) + recordsLegendHtml(clip);
   if (!sameClip) {
     st.waitingForRest = false;
     st.step = 0;

@@ -58,6 +58,7 @@ SPECS = {
     "xy": Spec("xy", "typed_points", "-3, 3; 3, -3; 0, 0", kind="text"),
     "show": Spec("show", "show", "density", options=("density", "energy"), kind="choice"),
     "f": Spec("f", "f_choice", "x", options=tuple(F_CHOICES), kind="choice"),
+    "exact": Spec("exact", "exact_samples", "0", options=("0", "1"), kind="choice"),  # draws from p_T on the canvas
 }
 ALL_SPECS = list(SPECS.values()) + list({s.key: s for s in STEP_SPECS.values()}.values())
 DISPLAY_GRID = 160  # cells per side for the picture; the exact numbers use a finer grid
@@ -155,8 +156,11 @@ LATEX = {
     # one conditional per line: side by side they overflow the narrow formulas column
     "gibbs": [r"x_1^{(i)} \sim p(x_1 \mid x_2^{(i-1)})", r"x_2^{(i)} \sim p(x_2 \mid x_1^{(i)})"],
     "ula": [r"x_{t+\Delta t} = x_t + \frac{\Delta t}{2} \nabla_x f(x_t) + \sqrt{\Delta t}\, e_t",
-            r"f(x) = -E(x)/T,\quad e_t \sim \mathcal N(0, I),\quad \Delta t = \varepsilon"],
+            r"f(x) = -E(x)/T,\quad e_t \sim \mathcal N(0, I),\quad \Delta t = \varepsilon",
+            # what the code runs: drift, then noise (the two arrows on the picture)
+            r"x' = x - \frac{\varepsilon}{2T}\nabla E(x) + \sqrt{\varepsilon}\,\xi"],
     "mala": [r"x' = x - \frac{\varepsilon}{2T}\nabla E(x) + \sqrt{\varepsilon}\,\xi",
+             r"q(x, x') = \mathcal N\big(x' \mid x - \tfrac{\varepsilon}{2T}\nabla E(x),\ \varepsilon I\big)",
              r"\alpha = \min\left\{1, \frac{p(x')\,q(x', x)}{p(x)\,q(x, x')}\right\}"],
     "hmc": [r"H(x, p) = \frac{E(x)}{T} + \frac{|p|^2}{2}", r"\alpha = \min\{1, e^{H(x,p) - H(x',p')}\}"],
 }

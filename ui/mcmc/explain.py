@@ -64,16 +64,32 @@ def explain_panel(trace, target, formula, sampler, step, T, L, seed, half=CUSTOM
         st.latex(rf"\nabla E(x_{{i-1}}) = {v(d['grad'])},\quad -\tfrac{{\varepsilon}}{{2T}}\nabla E = {v(d['drift'])},\quad"
                  rf"\sqrt{{\varepsilon}}\,\xi = {v(d['noise'])}")
         st.latex(rf"x' = x_{{i-1}} - \tfrac{{\varepsilon}}{{2T}}\nabla E(x_{{i-1}}) + \sqrt{{\varepsilon}}\,\xi = {v(d['x'])} + {v(d['drift'])} + {v(d['noise'])} = {v(d['x_prop'])}")
+        if d["kind"] == "mala":
+            st.caption(t("mala_circle_note", s=math.sqrt(d["step_size"])))
     if d["kind"] == "hmc":
         st.latex(rf"p \sim \mathcal N(0, I) = {v(d['momentum'])},\ L = {d['n_leapfrog']},\ \varepsilon = {d['step_size']:g},"
                  rf"\ H - H' = {d['delta_h']:.4f}")
         st.caption(t("hmc_note"))
+        _energy_error_path(d)
     if d["kind"] == "ula":
         st.latex(rf"x_i = x' = {v(d['x_new'])}")
         st.info(t("ula_always"))
     else:
         _accept_test(d)
     _balance(s, d, log_z)
+
+
+def _energy_error_path(d: dict) -> None:
+    """ΔH_k along the replayed leapfrog path (the sampler's ``energy_errors``), k = 0 … L."""
+    dh = d.get("delta_h_path")
+    if not dh:
+        return
+    st.markdown(f"**{t('hmc_dh_title')}**")
+    finite = [v if math.isfinite(v) else None for v in dh]
+    st.line_chart({"ΔH_k": finite}, x_label=t("hmc_dh_k"), y_label="ΔH_k", height=180)
+    worst = max((abs(v) for v in dh), default=0.0)
+    st.latex(rf"\Delta H_L = {dh[-1]:.4f},\qquad \max_k |\Delta H_k| = {worst:.4f},\qquad L = {len(dh) - 1}")
+    st.caption(t("hmc_dh_caption"))
 
 
 def _accept_test(d: dict) -> None:

@@ -25,6 +25,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 from ebm_core.mcmc.plane import STACKABLE, run_plane
 from ebm_core.mcmc.samplers import make_sampler, run_chains
 
+from ui.mcmc.canvas.records import record_steps
 from ui.mcmc.controls import CUSTOM_HALF, DISPLAY_GRID, EXACT_GRID, STEP_SPECS, energy_for, exact_grid, starting_points
 from ui.kit.params import TEMPERATURES
 from ui.kit.scheduler import SERVER as SCHEDULER
@@ -42,7 +43,9 @@ def _run(target, formula, sampler, step, T, L, chains, steps, seed, starts, poin
     energy = energy_for(target, formula, half)
     s = make_sampler(sampler, energy, step if sampler != "gibbs" else None, T, L)
     x0 = starting_points(target, formula, starts, chains, seed, points, half)
-    return run_chains(s, x0, steps, seed, progress=progress, progress_every=25)
+    # (HMC, ULA, MALA: the first steps' leapfrog paths / drift and noise, for the canvas)
+    return run_chains(s, x0, steps, seed, progress=progress, progress_every=25,
+                      record=record_steps(sampler, chains, L))
 
 
 def run(target: str, formula: str, sampler: str, step: float, T: float, L: int, chains: int, steps: int,
@@ -140,7 +143,8 @@ def first_steps(trace, n: int):
     return dataclasses.replace(trace, positions=trace.positions[:n + 1], proposals=trace.proposals[:n],
                                accepted=trace.accepted[:n], log_alpha=trace.log_alpha[:n],
                                energies=trace.energies[:n + 1], diverged=trace.diverged[:n],
-                               half=None if trace.half is None else trace.half[:n])
+                               half=None if trace.half is None else trace.half[:n],
+                               records=None if trace.records is None else {k: v[:n] for k, v in trace.records.items()})
 
 
 def first_steps_only(key: tuple, slider_moved: bool) -> bool:

@@ -18,6 +18,7 @@ from ebm_core.viz import mcmc as fig
 from ui.mcmc import controls as M
 from ui.mcmc import runs as R
 from ui.mcmc.canvas import pack_clip
+from ui.mcmc.canvas.records import exact_draws, rec_points
 from ui.kit.i18n import lang, t
 from ui.kit.shared import SharedCache, budget_mb
 
@@ -159,26 +160,43 @@ def asked() -> None:
 PACKED = SharedCache("mcmc clips", budget_mb(64))
 
 
-def clip(key: tuple, trace, picture, m: int, show: str) -> dict:
+def clip(key: tuple, trace, picture, m: int, show: str, exact: bool = False) -> dict:
     """The canvas payload of run ``key`` (its first steps or the whole run), packed once per
-    language and kept (``PACKED``)."""
-    memo = (R.clip_id(key, m, show), trace.n_steps, lang())
+    language and kept (``PACKED``).  With the run's records (HMC, ULA, MALA) the clip draws
+    what the sampler did; ``exact``: with i.i.d. draws from p_T (``records.py``)."""
+    memo = (R.clip_id(key, m, show), trace.n_steps, lang()) + (("exact",) if exact else ())
 
     def pack():
+        target, formula, sampler, step, T, L, chains, steps, seed, *_rest, half = key
         values = picture.density if show == "density" else np.where(np.isfinite(picture.energy), picture.energy,
                                                                     np.inf)
+        rec = rec_points(sampler, trace.records, trace.positions, step, T, L)
+        more = exact_draws(M.energy_for(target, formula, half), T, chains, steps, m, seed) if exact else {}
         return pack_clip(trace.positions, trace.proposals, trace.accepted, values, picture.box, m,
-                         half=trace.half, labels=labels(), colors=fig.PALETTE, clip_id=memo[0], n_total=key[7])
+                         half=trace.half, labels=labels() | record_labels(sampler, rec, exact), colors=fig.PALETTE,
+                         clip_id=memo[0], n_total=key[7], rec=rec, **more)
     return dict(PACKED.get_or_compute(memo, pack))
 
 
-def context(key: tuple, m: int, show: str) -> str:
+def record_labels(sampler: str, rec: dict | None, exact: bool) -> dict[str, str]:
+    """The legend's words for the layers this clip has (none: the labels are as they were)."""
+    out = {}
+    if rec is not None:
+        names = ("rec_path", "rec_momentum") if sampler == "hmc" else ("rec_drift", "rec_noise")
+        names += ("rec_circle",) if sampler == "mala" else ()
+        out = {k: t(k) for k in names} | {"rec_note": t("rec_note", k="{k}")}
+    if exact:
+        out["exact_note"] = t("exact_note", n="{n}", of="{of}")
+    return out
+
+
+def context(key: tuple, m: int, show: str, exact: bool = False) -> str:
     """A name for everything that makes a clip but T and the step size (and the language)."""
-    return R.clip_id(key[:3], key[5:], m, show, lang())
+    return R.clip_id(key[:3], key[5:], m, show, lang(), *(("exact",) if exact else ()))
 
 
 def canvas_data(key: tuple, trace, picture, m: int, show: str, asked_for: tuple | None = None,
-                holds: tuple | None = None) -> dict:
+                holds: tuple | None = None, exact: bool = False) -> dict:
     """The chain canvas's data for run ``key``: its clip and ``payload``.
 
     ``asked_for``: the browser's request for the neighbours, ``(ctx, keys it holds)``; one made
@@ -191,13 +209,13 @@ def canvas_data(key: tuple, trace, picture, m: int, show: str, asked_for: tuple 
     signature and asks again, holding nothing, if its copy differs), so the answer carries
     only what it lacks: a move to a clip held costs about a kilobyte.
     """
-    data = clip(key, trace, picture, m, show)
-    ctx = context(key, m, show)
+    data = clip(key, trace, picture, m, show, exact)
+    ctx = context(key, m, show, exact)
     have = asked_for[1] if asked_for is not None and asked_for[0] == ctx else None
     # A move says which clips the browser holds: its answer brings the neighbours it lacks
     # (computed with the run: ui.mcmc.runs.run), so the browser need not ask for them again.
     near_have = holds[3] if have is None and holds is not None and len(holds) > 3 and holds[0] == ctx else None
-    extra = payload(key, m, show, have if have is not None else near_have, grid_id=data["grid"]["id"])
+    extra = payload(key, m, show, have if have is not None else near_have, grid_id=data["grid"]["id"], exact=exact)
     tune = extra["tune"]["key"]
     if have is not None:  # (the browser's own word: it may have lost what it was sent)
         held = tune in have
@@ -216,7 +234,8 @@ def canvas_data(key: tuple, trace, picture, m: int, show: str, asked_for: tuple 
     return data
 
 
-def payload(key: tuple, m: int, show: str, have: list[str] | None = None, grid_id: str | None = None) -> dict:
+def payload(key: tuple, m: int, show: str, have: list[str] | None = None, grid_id: str | None = None,
+            exact: bool = False) -> dict:
     """What the canvas needs besides the clip: its sliders; how many clips one notch away the
     server has computed (``ready``) and is computing (``missing``, the next in about ``eta_ms``);
     and, when the browser asks for them (``have``: the keys it holds), the clips it lacks.
@@ -234,12 +253,12 @@ def payload(key: tuple, m: int, show: str, have: list[str] | None = None, grid_i
         picture = M.exact_grid(target, formula, t_, M.DISPLAY_GRID, picture=True, half=half)
         # only the first steps: enough to draw a move at once and play on for a few seconds,
         # while the move's answer brings the whole run under the same clip id
-        near_clip = clip(n_key, R.first_steps(trace, NEAR_STEPS), picture, m, show)
+        near_clip = clip(n_key, R.first_steps(trace, NEAR_STEPS), picture, m, show, exact)
         if grid_id is not None and near_clip["grid"]["id"] == grid_id:  # (same T: the browser has it)
             near_clip["grid"] = {"ref": grid_id}
         sent.append([n_tune, near_clip])
     return {
-        "tune": {"ctx": context(key, m, show), "key": tune_key(sampler, T, step),
+        "tune": {"ctx": context(key, m, show, exact), "key": tune_key(sampler, T, step),
                  "sliders": sliders(sampler, T, step)},
         "near": sent,
         "ready": ready,

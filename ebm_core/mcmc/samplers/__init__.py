@@ -4,7 +4,10 @@
 given starting points and returns a ``Trace`` of numpy arrays ready for plotting,
 diagnostics and the ``.npz`` files of the command line.  ``randoms_at`` gives back the random
 numbers step i of such a run drew, so that one recorded transition can be replayed
-(``Sampler.explain``) exactly.
+(``Sampler.explain``) exactly.  ``run_chains(..., record=K)`` also keeps, for the first K
+transitions, the fields of the info records that draw what the sampler did (the sampler's
+``RECORDS``: HMC's momentum and leapfrog path, Langevin's drift and noise) in ``Trace.records``;
+off by default, when the loop is exactly what it was.
 
 Every sampler's info record (``Info`` and its subclasses ``MHInfo``, ``GibbsInfo``,
 ``LangevinInfo``, ``MALAInfo``, ``HMCInfo``, ``PTInfo``) is a dataclass with documented fields.
@@ -85,6 +88,9 @@ class Trace:
     half: np.ndarray | None = None  # (N, C, 2) Gibbs: the point after updating x₁ only
     sampler: str = ""
     meta: dict = field(default_factory=dict)
+    #: ``run_chains(record=K)``: name -> (K, ...) array, the info field ``name`` of the first K
+    #: transitions (step axis first), for the sampler's ``RECORDS``; None when not recorded
+    records: dict | None = None
 
     @property
     def n_steps(self) -> int:
@@ -96,8 +102,12 @@ class Trace:
 
 
 def run_chains(sampler: Sampler, x0: torch.Tensor, n_steps: int, seed: int = 0,
-               progress=None, progress_every: int = 250) -> Trace:
+               progress=None, progress_every: int = 250, record: int = 0) -> Trace:
     """Run ``n_steps`` transitions of every chain from ``x0`` (C, 2) with a fixed seed.
+
+    ``record`` > 0 keeps the info fields ``sampler.RECORDS`` of the first ``record`` transitions
+    in ``Trace.records`` (what the canvas draws: a leapfrog path, the drift and noise arrows);
+    the draws and the arithmetic are the same either way, only copies are kept.
 
     ``progress(i, n)`` is called every ``progress_every`` steps and after the last (for a
     progress bar, or for a background run to pause while the user waits on another).
@@ -111,6 +121,8 @@ def run_chains(sampler: Sampler, x0: torch.Tensor, n_steps: int, seed: int = 0,
     # Per-step records go into lists and are stacked once at the end: with a few chains a
     # step is ~40 tiny torch ops, and six indexed copies per step were a fifth of the cost.
     pos, en, prop, acc, la, div, half = [], [], [], [], [], [], []
+    keep = tuple(sampler.RECORDS) if record > 0 else ()
+    kept: dict[str, list] = {name: [] for name in keep}
     with torch.inference_mode():
         state = sampler.init(x0)
         pos.append(state.position)
@@ -127,6 +139,9 @@ def run_chains(sampler: Sampler, x0: torch.Tensor, n_steps: int, seed: int = 0,
             div.append(info.diverged)
             if gibbs:
                 half.append(info.half)
+            if keep and i < record:
+                for name in keep:
+                    kept[name].append(getattr(info, name))
             if rec is not None:
                 rec.add(state, info)
             if progress is not None and (i % progress_every == 0 or i == n_steps - 1):
@@ -134,7 +149,8 @@ def run_chains(sampler: Sampler, x0: torch.Tensor, n_steps: int, seed: int = 0,
         arrays = [torch.stack(a).numpy() for a in (pos, prop, acc, la, en, div)]
         arrays[3] = arrays[3].astype(np.float64, copy=False)
         half_arr = torch.stack(half).numpy() if gibbs else None
-    return Trace(*arrays, half_arr, sampler.name, rec.finish() if rec is not None else {})
+        records = {name: torch.stack(v).numpy() for name, v in kept.items()} if keep else None
+    return Trace(*arrays, half_arr, sampler.name, rec.finish() if rec is not None else {}, records)
 
 
 def randoms_at(sampler: Sampler, n_chains: int, seed: int, i: int):

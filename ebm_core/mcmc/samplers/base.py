@@ -121,6 +121,8 @@ class Sampler:
     always_accepts = False
     #: Gradient-based samplers (Langevin, MALA, HMC) keep ∇E(x) in the state from ``init`` on.
     uses_gradient = False
+    #: info fields ``run_chains(record=K)`` keeps: what a picture of the step needs beyond x and x'
+    RECORDS: tuple[str, ...] = ()
 
     def __init__(self, energy: Energy2D, temperature: float = 1.0):
         self.energy = energy

@@ -41,6 +41,7 @@ class HMC(Sampler):
     name = "hmc"
     uses_gradient = True
     always_accepts = False
+    RECORDS = ("momentum", "path")
 
     def __init__(self, energy, temperature=1.0, step_size=0.2, n_leapfrog=10):
         super().__init__(energy, temperature)
@@ -48,8 +49,12 @@ class HMC(Sampler):
         self.n_leapfrog = checked(N_LEAPFROG, "n_leapfrog", n_leapfrog)
         self.metropolis = Metropolis()
 
-    def leapfrog(self, x, p, grad):
-        """L leapfrog steps on U = E/T; returns the end point, its momentum, E, ∇E and the path."""
+    def leapfrog(self, x, p, grad, synced: list | None = None):
+        """L leapfrog steps on U = E/T; returns the end point, its momentum, E, ∇E and the path.
+
+        ``synced`` (a list, for "explain one step"): (E(x_k), p_k) at every point k = 1..L of the
+        path is appended to it, p_k the momentum at x_k (the half kick done: p_{k-½} - (ε/2)∇U(x_k)),
+        so that H(x_k, p_k) can be written along the path; p_L is the returned momentum."""
         step, T, n = self.step_size, self.T, self.n_leapfrog
         path = [x]
         e = None
@@ -61,8 +66,20 @@ class HMC(Sampler):
             e, grad = self._energy_grad(x)
             grad = torch.nan_to_num(grad)
             path.append(x)
+            if synced is not None:
+                synced.append((e, p - 0.5 * step * grad / T))
             p = p - (step if i < n - 1 else 0.5 * step) * grad / T
         return x, p, e, grad, torch.stack(path)
+
+    def energy_errors(self, state, momentum) -> tuple[torch.Tensor, torch.Tensor]:
+        """(ΔH_k, path): H(x, p) - H(x_k, p_k) at the points k = 0..L of the leapfrog trajectory
+        from ``state`` with initial ``momentum`` ((L+1, C) and (L+1, C, 2)): the same arithmetic
+        as ``transition``, so ΔH_L is its ``delta_h`` and the path its ``path``."""
+        synced = []
+        *_, path = self.leapfrog(state.position, momentum, state.grad, synced)
+        h0 = state.energy / self.T + 0.5 * (momentum**2).sum(dim=1)
+        dh = [torch.zeros_like(h0)] + [h0 - (e / self.T + 0.5 * (p**2).sum(dim=1)) for e, p in synced]
+        return torch.stack(dh), path
 
     def draw(self, n_chains, gen):
         return HMCRandoms(normal(n_chains, gen), uniform(n_chains, gen))
@@ -86,6 +103,7 @@ class HMC(Sampler):
         return type(state)(pos, energy, grad, diverged), info
 
     def _explain(self, state, r, new, info):
+        dh, _ = self.energy_errors(state, info.momentum)
         return mh_numbers(info) | {"step_size": self.step_size, "n_leapfrog": self.n_leapfrog,
                                    "delta_h": first(info.delta_h), "momentum": first_xy(info.momentum),
-                                   "path": info.path[:, 0, :].tolist()}
+                                   "path": info.path[:, 0, :].tolist(), "delta_h_path": dh[:, 0].tolist()}

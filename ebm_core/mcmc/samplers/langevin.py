@@ -76,6 +76,7 @@ class Langevin:
 
 class _LangevinSampler(Sampler):
     uses_gradient = True
+    RECORDS = ("drift", "noise")
 
     def __init__(self, energy, temperature=1.0, step_size=0.05):
         super().__init__(energy, temperature)

@@ -16,6 +16,8 @@ file           role
 loader.js      sent inline: loads the files below (once per page) and hands each mount on
 decode.js      the payload (base64 arrays) into typed arrays: ``decodeClip``
 draw.js        the picture: heatmap, contours, axes, colour bar, trail and overlay canvases
+records.js     what the sampler did (HMC's leapfrog path and momentum, Langevin's drift and
+               noise, MALA's proposal circle) and exact draws from p_T: ``records.py``
 player.js      the DOM and state, play / pause / step / reset, the animation loop, controls
 sliders.js     the sliders in the picture (T, step size), the clips held and asked for
 main.js        the entry the loader calls on each mount and data change
@@ -37,7 +39,7 @@ __all__ = ["DEFAULT_LABELS", "EMPTY", "MAX_GRID_SIDE", "PALETTE", "pack_clip", "
 FRONTEND_DIR = Path(__file__).resolve().parents[3] / "static" / "chain_canvas"
 #: Joined in this order.  Only top-level constants evaluated at load could depend on it (none
 #: reads another file's today: functions are hoisted); the entry comes last, as in one file.
-JS_FILES = ("decode.js", "draw.js", "player.js", "sliders.js", "main.js")
+JS_FILES = ("decode.js", "draw.js", "records.js", "player.js", "sliders.js", "main.js")
 CSS_FILE = "canvas.css"
 LOADER_FILE = "loader.js"
 

@@ -47,6 +47,14 @@ missing    optional: how many it is still computing
 eta_ms     optional: in about how many ms the next of those should be ready (0: none missing)
 ask_drawn  optional: true on a session's first views: the browser says once, by the trigger
            ``drawn``, that the picture is on screen (the page then draws its charts)
+rec        optional (HMC, ULA, MALA; ``records.py``): what the sampler did in its first k
+           transitions, ``{kind, k, per, pts, scale, sigma}``: ``pts`` uint16 (k, C, per, 2)
+           base64 in ``q``; HMC: the L − 1 inner leapfrog points and the momentum arrow's
+           tip x + scale·p (scale = Lε); ULA/MALA: x + drift (then noise = x′ − that point;
+           MALA's 1-σ proposal circle there, radius sigma = √ε)
+exact      optional (the "exact samples" switch): ``{n, of, pts}``, n i.i.d. draws from the
+           grid's p_T (uint16 (n, 2) base64 in ``q``), as many as the chains' ``of``
+           post-burn-in draws (up to ``records.EXACT_POINTS``)
 ========== ============================================================================
 """
 
@@ -185,6 +193,9 @@ def pack_clip(
     log_scale: bool = False,
     clip_id: str | None = None,
     n_total: int | None = None,
+    rec: dict | None = None,
+    exact=None,
+    exact_of: int | None = None,
 ) -> dict:
     """Build the JSON-able ``data`` dict for :func:`chain_canvas` from numpy arrays.
 
@@ -198,6 +209,9 @@ def pack_clip(
     steps of a run are shown at once and the whole run follows.  ``n_total`` is the length
     of the whole run when this clip is only its first steps (the counter shows it, and play
     resumes when the rest arrives).
+
+    ``rec``: ``records.rec_points(...)`` (the sampler's own steps); ``exact``: (n, 2) draws from
+    p_T, standing for ``exact_of`` chain draws (see the module docstring's ``rec``/``exact``).
     """
     pos = _as_array(positions).astype(np.float64)
     if pos.ndim == 2 and pos.shape[1] == 2:  # one chain given as (N+1, 2)
@@ -235,7 +249,12 @@ def pack_clip(
 
     # Points as 16-bit codes; an accepted proposal is the next draw and a rejected one leaves
     # the chain where it was: send each point once (compared as codes, exact in the browser).
-    extent = _extent([pos, prop] + ([hf] if hf is not None else []), (x0, x1, y0, y1))
+    rec_pts = None if rec is None else np.asarray(rec["points"], dtype=np.float64)
+    if rec_pts is not None and (rec_pts.ndim != 4 or rec_pts.shape[1:2] != (n_chains,) or rec_pts.shape[0] > n_steps):
+        raise ValueError(f"rec points must be (k <= {n_steps}, {n_chains}, per, 2), got {rec_pts.shape}")
+    ex = None if exact is None else _as_array(exact).astype(np.float64).reshape(-1, 2)
+    extras = [a for a in (hf, rec_pts, ex) if a is not None and a.size]
+    extent = _extent([pos, prop] + extras, (x0, x1, y0, y1))
     pc, qc = _codes(pos, extent), _codes(prop, extent)
     same = np.all(qc == pc[1:], axis=-1)
     stayed = np.all(pc[1:] == pc[:-1], axis=-1)
@@ -250,7 +269,17 @@ def pack_clip(
     total = int(max(n_steps, n_total if n_total is not None else n_steps))
     m = int(max(0, min(int(burn_in), total)))  # of the whole run, when this clip is its first steps
     h = hashlib.blake2b(digest_size=8)
-    for part in (pos_b64, prop_b64, acc_b64, half_b64 or "", grid_b64):
+    extra = {}  # (optional keys, absent unless asked for: the default clip is unchanged)
+    if rec_pts is not None:
+        extra["rec"] = {"kind": str(rec["kind"]), "k": int(rec_pts.shape[0]), "per": int(rec_pts.shape[2]),
+                        "pts": _b64(_codes(rec_pts, extent), "<u2"),
+                        "scale": None if rec.get("scale") is None else float(rec["scale"]),
+                        "sigma": None if rec.get("sigma") is None else float(rec["sigma"])}
+    if ex is not None:
+        extra["exact"] = {"n": int(ex.shape[0]), "of": int(exact_of if exact_of is not None else ex.shape[0]),
+                          "pts": _b64(_codes(ex, extent), "<u2")}
+    for part in (pos_b64, prop_b64, acc_b64, half_b64 or "", grid_b64) + ((json.dumps(extra, sort_keys=True),)
+                                                                        if extra else ()):
         h.update(part.encode("ascii"))
         h.update(b"|")
     h.update(json.dumps([x0, x1, y0, y1, m, vmin, vmax, bool(log_scale), extent]).encode())
@@ -300,4 +329,5 @@ def pack_clip(
         "labels": lab,
         "speed": speed,
         "autoplay": bool(autoplay),
+        **extra,
     }
