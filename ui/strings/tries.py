@@ -106,11 +106,11 @@ S: dict[str, dict[str, str]] = {
         "zh": "训练一个小 DBN（每层 3 轮，微调 2 轮），然后打开“微调：前后对比”：准确率只变化一点（约 82.4% → 83.5%），"
               "而固定标签生成的样本变化大得多（分类器认作所要求数字的样本：微调前约 20 个中的 10 个，微调后约 18 个）。"},
     "tries_dbn_4": {
-        "en": "Train the same small DBN with the top RBM's CD-k = 1 instead of 5: the accuracy is similar (≈ 83.6 % "
-              "against 83.5 %), but clamped labels steer generation much less (≈ 10 of 20 samples read as the "
-              "asked-for digit, against ≈ 18).",
-        "zh": "用同样的小 DBN，把顶层 RBM 的 CD-k 从 5 改为 1 来训练：准确率相近（约 83.6%，CD-5 约 83.5%），但固定标签对生成的"
-              "控制弱得多（20 个样本中约 10 个被认作所要求的数字，CD-5 约 18 个）。"},
+        "en": "Train the same small DBN with the top RBM's CD-k = 1 instead of 5: the test accuracy is similar (≈ 79.4 % "
+              "against 79.8 % on the progress line), but clamped labels steer generation much less (≈ 10 of 20 samples "
+              "read as the asked-for digit, against ≈ 18).",
+        "zh": "用同样的小 DBN，把顶层 RBM 的 CD-k 从 5 改为 1 来训练：测试准确率相近（进度行上约 79.4%，CD-5 约 79.8%），"
+              "但固定标签对生成的控制弱得多（20 个样本中约 10 个被认作所要求的数字，CD-5 约 18 个）。"},
     "tries_dbn_5": {
         "en": "Look at the confusion matrix (shipped DBN): its most frequent mistakes are 7→9, 9→4 and 3→5, pairs that "
               "people mix up too.",
@@ -123,15 +123,15 @@ S: dict[str, dict[str, str]] = {
     "tries_dbm_2": {
         "en": "Train a small DBM (200-200, 1 pretraining epoch, 2 joint epochs) with a learning rate of 0.005 instead "
               "of 0.001: the persistent chains collapse onto one digit (the mean distance between two chains' pictures "
-              "falls from ≈ 3 to ≈ 0.8), a sign that the model term cannot keep up.",
+              "falls from ≈ 3.2 to ≈ 0.9), a sign that the model term cannot keep up.",
         "zh": "用学习率 0.005（而不是 0.001）训练一个小 DBM（200-200，预训练 1 轮，联合训练 2 轮）：持续链塌缩到同一个数字上"
-              "（两条链图像之间的平均距离从约 3 降到约 0.8），说明模型项跟不上参数的变化。"},
+              "（两条链图像之间的平均距离从约 3.2 降到约 0.9），说明模型项跟不上参数的变化。"},
     "tries_dbm_3": {
         "en": "Set the pretraining epochs to 0 (the same small DBM): the joint phase starts from small random weights; "
-              "after 2 epochs the chains are still one blur (mean distance between two ≈ 0.4, against ≈ 3 with one "
+              "after 2 epochs the chains are still one blur (mean distance between two ≈ 0.4, against ≈ 3.2 with one "
               "pretraining epoch) and the reconstruction error is higher (≈ 0.086 against 0.068).",
         "zh": "把预训练轮数设为 0（同样的小 DBM）：联合训练从很小的随机权重开始；2 轮后持续链仍是一团模糊（两条链之间的平均距离"
-              "约 0.4，预训练 1 轮时约 3），重构误差也更高（约 0.086，预训练时约 0.068）。"},
+              "约 0.4，预训练 1 轮时约 3.2），重构误差也更高（约 0.086，预训练时约 0.068）。"},
     "tries_dbm_4": {
         "en": "Estimate the bound (shipped DBM, K = 200 inverse temperatures) with 10 and then 100 AIS runs: with 10 "
               "runs log Z ≈ 798 is far too small and the bound ≈ −129 too optimistic; 100 runs raise log Z to ≈ 826 "
@@ -142,10 +142,10 @@ S: dict[str, dict[str, str]] = {
               "单次运行占据主导（有效运行次数约 1，页面会给出警告）：此时 AIS 偏向更高的下界。"},
     "tries_dbm_5": {
         "en": "Generate 200 and then 2,000 sweeps from the persistent chains (shipped DBM): they stay digits of many "
-              "kinds and do not drift into one mode: the mean distance between two samples stays ≈ 9 (≈ 10 after 200 "
-              "sweeps; two test digits: ≈ 11).",
+              "kinds and do not drift into one mode: the mean distance between two samples stays ≈ 10 (10.4 after 200 sweeps, "
+              "9.7 after 2,000; two test digits: 11.4).",
         "zh": "从持续链出发先生成 200 次、再生成 2,000 次扫描（预训练 DBM）：它们仍是各种各样的数字，没有漂移到同一个模式："
-              "两个样本之间的平均距离保持在约 9（200 次扫描后约 10；两个测试数字之间约 11）。"},
+              "两个样本之间的平均距离保持在约 10（200 次扫描后 10.4，2,000 次后 9.7；两个测试数字之间 11.4）。"},
     "deep_try_20": {"en": "20 steps", "zh": "20 步"},
     "deep_try_500": {"en": "500 steps", "zh": "500 步"},
     "deep_try_topk1": {"en": "CD-1", "zh": "CD-1"},
