@@ -135,11 +135,11 @@ S: dict[str, dict[str, str]] = {
     "tries_dbm_4": {
         "en": "Estimate the bound (shipped DBM, K = 200 inverse temperatures) with 10 and then 100 AIS runs: with 10 "
               "runs log Z ≈ 798 is far too small and the bound ≈ −129 too optimistic; 100 runs raise log Z to ≈ 826 "
-              "and lower the bound to ≈ −158. With too few runs or temperatures a single run dominates (effective "
-              "runs ≈ 1, the page warns): AIS then errs towards a higher bound.",
+              "and lower the bound to ≈ −158. At K = 200 a single run dominates both estimates (≈ 1 "
+              "effective run of 10, and of 100: the page warns), and AIS then errs towards a too-high bound.",
         "zh": "先用 10 次、再用 100 次 AIS 运行估计下界（预训练 DBM，K = 200 个逆温度）：10 次时 log Z 约 798，明显偏小，"
-              "下界约 −129，过于乐观；100 次把 log Z 提高到约 826，下界降到约 −158。运行次数或温度太少时，"
-              "单次运行占据主导（有效运行次数约 1，页面会给出警告）：此时 AIS 偏向更高的下界。"},
+              "下界约 −129，过于乐观；100 次把 log Z 提高到约 826，下界降到约 −158。K = 200 时两次估计都由单次运行主导"
+              "（10 次中约 1 次有效，100 次中也约 1 次：页面会给出警告），此时 AIS 偏向过高的下界。"},
     "tries_dbm_5": {
         "en": "Generate 200 and then 2,000 sweeps from the persistent chains (shipped DBM): they stay digits of many "
               "kinds and do not drift into one mode: the mean distance between two samples stays ≈ 10 (10.4 after 200 sweeps, "
