@@ -49,8 +49,9 @@ def dbn_samples(model: DBN, label: str, rows: int, steps: int, seed: int) -> dic
     t0 = time.perf_counter()
     images, frames, lab = model.generate(n, int(steps), g, label=labels, every=_every(steps))
     seconds = time.perf_counter() - t0
+    read, _ = model.classify((images > 0.5).float()) if model.labels else (None, None)
     return {"images": images, "labels": lab, "seconds": seconds, "frames": len(frames), "every": _every(steps),
-            **_pictures(images, frames)}
+            "read": read, **_pictures(images, frames)}
 
 
 def dbm_samples(model: DBM, chains, rows: int, sweeps: int, seed: int) -> dict:
@@ -65,7 +66,24 @@ def dbm_samples(model: DBM, chains, rows: int, sweeps: int, seed: int) -> dict:
     images, frames, _ = model.sample(n, int(sweeps), g, chains=start, every=_every(sweeps))
     seconds = time.perf_counter() - t0
     return {"images": images, "seconds": seconds, "frames": len(frames), "every": _every(sweeps),
-            "from_chains": start is not None, **_pictures(images, frames)}
+            "from_chains": start is not None, "spread": spread(images), **_pictures(images, frames)}
+
+
+def spread(images: torch.Tensor) -> float:
+    """Mean distance between two of the pictures (pixel space): near 0 when the chains share one mode."""
+    n = images.shape[0]
+    return float(torch.cdist(images[None].float(), images[None].float())[0].sum() / max(1, n * (n - 1)))
+
+
+def test_spread(n: int = 20) -> float:
+    """The same for the first ``n`` test digits: what a varied set of real digits gives."""
+    return spread(data.dataset("test")[0][:n])
+
+
+def top_confusions(conf, k: int = 3) -> list[tuple[int, int, int]]:
+    """The ``k`` most frequent mistakes (true, predicted, count) of a confusion matrix conf[true, pred]."""
+    off = [(int(conf[a, b]), a, b) for a in range(conf.shape[0]) for b in range(conf.shape[1]) if a != b]
+    return [(a, b, c) for c, a, b in sorted(off, reverse=True)[:k]]
 
 
 def sample_seed(s: dict) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.deep import tries
 from ui.kit.i18n import t
 
 
@@ -26,7 +27,6 @@ def draw_theory(kind: str) -> None:
         st.latex(r"\text{wake: } \Delta G^{(l)} \propto \big(s^{(l)} - \sigma(g^{(l)} + G^{(l)} s^{(l+1)})\big)\, "
                  r"s^{(l+1)\top},\qquad \text{sleep: } \Delta R^{(l)} \propto \tilde s^{(l)} \big(\tilde s^{(l+1)} - "
                  r"\sigma(r^{(l)} + R^{(l)\top} \tilde s^{(l)})\big)^{\top}")
-        tries = ("deep_try_dbn_1", "deep_try_dbn_2", "deep_try_dbn_3", "deep_try_dbn_4", "deep_try_dbn_5")
     else:
         st.markdown(t("deep_th_dbm_energy"))
         st.latex(r"E(v, h^{1}, h^{2}) = -v^\top W^{1} h^{1} - h^{1\top} W^{2} h^{2} - b^\top v - c^{1\top} h^{1} "
@@ -55,6 +55,5 @@ def draw_theory(kind: str) -> None:
         st.markdown(t("deep_th_dbm_pretrain"))
         st.latex(r"p(h^1 \mid v) = \sigma(c + 2\, v^\top W^{1}),\qquad p(h^1 \mid h^2) = \sigma(a + 2\, W^{2} h^2)"
                  r"\ \ \Rightarrow\ \ p(h^1 \mid v, h^2) = \sigma\big(\tfrac{c + a}{2} + v^\top W^1 + W^2 h^2\big)")
-        tries = ("deep_try_dbm_1", "deep_try_dbm_2", "deep_try_dbm_3", "deep_try_dbm_4", "deep_try_dbm_5")
     st.subheader(t("deep_things_to_try"))
-    st.markdown("\n".join(f"- {t(k)}" for k in tries))
+    tries.draw(kind)

@@ -45,6 +45,12 @@ def draw_generate(kind: str, s: dict) -> None:
                 every=res["every"])
     left.image(res["gif"], width="stretch", caption=cap)
     right.image(res["png"], width="stretch", caption=t("deep_final_caption", steps=steps, seconds=res["seconds"]))
+    if kind == "dbn" and res["read"] is not None:
+        counts = torch.bincount(res["labels"], minlength=10).tolist()
+        st.caption(t("deep_read_caption", agree=int((res["read"] == res["labels"]).sum()), n=len(res["labels"]),
+                     labels=", ".join(f"{d}×{c}" for d, c in enumerate(counts) if c)))
+    elif kind == "dbm":
+        st.caption(t("deep_spread_caption", d=res["spread"], dt=sampling.test_spread()))
 
 
 def draw_classify(s: dict) -> None:
@@ -65,6 +71,7 @@ def draw_classify(s: dict) -> None:
     fig = V.confusion_figure(res["conf"], {"pred": t("deep_pred"), "true": t("deep_true"), "title": t("deep_conf_title"),
                                            "hover": t("deep_conf_hover")})
     c2.plotly_chart(fig, key="deep_conf")
+    c2.caption(t("deep_top_confusions", pairs=", ".join(f"{a}→{b} ({c})" for a, b, c in sampling.top_confusions(res["conf"]))))
 
 
 def draw_finetune(s: dict) -> None:
@@ -101,6 +108,8 @@ def draw_finetune(s: dict) -> None:
     left.image(gen_b["png"], width="stretch", caption=t("deep_ft_before_caption"))
     right.metric(t("deep_ft_after", n=ft_epochs), f"{acc_a:.2%}", delta=f"{100 * (acc_a - acc_b):+.2f} pp")
     right.image(gen_a["png"], width="stretch", caption=t("deep_ft_after_caption"))
+    for col, gen in ((left, gen_b), (right, gen_a)):  # each model reads its own samples
+        col.caption(t("deep_ft_read", agree=int((gen["read"] == gen["labels"]).sum()), n=len(gen["labels"])))
     st.caption(t("deep_ft_same_seed", seed=seed, n=len(xt), b=data.binarization_text()))
 
 

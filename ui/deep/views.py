@@ -12,7 +12,7 @@ from ebm_core.viz import deep as V
 from ebm_core.viz import digits
 
 from ui.deep import data
-from ui.deep.sampling import PNG_SCALE, dbn_samples
+from ui.deep.sampling import PNG_SCALE, dbn_samples, spread, test_spread
 from ui.deep.training import job, memo, status
 from ui.kit import jobs
 from ui.kit.i18n import t
@@ -64,8 +64,8 @@ def draw_progress(kind: str) -> None:
     acc = [e["test_accuracy"] for e in log if "test_accuracy" in e]
     if kind == "dbn" and acc:
         c2.metric(t("deep_metric_acc"), f"{acc[-1]:.1%}", help=t("deep_metric_acc_help", n=data.N_TEST_EVAL))
-    if kind == "dbm" and rows and "mf_iters" in rows[-1]:
-        c2.metric(t("deep_metric_mf"), f"{np.mean([r['mf_iters'] for r in rows]):.1f}",
+    if kind == "dbm" and rows and "mf_iters" in rows[-1]:  # (the last 20 rows may begin in the pretraining)
+        c2.metric(t("deep_metric_mf"), f"{np.mean([r['mf_iters'] for r in rows if 'mf_iters' in r]):.1f}",
                   help=t("deep_metric_mf_help", tol=tr.config.mf_tol))
     if tr.seconds > 0:
         c3.metric(t("deep_metric_speed"), f"{tr.updates / tr.seconds:,.1f}", help=t("deep_metric_speed_help"))
@@ -88,8 +88,10 @@ def live_picture(kind: str) -> None:
         return
     chains = j.get("chains")
     if chains is not None:
-        st.image(digits.grid_png(m.p_v(chains[1][:20]), ncols=10, scale=PNG_SCALE), width="stretch",
+        pictures = m.p_v(chains[1][:20])
+        st.image(digits.grid_png(pictures, ncols=10, scale=PNG_SCALE), width="stretch",
                  caption=t("deep_live_chains", n=chains[0].shape[0]))
+        st.caption(t("deep_spread_caption", d=spread(pictures), dt=test_spread()))
     else:
         st.image(digits.filters_png(m.W1, ncols=20, scale=PNG_SCALE, limit=100), width="stretch",
                  caption=t("deep_live_filters"))

@@ -20,6 +20,7 @@ import threading
 
 import numpy as np
 import streamlit as st
+import torch
 
 from ebm_core.io import checkpoint
 from ebm_core.ebm import ebm2d
@@ -32,6 +33,7 @@ from ui.kit import params as P
 from ui.kit.i18n import t
 from ui.kit.params import Spec
 from ui.kit.share import share_box
+from ui.landscape import explore, tries
 
 JOB = "ebm2d_job"
 TICK_S = 0.25  # training per tick; with the redraw a tick lasts about EVERY_S
@@ -44,6 +46,7 @@ SNAP_GRID = 64
 MAX_SNAPS = 60
 MAX_DRAWN_DATA = 1500
 SAMPLE_PARTICLES = 400
+OFF_DATA = 0.5  # a negative farther than this from every training point is "off the data"
 
 EPS_STEPS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.08, 0.1, 0.15, 0.2, 0.3)
 LRS = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03)
@@ -186,6 +189,14 @@ def _true_ll(dataset: str):
     return ebm2d.true_log_likelihood(dataset, ebm2d.held_out(dataset))
 
 
+def off_data(negatives, data) -> float:
+    """Share of the negatives farther than OFF_DATA from every data point (wide or stray chains)."""
+    if len(negatives) == 0:
+        return 0.0
+    d = torch.cdist(torch.as_tensor(negatives, dtype=torch.float32), data.float()).min(1).values
+    return float((d > OFF_DATA).float().mean())
+
+
 def _draw(j: dict, show: str) -> None:
     tr = j["trainer"]
     with j["lock"]:
@@ -193,7 +204,7 @@ def _draw(j: dict, show: str) -> None:
         negatives = tr.negatives.numpy().copy()
         h = {k: list(v) for k, v in tr.ll_history.items()}
         hist = {k: list(v) for k, v in tr.history.items()}
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3, c4, c5 = st.columns(5)
     c1.metric(t("ebm2d_updates"), f"{h['update'][-1]:,}")
     delta = h["ll"][-1] - h["ll"][0] if len(h["ll"]) > 1 else None
     c2.metric(t("ebm2d_ll_metric"), f"{h['ll'][-1]:.3f}", delta=None if delta is None else f"{delta:+.3f}",
@@ -201,6 +212,7 @@ def _draw(j: dict, show: str) -> None:
     c3.metric(t("ebm2d_logz_metric"), f"{h['log_z'][-1]:.3f}")
     gap = hist["e_neg"][-1] - hist["e_data"][-1] if hist["update"] else 0.0
     c4.metric(t("ebm2d_energy_gap"), f"{gap:.3f}", help=t("ebm2d_gap_help"))
+    c5.metric(t("ebm2d_off_data"), f"{off_data(negatives, tr.data):.0%}", help=t("ebm2d_off_data_help", r=OFF_DATA))
     if tr.diverged:
         st.error(t("ebm2d_diverged"))
     elif h["edge_mass"][-1] > 0.02:
@@ -375,5 +387,5 @@ def render() -> None:
     _annealing(j, c)
     _downloads(j)
     with st.expander(t("ebm2d_try")):
-        st.markdown("\n".join(f"- {t(f'ebm2d_try_{k}')}" for k in range(1, 5)))
+        tries.draw([explore.MODE, *explore.SPECS.values(), *SPECS.values()], lambda: jobs.replace(JOB))
     share_box("landscape")

@@ -89,7 +89,12 @@ def clamp_fill(index: int, part: str, steps: int, T: float, seed: int, method: s
         _, frames = rbm.sample(N_FILL, int(steps), g, T=float(T), v0=v0, every=every(steps), clamp_mask=mask)
         shown = torch.where(mask, v, torch.full_like(v, 0.5))
         rows = [torch.cat([v[None], shown[None], f]) for f in frames]
+        fills = frames[-1][:, ~mask] > 0.5  # each chain's completion of the hidden part, as ink or not
+        pairs = [(a, b) for a in range(N_FILL) for b in range(a + 1, N_FILL)]
+        spread = sum(float((fills[a] != fills[b]).float().mean()) for a, b in pairs) / len(pairs)
         return {"gif": digits.chain_gif(rows, ncols=N_FILL + 2, scale=GIF_SCALE, duration_ms=90),
+                "spread": spread, "wrong": float((fills != (v[~mask] > 0.5)).float().mean()),
+                "ink": float((v[~mask] > 0.5).float().mean()),  # what a blank completion would get wrong
                 "png": digits.grid_png(rows[-1], ncols=N_FILL + 2, scale=PNG_SCALE),
                 "label": int(D.mnist_split("test").labels[int(index)]),
                 "error": float(((frames[-1] - v) ** 2)[:, ~mask].mean())}

@@ -15,7 +15,7 @@ from ui.kit import params as P
 from ui.kit.i18n import lang, t
 from ui.kit.tabs import url_tabs
 from ui.rbm import data as D
-from ui.rbm import lab
+from ui.rbm import lab, tries
 from ui.rbm.sampling import N_FILL, clamp_fill, sample_seed, samples
 from ui.rbm.specs import SPECS, decay_value, labels
 from ui.rbm.training import job, model_binarization, need_model, test_data, train_data
@@ -43,6 +43,8 @@ def draw_clamp(s: dict) -> None:
         res = clamp_fill(index, part, s["gibbs"], s["T"], int(s["seed"]), method, seed)
     st.image(res["gif"], width="stretch", caption=t("rbm_clamp_caption", label=res["label"], steps=s["gibbs"], T=s["T"], n=N_FILL))
     st.caption(t("rbm_clamp_error", err=res["error"]))
+    st.caption(t("rbm_clamp_spread", n=N_FILL, spread=res["spread"], wrong=res["wrong"],
+                 ink=res["ink"]))
     st.latex(r"v_{\text{hidden}} \sim p(v_{\text{hidden}} \mid v_{\text{visible}}):\quad "
              r"h \sim p(h \mid v),\;\; v_{\text{hidden}} \sim p(v_{\text{hidden}} \mid h),\;\; "
              r"v_{\text{visible}} \equiv v^{\text{test}}_{\text{visible}}")
@@ -88,7 +90,7 @@ def draw_theory(s: dict) -> None:
              r"\frac{p^*_{\beta_k}(v_m^{(k-1)})}{p^*_{\beta_{k-1}}(v_m^{(k-1)})},\quad "
              r"v_m^{(0)} \sim p_A,\ v_m^{(k)} \sim T_{\beta_k}(\cdot \mid v_m^{(k-1)})")
     st.subheader(t("rbm_things_to_try"))
-    st.markdown("\n".join(f"- {t(f'rbm_try_{i}')}" for i in range(1, 7)))
+    tries.draw()
 
 
 def draw_downloads(s: dict) -> None:

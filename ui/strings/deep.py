@@ -304,34 +304,6 @@ S: dict[str, dict[str, str]] = {
         "zh": "带“输入加倍”修正的贪心预训练：底层 RBM 向上时把 v 计两次，顶层 RBM 向下时把 h² 计两次；组合后，h¹ 从两侧各"
               "获得一半。"},
     "deep_things_to_try": {"en": "Things to try", "zh": "动手试试"},
-    "deep_try_dbn_1": {"en": "Clamp the label to 3 and raise the Gibbs steps from 20 to 500: watch the 3 form, then wander "
-                             "between styles of 3.",
-                       "zh": "把标签固定为 3，把吉布斯步数从 20 增加到 500：看 3 如何成形，又如何在不同写法的 3 之间游走。"},
-    "deep_try_dbn_2": {"en": "Set the label to “none”: the top RBM samples the label itself; the digits then follow the "
-                             "model's own class frequencies.",
-                       "zh": "把标签设为“不固定”：顶层 RBM 自己采样标签；数字的类别频率由模型自己决定。"},
-    "deep_try_dbn_3": {"en": "Train a DBN with the defaults, then open “Fine-tuning: before vs after”: the accuracy moves a "
-                             "little, the clamped-label samples much more (blobs and wrong digits become the asked-for digit).",
-                       "zh": "用默认设置训练一个 DBN，然后打开“微调：前后对比”：准确率只变化一点，而固定标签生成的样本变化大得多"
-                             "（墨团和错误的数字变成了所要求的数字）。"},
-    "deep_try_dbn_4": {"en": "Train with the top RBM's CD-k = 1 instead of 5: accuracy is similar, but clamped labels "
-                             "steer generation much less (blobs and wrong digits).",
-                       "zh": "把顶层 RBM 的 CD-k 从 5 改为 1 来训练：准确率相近，但固定标签对生成的控制弱得多（出现墨团和错误的数字）。"},
-    "deep_try_dbn_5": {"en": "Look at the confusion matrix: which digits does the DBN mix up, and do people mix up the same?",
-                       "zh": "观察混淆矩阵：DBN 会混淆哪些数字？人也会混淆同样的数字吗？"},
-    "deep_try_dbm_1": {"en": "Open “Mean field” and step through a digit: μ¹ settles in a handful of iterations; the "
-                             "curve falls geometrically to the tolerance.",
-                       "zh": "打开“平均场”查看一个数字：μ¹ 在几次迭代内稳定；收敛曲线按几何速度下降到容差以下。"},
-    "deep_try_dbm_2": {"en": "Train with a learning rate of 0.005: the persistent chains collapse onto one digit, a sign "
-                             "that the model term cannot keep up.",
-                       "zh": "用学习率 0.005 训练：持续链塌缩到同一个数字上，说明模型项跟不上参数的变化。"},
-    "deep_try_dbm_3": {"en": "Set the pretraining epochs to 0: the joint phase starts from small random weights and needs "
-                             "far longer to produce digits.",
-                       "zh": "把预训练轮数设为 0：联合训练从很小的随机权重开始，需要长得多的时间才能生成数字。"},
-    "deep_try_dbm_4": {"en": "Estimate the bound with 10 and then 100 AIS runs: the log Z band narrows, the bound moves little.",
-                       "zh": "分别用 10 次和 100 次 AIS 运行估计下界：log Z 的区间变窄，下界变化不大。"},
-    "deep_try_dbm_5": {"en": "Generate 2,000 sweeps from the persistent chains: do they stay digits, or drift into one mode?",
-                       "zh": "从持续链出发生成 2000 次扫描：它们仍然是数字，还是漂移到同一个模式？"},
     # --- downloads ------------------------------------------------------------------------------
     "deep_dl_checkpoint": {"en": "Checkpoint (.pt)", "zh": "检查点（.pt）"},
     "deep_dl_png": {"en": "Samples (PNG)", "zh": "样本（PNG）"},

@@ -152,21 +152,4 @@ S: dict[str, dict[str, str]] = {
               "--n 1000 --out samples.npz` 可从中采样。"},
     # --- things to try -----------------------------------------------------------------------
     "ebm2d_try": {"en": "Things to try", "zh": "试一试"},
-    "ebm2d_try_1": {
-        "en": "8 Gaussians with the defaults: first a ring appears (log-likelihood ≈ −3.0), then it breaks into eight "
-              "wells (≈ −2.6; the true density scores −2.49).",
-        "zh": "用默认设置训练 8 个高斯：先出现一个圆环（对数似然约 −3.0），随后圆环分裂成八个势阱（约 −2.6；真实密度为 −2.49）。"},
-    "ebm2d_try_2": {
-        "en": "Set the re-initialisation to 0: persistent chains never restart, and a mode that lost its chains can "
-              "go unnoticed. Set it to 1: every chain starts from noise, as in short-run training.",
-        "zh": "把重新初始化比例设为 0：持续链从不重启，失去链的模式可能无人察觉。设为 1：每条链都从噪声出发，等同于短程链训练。"},
-    "ebm2d_try_3": {
-        "en": "CD-k with K = 1: the negatives never leave the data, so spurious low-energy regions far from the data "
-              "are never pushed up; sample from noise afterwards to find them.",
-        "zh": "CD-k 且 K = 1：负样本从不离开数据附近，远离数据的虚假低能量区域永远不会被抬高；训练后从噪声采样即可发现它们。"},
-    "ebm2d_try_4": {
-        "en": "α = 0 removes the energy regularisation: the energies drift, the contrast grows, and training can become "
-              "unstable. A large ε makes the Langevin samples too wide (ULA bias), and the model compensates by "
-              "sharpening.",
-        "zh": "α = 0 去掉能量正则化：能量会漂移、对比增大，训练可能不稳定。ε 过大会使朗之万样本过宽（ULA 偏差），模型会以变得更尖锐来补偿。"},
 }

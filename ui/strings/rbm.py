@@ -208,22 +208,6 @@ S: dict[str, dict[str, str]] = {
     "rbm_theory_ais": {"en": "**Annealed importance sampling** for log Z (base-rate model p_A, the RBM p_B)",
                        "zh": "**退火重要性采样（AIS）** 估计 log Z（基准模型 p_A，RBM 为 p_B）"},
     "rbm_things_to_try": {"en": "Things to try", "zh": "动手试试"},
-    "rbm_try_1": {"en": "Train with CD-1, then CD-10 (same seed): compare the Gibbs chains from noise and the AIS test "
-                  "log-likelihood.",
-                  "zh": "先用 CD-1 训练，再用 CD-10（相同种子）：比较从噪声出发的吉布斯链以及 AIS 测试对数似然。"},
-    "rbm_try_2": {"en": "Switch to PCD and watch the “Gibbs chains” tab while training: the fantasy particles wander "
-                  "between digit classes.",
-                  "zh": "切换到 PCD，训练时观察“吉布斯采样链”标签页：幻想粒子在不同数字类别间游走。"},
-    "rbm_try_3": {"en": "Sample at T = 0.5 and T = 2: low temperature freezes the chains in a few clean modes, high "
-                  "temperature dissolves the digits into noise.",
-                  "zh": "分别在 T = 0.5 和 T = 2 下采样：低温使链冻结在少数清晰的模式中，高温让数字溶解为噪声。"},
-    "rbm_try_4": {"en": "Train on 500 digits for many epochs and watch the free-energy gap test − train grow: "
-                  "overfitting, visible without any likelihood.",
-                  "zh": "只用 500 个数字训练很多轮，观察自由能差（测试 − 训练）变大：无需计算似然即可看到过拟合。"},
-    "rbm_try_5": {"en": "Set η = 0.5: the reconstruction error may still fall while the samples get worse.",
-                  "zh": "把 η 设为 0.5：重构误差可能仍在下降，而样本却变差了。"},
-    "rbm_try_6": {"en": "Clamp the left half of a 3 or a 5: several chains give different, plausible completions.",
-                  "zh": "固定 3 或 5 的左半部分：不同的链会给出不同但都合理的补全。"},
     "rbm_dl_checkpoint": {"en": "⬇ Checkpoint (.pt)", "zh": "⬇ 模型检查点（.pt）"},
     "rbm_dl_png": {"en": "⬇ Sample grid (PNG)", "zh": "⬇ 样本网格（PNG）"},
     "rbm_dl_gif": {"en": "⬇ Gibbs chains (GIF)", "zh": "⬇ 吉布斯采样链（GIF）"},
