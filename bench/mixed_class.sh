@@ -1,6 +1,6 @@
 #!/bin/bash
-# bench/mixed_class.sh ROOT OUTPREFIX [extra env K=V...]: one server; 10 students train on /rbm while 5 move
-# the temperature slider on /landscape (two harness processes against the same server).
+# bench/mixed_class.sh ROOT OUTPREFIX [extra env K=V...]: one server; 10 students train on /rbm while 5
+# (OTHERS=N: N) move the temperature slider on /landscape (two harness processes against the same server).
 set -u
 ROOT=$1; OUT=$2; shift 2
 cd "$ROOT"
@@ -13,7 +13,7 @@ uptime > $OUT.uptime
 python bench/load_class.py --url http://127.0.0.1:$PORT --pid $SPID --page rbm --students 10 --out $OUT-rbm.json > $OUT-rbm.log 2>&1 &
 A=$!
 sleep 6   # the landscape students move while the trainings run
-python bench/load_class.py --url http://127.0.0.1:$PORT --page landscape --students 5 --duration 60 --no-warmup --out $OUT-landscape.json > $OUT-landscape.log 2>&1
+python bench/load_class.py --url http://127.0.0.1:$PORT --page landscape --students ${OTHERS:-5} --duration 60 --no-warmup --out $OUT-landscape.json > $OUT-landscape.log 2>&1
 wait $A
 uptime >> $OUT.uptime
 kill -- -$SPID 2>/dev/null; wait $SPID 2>/dev/null
