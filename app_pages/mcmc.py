@@ -53,16 +53,19 @@ with st.sidebar:
     m = min(m, steps - 10)  # keep at least a few draws after burn-in
     seed = P.number(M.SPECS["seed"])
     starts = P.choice(M.SPECS["starts"], format_func=lambda k: t(f"starts_{k}"))
-    points = tuple(tuple(p) for p in st.session_state.get("clicked", ()))  # chosen starting points
+    box = M.energy_for(target, formula, half).box
+    points, perr = M.clicked_points(box, starts == "clicked")  # (clicked on the picture; in the link)
+    if perr:
+        st.warning(t(perr, box=box))
     if starts == "clicked":
         st.caption(t("clicked_help", n=len(points)))
         if st.button(t("clear_clicks")):
             st.session_state["clicked"] = []
             points = ()
     elif starts == "typed":
-        pts, perr = P.parse_points(P.text(M.SPECS["xy"]), M.energy_for(target, formula, half).box)
+        pts, perr = P.parse_points(P.text(M.SPECS["xy"]), box)
         if perr:
-            st.error(t(perr, box=M.energy_for(target, formula, half).box))
+            st.error(t(perr, box=box))
         points = tuple(pts)
     else:
         st.caption(t("click_tip"))

@@ -32,7 +32,7 @@ def _pages() -> dict[str, tuple[str, list[str], dict[str, str], dict[str, str]]]
     keys = lambda specs: APP_KEYS + [s.key for s in specs]  # noqa: E731
     return {
         "home": ("home", APP_KEYS, {}, {}),
-        "mcmc": ("mcmc", keys(mcmc.ALL_SPECS), {"target": "custom", "starts": "typed"}, {}),
+        "mcmc": ("mcmc", keys(mcmc.ALL_SPECS) + [mcmc.CLICKED_KEY], {"target": "custom", "starts": "typed"}, {}),
         "landscape": ("landscape", keys([explore.MODE, *explore.SPECS.values()]), {"energy": "custom", "cut": "typed"},
                       {}),
         # (the mode key itself is read hostile on "landscape")

@@ -565,3 +565,26 @@ def test_a_first_view_holds_the_charts_back_until_the_picture_is_drawn():
     assert len(at.metric) == 5 and at.latex and "T=" in at.code[-1].value
     # the run that brings the charts still says what was wrong with the link (corrected by now)
     assert any("999" in w.value for w in at.warning)
+
+
+def test_clicked_starting_points_live_in_the_link(monkeypatch):
+    """Points clicked on the picture go into the link (pts=x,y;x,y) and come back from it: the
+    chains start there; a refused value is a note, not an error, and leaves no points."""
+    from tests.apppages import open_page
+    from ui.mcmc import runs as R
+    asked = []
+    for name in ("run", "run_prefix"):
+        real = getattr(R, name)
+        monkeypatch.setattr(R, name, lambda *key, _real=real: asked.append(key) or _real(*key))
+    at = open_page("mcmc", {"starts": "clicked", "pts": "1.5,-2;-0.25,3", "chains": "3", "steps": "100", "m": "10"})
+    assert at.session_state["clicked"] == [[1.5, -2.0], [-0.25, 3.0]]
+    assert asked[0][9:11] == ("clicked", ((1.5, -2.0), (-0.25, 3.0)))  # (the run's starts and points)
+    assert at.query_params["pts"] == "1.5,-2;-0.25,3"
+    assert "pts=1.5%2C-2%3B-0.25%2C3" in at.code[-1].value  # (the share link)
+    # another start mode: the points stay in the session but leave the link
+    at.sidebar.selectbox(key="starts__en").set_value("spread").run()
+    assert "pts" not in at.query_params and at.session_state["clicked"] == [[1.5, -2.0], [-0.25, 3.0]]
+    bad = open_page("mcmc", {"starts": "clicked", "pts": "1,2;oops"})
+    assert any("x, y" in w.value for w in bad.warning) and bad.session_state["clicked"] == []
+    far = open_page("mcmc", {"starts": "clicked", "pts": "1e6,0"})
+    assert any("too far" in w.value for w in far.warning)

@@ -79,6 +79,30 @@ def share_link(page: str = "mcmc") -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
+#: URL key of the points clicked on the picture, "x,y;x,y" (the typed ones have their own, xy).
+CLICKED_KEY = "pts"
+
+
+def clicked_points(box, in_link: bool) -> tuple[tuple[tuple[float, float], ...], str | None]:
+    """The starting points clicked on the picture (session state ``clicked``), filled once from
+    the link's ``pts`` (checked as typed points are: plain numbers, near the box, at most 16),
+    and written back to the link while ``in_link`` (starts = clicked).  Returns the points and
+    the error key when the link's were refused."""
+    err = None
+    if "clicked" not in st.session_state:
+        raw = st.query_params.get(CLICKED_KEY)
+        pts, err = P.parse_points(str(raw), box) if raw else ([], None)
+        st.session_state["clicked"] = [list(p) for p in pts]
+    pts = tuple((float(x), float(y)) for x, y in st.session_state["clicked"])
+    text = ";".join(f"{x:g},{y:g}" for x, y in pts) if in_link else ""
+    if not text:
+        if CLICKED_KEY in st.query_params:
+            del st.query_params[CLICKED_KEY]
+    elif st.query_params.get(CLICKED_KEY) != text:
+        st.query_params[CLICKED_KEY] = text
+    return pts, err
+
+
 def reset_settings() -> None:
     """Every control back to its default (a callback: runs before the widgets exist)."""
     for spec in ALL_SPECS:
