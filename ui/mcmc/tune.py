@@ -168,7 +168,8 @@ def clip(key: tuple, trace, picture, m: int, show: str) -> dict:
         values = picture.density if show == "density" else np.where(np.isfinite(picture.energy), picture.energy,
                                                                     np.inf)
         return pack_clip(trace.positions, trace.proposals, trace.accepted, values, picture.box, m,
-                         half=trace.half, labels=labels(), colors=fig.PALETTE, clip_id=memo[0], n_total=key[7])
+                         half=trace.half, labels={**labels(), "colorbar": t(f"colorbar_{show}")},  # (p_T or E)
+                         colors=fig.PALETTE, clip_id=memo[0], n_total=key[7])
     return dict(PACKED.get_or_compute(memo, pack))
 
 
