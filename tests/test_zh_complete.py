@@ -29,6 +29,8 @@ ALLOWED = {
     "ELBO", "TV", "hat",  # ("R-hat": split R-hat, as the diagnostic is named; TV_t: total variation, defined)
     # people's names (Metropolis–Hastings, Neal's funnel, Rezende–Mohamed U1–U3; cited authors)
     "Metropolis", "Hastings", "Neal", "Rezende", "Mohamed", "Hinton", "Hoffman", "Gelman",
+    # the slides' own name of the DBN's fine-tuning ("调优过程：Contrastive Wake-Sleep 算法")
+    "wake", "sleep",
     # function and constant names inside formulas, the activation and the optimiser by their names
     "log", "exp", "min", "max", "softmax", "pi", "NaN", "SiLU", "Adam",
     # products and differentials in formulas: xy (the f in f_mn), vᵀWh, dx, dT
@@ -262,6 +264,30 @@ def _chinese_strings():
 def test_every_chinese_string_is_chinese():
     """What the page sweep cannot reach (texts shown only after a click: training, AIS, samples ...)."""
     leaks = [(k, english_words(text), text) for k, text in _chinese_strings() if english_words(text)]
+    assert not leaks, "\n".join(map(str, leaks))
+
+
+def _lesson_chinese():
+    """(where, text) of the Chinese texts of the shipped lessons (the lesson bar shows them)."""
+    import tomllib
+    for path in sorted((ROOT / "assets" / "lessons").glob("*.toml")):
+        def walk(o, where):
+            if isinstance(o, dict):
+                for k, v in o.items():
+                    if isinstance(v, str) and k == "zh":  # (slide_title quotes the deck as it is written)
+                        yield f"{path.name}{where}.{k}", v
+                    else:
+                        yield from walk(v, f"{where}.{k}")
+            elif isinstance(o, list):
+                for i, v in enumerate(o):
+                    yield from walk(v, f"{where}[{i}]")
+        yield from walk(tomllib.loads(path.read_text(encoding="utf-8")), "")
+
+
+def test_every_lesson_text_in_chinese_is_chinese():
+    texts = list(_lesson_chinese())
+    assert len(texts) > 50  # (the lecture's lesson: titles, what to look at, questions and answers)
+    leaks = [(w, english_words(t), t) for w, t in texts if english_words(t)]
     assert not leaks, "\n".join(map(str, leaks))
 
 

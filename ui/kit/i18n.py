@@ -46,7 +46,7 @@ S: dict[str, dict[str, str]] = {
     "topic_deep": {"en": "4 · Deep belief nets and deep Boltzmann machines", "zh": "4 · 深度信念网络与深度玻尔兹曼机"},
     "topic_deep_body": {
         "en": "Greedy layer-wise stacking, wake-sleep fine-tuning, mean-field inference and persistent chains.",
-        "zh": "逐层贪心堆叠、醒-睡算法微调、平均场推断与持续马尔可夫链。"},
+        "zh": "逐层贪心堆叠、wake-sleep 微调、平均场推断与持续马尔可夫链。"},
     "open_page": {"en": "Open the page", "zh": "打开页面"},
     "offline_note": {
         "en": "Everything runs on this computer: no GPU and no internet needed.",
