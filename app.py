@@ -44,6 +44,8 @@ PAGES = [
 ]
 pages = [st.Page(f, title=t(k), icon=i, url_path=u, default=(u == "home")) for f, k, i, u in PAGES]
 nav = st.navigation(pages)
+# The browser tab's title, in the page's language (the call above runs before the language is known).
+st.set_page_config(page_title=t("tab_title", page=nav.title))
 # ?lesson=<name>&step=<k>: a lesson's step, on any page (above the page; may switch page)
 lesson_bar(next((u for (_f, _k, _i, u), p in zip(PAGES, pages) if p is nav), "home"))
 nav.run()

@@ -260,7 +260,7 @@ def test_url_values_are_clamped_with_a_visible_note():
     assert sorted(w.value for w in at.warning) == sorted([
         "Hidden units n_h: `99999` is outside 10 … 1000; using 1000.",
         "Gibbs steps per update k (CD-k): `0` is outside 1 … 25; using 1.",
-        "Negative phase: `__import__('os')` is not valid; using cd.",
+        "Negative phase: `__import__('os')` is not valid; using CD-k: chains restart at the data.",
         "Learning rate η: `abc` is not valid; using 0.05.",
         "Epochs: `1e9` is outside 1 … 100; using 100.",
         "Sampling temperature T: `50` is outside 0.2 … 3.0; using 3.0."])

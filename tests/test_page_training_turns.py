@@ -110,7 +110,7 @@ def test_class_limits_cap_the_sliders_and_a_caption_says_so(class_limits):
     assert "Class limits set by your teacher: at most 3 epochs, at most 100 hidden units per layer." in caps
     at.session_state["lang"] = "zh"
     at.run()
-    assert "老师设定的课堂限制：最多 3 轮（epoch）、每层最多 100 个隐单元" in " ".join(c.value for c in at.caption)
+    assert "老师设定的课堂限制：最多 3 轮、每层最多 100 个隐单元" in " ".join(c.value for c in at.caption)
     deep = open_page("deep", {"deep_model": "dbm", "deep_rows": "1", "deep_sweeps": "20"})
     assert deep.slider(key="deep_dbm_epochs").max == 3 and deep.slider(key="deep_dbm_pre").max == 3
     assert "at most 3 epochs, at most 100 hidden units per layer" in " ".join(c.value for c in deep.caption)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 import warnings
 from dataclasses import dataclass
 from typing import Callable
@@ -42,14 +43,73 @@ Tensor = torch.Tensor
 _Node = Callable[[Tensor, Tensor, Tensor], Tensor]
 
 
-class FormulaError(ValueError):
-    """A formula that is refused; ``col`` is 0-based (or None), ``snippet`` the culprit text."""
+#: Why a formula is refused: ``FormulaError.code`` -> its English words, filled in with
+#: ``FormulaError.args_`` (the page translates the code and the same values; the CLI prints these).
+MESSAGES: dict[str, str] = {
+    "not_string": "formula must be a string",
+    "empty": "empty formula",
+    "too_long": "formula is too long ({n} characters, at most {max})",
+    "character": "unexpected character {ch!r}",
+    "nested": "formula is too deeply nested",
+    "nested_brackets": "formula is too deeply nested (more than {max} levels of brackets)",
+    "nested_levels": "formula is too deeply nested (more than {max} levels)",
+    "too_large": "formula is too large (more than {max} terms)",
+    # Python's parser: its commonest messages by code, any other one as it words it
+    "syntax": "syntax error: {detail}",
+    "syntax_invalid": "syntax error: invalid syntax",
+    "syntax_unclosed": "syntax error: '{bracket}' was never closed",
+    "syntax_unmatched": "syntax error: unmatched '{bracket}'",
+    "syntax_mismatch": "syntax error: closing parenthesis '{close}' does not match opening parenthesis '{open}'",
+    "multiple": "not allowed: multiple statements (only one expression)",
+    "assignment": "not allowed: assignment",
+    "import": "not allowed: import statement",
+    "statement": "not allowed: statement '{name}'",
+    "is_function": "'{name}' is a function: call it like {name}(...)",
+    "name": "not allowed: name '{name}' (only x, y, pi, e)",
+    "literal": "numbers must be finite with |value| <= {max:g}",
+    "exponent": "exponents must be numbers with |p| <= {max}",
+    "unknown_function": "not allowed: unknown function '{name}'",
+    "arity_exact": "{name}() takes exactly {n} argument, got {got}",
+    "arity_min": "{name}() takes at least {n} arguments, got {got}",
+    "call_expression": "not allowed: calling an expression (only functions by name)",
+    "keyword": "not allowed: keyword argument {label}",
+    "attribute": "not allowed: attribute access '.{name}'",
+    "string": "not allowed: string",
+    "constant": "not allowed: constant '{value}'",
+    "complex": "not allowed: complex number",
+    "operator": "not allowed: operator '{op}'",
+    "boolean": "not allowed: boolean operator '{op}'",
+    "subscript": "not allowed: subscript", "lambda": "not allowed: lambda",
+    "comprehension": "not allowed: comprehension", "comparison": "not allowed: comparison",
+    "conditional": "not allowed: conditional expression",
+    "walrus": "not allowed: assignment expression ':='", "fstring": "not allowed: f-string",
+    "starred": "not allowed: starred argument", "list": "not allowed: list", "tuple": "not allowed: tuple",
+    "set": "not allowed: set", "dict": "not allowed: dict", "await": "not allowed: await",
+    "yield": "not allowed: yield", "slice": "not allowed: slice",
+    "expression": "not allowed: '{name}' expression",
+    "internal": "internal error: unexpected {name}",
+}
 
-    def __init__(self, message: str, col: int | None = None, snippet: str | None = None):
+
+class FormulaError(ValueError):
+    """A formula that is refused; ``col`` is 0-based (or None), ``snippet`` the culprit text.
+
+    ``code`` (a key of ``MESSAGES``) and ``args_`` say why in a form a page can translate
+    (``ebm_core`` has no languages); ``message`` is the English of the same."""
+
+    def __init__(self, message: str, col: int | None = None, snippet: str | None = None, *,
+                 code: str = "other", args: dict | None = None):
         self.message = message
         self.col = col
         self.snippet = snippet
+        self.code = code
+        self.args_ = dict(args or {})
         super().__init__(str(self))
+
+    @classmethod
+    def of(cls, code: str, col: int | None = None, snippet: str | None = None, **args) -> "FormulaError":
+        """The refusal ``code`` with these values (its English message from ``MESSAGES``)."""
+        return cls(MESSAGES[code].format(**args), col, snippet, code=code, args=args)
 
     def __str__(self) -> str:
         if self.col is None:
@@ -149,17 +209,31 @@ def _precheck(text: str) -> None:
         if ch in "([{":
             depth += 1
             if depth > MAX_DEPTH:
-                raise FormulaError(f"formula is too deeply nested (more than {MAX_DEPTH} "
-                                   "levels of brackets)", i, ch)
+                raise FormulaError.of("nested_brackets", i, ch, max=MAX_DEPTH)
         elif ch in ")]}":
             depth -= 1
     if len(text) > MAX_LENGTH:
-        raise FormulaError(f"formula is too long ({len(text)} characters, at most {MAX_LENGTH})",
-                           MAX_LENGTH, text[MAX_LENGTH])
+        raise FormulaError.of("too_long", MAX_LENGTH, text[MAX_LENGTH], n=len(text), max=MAX_LENGTH)
     for i, ch in enumerate(text):
         # ASCII only also means ast's byte-based columns equal character columns.
         if not " " <= ch <= "~":
-            raise FormulaError(f"unexpected character {ch!r}", i, ch)
+            raise FormulaError.of("character", i, ch, ch=ch)
+
+
+_SYNTAX = [  # Python's words -> a code the page can translate (the words stay in ``detail`` otherwise)
+    ("syntax_invalid", r"invalid syntax$"),
+    ("syntax_unclosed", r"'(?P<bracket>.)' was never closed$"),
+    ("syntax_unmatched", r"unmatched '(?P<bracket>.)'$"),
+    ("syntax_mismatch", r"closing parenthesis '(?P<close>.)' does not match opening parenthesis '(?P<open>.)'$"),
+]
+
+
+def _syntax_error(msg: str, col: int | None, snippet: str | None) -> FormulaError:
+    for code, pattern in _SYNTAX:
+        found = re.match(pattern, msg)  # (no re.compile: this module calls no compile at all)
+        if found:
+            return FormulaError.of(code, col, snippet, **found.groupdict())
+    return FormulaError.of("syntax", col, snippet, detail=msg)
 
 
 def _parse(text: str) -> ast.expr:
@@ -167,7 +241,7 @@ def _parse(text: str) -> ast.expr:
     stripped = text.lstrip(" ")
     shift = len(text) - len(stripped)  # exec mode rejects leading indentation
     if not stripped:
-        raise FormulaError("empty formula")
+        raise FormulaError.of("empty")
     try:
         with warnings.catch_warnings():
             # e.g. "1if x else 2" warns "invalid decimal literal"; it is refused anyway.
@@ -176,26 +250,24 @@ def _parse(text: str) -> ast.expr:
     except SyntaxError as err:
         col = None if err.offset is None else min(max(err.offset - 1 + shift, 0), len(text))
         snippet = text[col] if col is not None and col < len(text) else None
-        raise FormulaError(f"syntax error: {err.msg}", col, snippet) from None
+        raise _syntax_error(str(err.msg), col, snippet) from None
     except (RecursionError, MemoryError):
-        raise FormulaError("formula is too deeply nested") from None
+        raise FormulaError.of("nested") from None
 
     body = module.body
     if not body:
-        raise FormulaError("empty formula")
+        raise FormulaError.of("empty")
     if len(body) > 1:
         second = body[1]
         semi = stripped.rfind(";", 0, second.col_offset)
         col = (semi if semi >= 0 else second.col_offset) + shift
-        raise FormulaError("not allowed: multiple statements (only one expression)",
-                           col, text[col])
+        raise FormulaError.of("multiple", col, text[col])
     stmt = body[0]
     if not isinstance(stmt, ast.Expr):
-        kind = ("assignment" if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign))
-                else "import statement" if isinstance(stmt, (ast.Import, ast.ImportFrom))
-                else f"statement '{type(stmt).__name__.lower()}'")
-        raise FormulaError(f"not allowed: {kind}", stmt.col_offset + shift,
-                           ast.get_source_segment(stripped, stmt))
+        code = ("assignment" if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign))
+                else "import" if isinstance(stmt, (ast.Import, ast.ImportFrom)) else "statement")
+        raise FormulaError.of(code, stmt.col_offset + shift, ast.get_source_segment(stripped, stmt),
+                              **({"name": type(stmt).__name__.lower()} if code == "statement" else {}))
     expr = stmt.value
     # Shift every position so columns refer to the caller's text, not the stripped copy.
     if shift:
@@ -213,11 +285,11 @@ def _check_size(expr: ast.expr, text: str) -> None:
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise FormulaError(f"formula is too deeply nested (more than {MAX_DEPTH} levels)",
-                               getattr(node, "col_offset", None), _segment(text, node))
+            raise FormulaError.of("nested_levels", getattr(node, "col_offset", None), _segment(text, node),
+                                  max=MAX_DEPTH)
         count += 1
         if count > MAX_NODES:
-            raise FormulaError(f"formula is too large (more than {MAX_NODES} terms)")
+            raise FormulaError.of("too_large", max=MAX_NODES)
         for child in ast.iter_child_nodes(node):
             if not isinstance(child, _NOT_COUNTED):
                 stack.append((child, depth + 1))
@@ -247,47 +319,48 @@ def _exponent(node: ast.AST) -> float | None:
     return None if value is None else sign * value
 
 
-def _describe(node: ast.AST, text: str) -> tuple[str, int | None, str | None]:
-    """A refused node -> (what, column, snippet)."""
+def _describe(node: ast.AST, text: str) -> tuple[str, dict, int | None, str | None]:
+    """A refused node -> (code, its values, column, snippet)."""
     col = getattr(node, "col_offset", None)
     snippet = _segment(text, node)
     if isinstance(node, ast.Attribute):
         # Point at the '.attr' part: that is the dangerous bit, not the object before it.
         dot = text.find(".", node.value.end_col_offset, node.end_col_offset)
         col = dot if dot >= 0 else col
-        return f"attribute access '.{node.attr}'", col, f".{node.attr}"
+        return "attribute", {"name": node.attr}, col, f".{node.attr}"
     if isinstance(node, ast.Constant):
         v = node.value
         if isinstance(v, (str, bytes)):
-            return "string", col, snippet
+            return "string", {}, col, snippet
         if isinstance(v, bool) or v is None or v is Ellipsis:
-            return f"constant '{v!r}'", col, snippet
+            return "constant", {"value": repr(v)}, col, snippet
         if isinstance(v, complex):
-            return "complex number", col, snippet
+            return "complex", {}, col, snippet
     if isinstance(node, (ast.BinOp, ast.UnaryOp)) and type(node.op) in _OP_SYMBOLS:
-        return f"operator '{_OP_SYMBOLS[type(node.op)]}'", col, snippet
+        return "operator", {"op": _OP_SYMBOLS[type(node.op)]}, col, snippet
     if isinstance(node, ast.BoolOp):
-        return f"boolean operator '{'and' if isinstance(node.op, ast.And) else 'or'}'", col, snippet
+        return "boolean", {"op": "and" if isinstance(node.op, ast.And) else "or"}, col, snippet
     names = {
         ast.Subscript: "subscript", ast.Lambda: "lambda", ast.ListComp: "comprehension",
         ast.SetComp: "comprehension", ast.DictComp: "comprehension",
         ast.GeneratorExp: "comprehension", ast.Compare: "comparison",
-        ast.IfExp: "conditional expression", ast.NamedExpr: "assignment expression ':='",
-        ast.JoinedStr: "f-string", ast.FormattedValue: "f-string", ast.Starred: "starred argument",
+        ast.IfExp: "conditional", ast.NamedExpr: "walrus",
+        ast.JoinedStr: "fstring", ast.FormattedValue: "fstring", ast.Starred: "starred",
         ast.List: "list", ast.Tuple: "tuple", ast.Set: "set", ast.Dict: "dict",
         ast.Await: "await", ast.Yield: "yield", ast.YieldFrom: "yield", ast.Slice: "slice",
     }
-    return names.get(type(node), f"'{type(node).__name__}' expression"), col, snippet
+    code = names.get(type(node), "expression")
+    return code, ({"name": type(node).__name__} if code == "expression" else {}), col, snippet
 
 
 def _validate(expr: ast.expr, text: str) -> None:
     """Whitelist check; reports the leftmost problem, like a compiler would."""
-    # (rank, column, message, snippet); rank 1 marks follow-on problems (wrong arity,
+    # (rank, column, code, snippet, values); rank 1 marks follow-on problems (wrong arity,
     # calling a non-name) that only matter if nothing more specific was found.
-    problems: list[tuple[int, float, str, str | None]] = []
+    problems: list[tuple[int, float, str, str | None, dict]] = []
 
-    def refuse(what: str, col: int | None, snippet: str | None, rank: int = 0) -> None:
-        problems.append((rank, math.inf if col is None else col, what, snippet))
+    def refuse(code: str, col: int | None, snippet: str | None, rank: int = 0, **args) -> None:
+        problems.append((rank, math.inf if col is None else col, code, snippet, args))
 
     stack: list[ast.AST] = [expr]
     while stack:
@@ -295,18 +368,17 @@ def _validate(expr: ast.expr, text: str) -> None:
         col = getattr(node, "col_offset", None)
         if isinstance(node, ast.Name):
             if node.id in FUNCTIONS:
-                refuse(f"'{node.id}' is a function: call it like {node.id}(...)", col, node.id)
+                refuse("is_function", col, node.id, name=node.id)
             elif node.id not in VARIABLES and node.id not in CONSTANTS:
-                refuse(f"not allowed: name '{node.id}' (only x, y, pi, e)", col, node.id)
+                refuse("name", col, node.id, name=node.id)
             continue
         if isinstance(node, ast.Constant):
             value = _number(node)
             if value is None:
-                what, c, s = _describe(node, text)
-                refuse(f"not allowed: {what}", c, s)
+                code, args, c, s = _describe(node, text)
+                refuse(code, c, s, **args)
             elif not math.isfinite(value) or abs(value) > MAX_LITERAL:
-                refuse(f"numbers must be finite with |value| <= {MAX_LITERAL:g}", col,
-                       _segment(text, node))
+                refuse("literal", col, _segment(text, node), max=MAX_LITERAL)
             continue
         if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
             stack += [node.right, node.left]
@@ -314,8 +386,7 @@ def _validate(expr: ast.expr, text: str) -> None:
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
             p = _exponent(node.right)
             if p is None or not math.isfinite(p) or abs(p) > MAX_EXPONENT:
-                refuse(f"exponents must be numbers with |p| <= {MAX_EXPONENT}",
-                       node.right.col_offset, _segment(text, node.right))
+                refuse("exponent", node.right.col_offset, _segment(text, node.right), max=MAX_EXPONENT)
             stack += [node.right, node.left]
             continue
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
@@ -326,38 +397,33 @@ def _validate(expr: ast.expr, text: str) -> None:
             if isinstance(func, ast.Name):
                 fn = FUNCTIONS.get(func.id)
                 if fn is None:
-                    refuse(f"not allowed: unknown function '{func.id}'", func.col_offset, func.id)
+                    refuse("unknown_function", func.col_offset, func.id, name=func.id)
                 else:
                     n = len(node.args)
                     if n < fn.min_args or (fn.max_args is not None and n > fn.max_args):
-                        want = (f"exactly {fn.min_args} argument" if fn.max_args == fn.min_args
-                                else f"at least {fn.min_args} arguments")
-                        refuse(f"{fn.name}() takes {want}, got {n}", col,
-                               _segment(text, node), rank=1)
+                        refuse("arity_exact" if fn.max_args == fn.min_args else "arity_min", col,
+                               _segment(text, node), rank=1, name=fn.name, n=fn.min_args, got=n)
             else:
                 # Check the callee like any expression: '.system', lambda, ... get named.
                 # If it is otherwise harmless, e.g. '(x+1)(2)', calling it is still refused.
                 stack.append(func)
-                refuse("not allowed: calling an expression (only functions by name)", col,
-                       _segment(text, node), rank=1)
+                refuse("call_expression", col, _segment(text, node), rank=1)
             for kw in node.keywords:
                 label = f"'{kw.arg}='" if kw.arg else "'**'"
-                refuse(f"not allowed: keyword argument {label}", kw.col_offset,
-                       _segment(text, kw))
+                refuse("keyword", kw.col_offset, _segment(text, kw), label=label)
             stack += reversed(node.args)
             stack += reversed([kw.value for kw in node.keywords])
             continue
-        what, c, s = _describe(node, text)
+        code, args, c, s = _describe(node, text)
         # Bare containers like '()' are usually just the base of the real problem
         # ('().__class__'), so they rank after it.
-        refuse(f"not allowed: {what}", c, s,
-               rank=int(isinstance(node, (ast.Tuple, ast.List, ast.Set, ast.Dict))))
+        refuse(code, c, s, rank=int(isinstance(node, (ast.Tuple, ast.List, ast.Set, ast.Dict))), **args)
         # Keep looking inside so the leftmost problem wins (e.g. '().__class__.__bases__').
         stack += _expr_children(node)
 
     if problems:
-        _, col, what, snippet = min(problems, key=lambda p: (p[0], p[1]))
-        raise FormulaError(what, None if col == math.inf else int(col), snippet)
+        _, col, code, snippet, args = min(problems, key=lambda p: (p[0], p[1]))
+        raise FormulaError.of(code, None if col == math.inf else int(col), snippet, **args)
 
 
 def _expr_children(node: ast.AST) -> list[ast.expr]:
@@ -402,7 +468,7 @@ def _build(node: ast.AST) -> _Node:
         fn = FUNCTIONS[node.func.id].op
         args = [_build(a) for a in node.args]
         return lambda x, y, t: fn(*(a(x, y, t) for a in args))
-    raise FormulaError(f"internal error: unexpected {type(node).__name__}")  # pragma: no cover
+    raise FormulaError.of("internal", name=type(node).__name__)  # pragma: no cover
 
 
 def _constant(value: float) -> _Node:
@@ -422,7 +488,7 @@ def compile_formula(text: str) -> Callable[[Tensor], Tensor]:
     (e.g. ``log(x)`` for x < 0); callers check for non-finite values.
     """
     if not isinstance(text, str):
-        raise FormulaError("formula must be a string")
+        raise FormulaError.of("not_string")
     text = _normalise_whitespace(text)
     _precheck(text)
     expr = _parse(text)

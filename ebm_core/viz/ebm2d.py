@@ -255,13 +255,14 @@ def _stamp(img: np.ndarray, pixels: np.ndarray, offsets, value: int) -> None:
 
 
 def gif_bytes(frames, box, backgrounds=None, data=None, captions=None, size: int = 280, ms_per_frame: int = 100,
-              last_frame_ms: int = 1200) -> bytes:
+              last_frame_ms: int = 1200, font=None) -> bytes:
     """An animated GIF of points moving on the landscape.
 
     ``frames`` (F, n, 2); ``backgrounds``: one energy grid (ny, nx) for every frame, or a list of
     F grids (the landscape changing during training), or None for white; ``data`` drawn as
-    dark dots under the points; ``captions`` one short text per frame (ASCII: PIL's default
-    font has no CJK glyphs).  Drawn straight into palette indices (one fixed palette), so a
+    dark dots under the points; ``captions`` one short text per frame, drawn with ``font`` (a PIL
+    font; ``ebm_core.viz.fonts.cjk_font()`` draws Chinese) or PIL's default one (ASCII only: it has no
+    CJK glyphs).  Drawn straight into palette indices (one fixed palette), so a
     100-frame GIF takes a fraction of a second and stays small.
     """
     frames = np.asarray(frames, np.float32)
@@ -287,8 +288,8 @@ def gif_bytes(frames, box, backgrounds=None, data=None, captions=None, size: int
         im.putpalette(palette)
         if captions is not None:
             d = ImageDraw.Draw(im)
-            d.rectangle((0, 0, size, 14), fill=_WHITE)
-            d.text((4, 2), str(captions[i]), fill=_BLACK)
+            d.rectangle((0, 0, size, 14 if font is None else font.size + 5), fill=_WHITE)
+            d.text((4, 2), str(captions[i]), fill=_BLACK, font=font)
         images.append(im)
     buf = io.BytesIO()
     durations = [ms_per_frame] * (F - 1) + [last_frame_ms]

@@ -16,6 +16,7 @@ from ui.deep.sampling import PNG_SCALE, dbn_samples, spread, test_spread
 from ui.deep.training import job, memo, status
 from ui.kit import jobs
 from ui.kit.i18n import t
+from ui.kit.sources import mnist_source
 
 
 def style() -> None:
@@ -29,7 +30,7 @@ def model_line(kind: str) -> str:
     j = job(kind)
     m, meta = j["model"], j["meta"]
     src = t("deep_src_pretrained") if j["source"] == "pretrained" else t("deep_src_trained")
-    line = t("deep_data_line", data=meta.get("data", "MNIST"), n=int(meta.get("train_size", data.N_TRAIN)),
+    line = t("deep_data_line", data=mnist_source(meta.get("data", "MNIST")), n=int(meta.get("train_size", data.N_TRAIN)),
              b=data.binarization_text())
     if kind == "dbn":
         arch = "784 – " + " – ".join(str(s) for s in m.sizes[:-1]) + f" (+10) ⟷ {m.sizes[-1]}"
@@ -153,7 +154,7 @@ def need_model(kind: str) -> bool:
 
 def draw_empty(kind: str) -> None:
     d = data.mnist_split("train")
-    st.info(t("deep_empty", model=t(f"deep_model_{kind}"), n=len(d), source=d.source))
+    st.info(t("deep_empty", model=t(f"deep_model_{kind}"), n=len(d), source=mnist_source(d.source)))
 
 
 def draw_live(kind: str) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from ebm_core.ranges import Range
-from ui.kit.i18n import lang, t
+from ui.kit.i18n import S, lang, t
 
 LOG_STEPS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.08, 0.1, 0.15, 0.2, 0.3, 0.5, 0.8, 1.0, 1.5, 2.0,
              2.5, 3.0, 4.0, 5.0, 8.0]
@@ -59,6 +59,7 @@ class Spec:
     hi: float | None = None
     options: tuple = field(default=())  # for choices and log-scale sliders
     kind: str = "int"  # int | float | choice | text
+    names: str = ""  # a choice's i18n prefix of its options' labels ("" = label + "_"), for URL notes
 
     def parse(self, raw: str):
         """(value, note) for a raw URL string; note is None when the value was fine."""
@@ -106,6 +107,16 @@ def among(key: str, label: str, default, r: Range, options, kind: str = "int") -
     return Spec(key, label, default, options=within(r, options), kind=kind)
 
 
+def option_label(s: Spec, value) -> str:
+    """A choice's value as its select box shows it (the option's label in this language), or the
+    value itself where options have no labels (numbers, formulas such as x^2)."""
+    if s.kind == "choice":
+        key = f"{s.names or s.label + '_'}{value}"
+        if key in S:
+            return t(key)
+    return str(value)
+
+
 def sanitize_url(specs: list[Spec]) -> list[str]:
     """Clamp URL values into range before widgets exist; return the notes to show."""
     notes = []
@@ -120,7 +131,7 @@ def sanitize_url(specs: list[Spec]) -> list[str]:
             lo = s.options[0] if s.options else s.lo
             hi = s.options[-1] if s.options else s.hi
             # raw_v is the link's text: shown plain (never as Markdown) and cut short
-            notes.append(t(kind, name=t(s.label), value=plain(raw_v), lo=lo, hi=hi, used=used))
+            notes.append(t(kind, name=t(s.label), value=plain(raw_v), lo=lo, hi=hi, used=option_label(s, used)))
     st.session_state["_url_checked"] = st.session_state.get("_url_checked", set()) | {s.key for s in specs}
     return notes
 

@@ -27,10 +27,11 @@ from ebm_core.ebm import ebm2d
 from ebm_core.data import toy2d
 from ebm_core.ranges import SEED, ranges
 from ebm_core.viz import ebm2d as V
+from ebm_core.viz.fonts import cjk_font
 
 from ui.kit import classroom, jobs, limits, live
 from ui.kit import params as P
-from ui.kit.i18n import t
+from ui.kit.i18n import S, lang, t
 from ui.kit.params import Spec
 from ui.kit.share import share_box
 from ui.landscape import explore, tries
@@ -311,8 +312,18 @@ def _annealing(j: dict, c: dict) -> None:
                "ebm2d_anneal")
 
 
-def _ascii_caption(i: int, what: str) -> str:
-    return f"{what} {i}"  # PIL's default font has no CJK glyphs: GIF captions stay ASCII
+def _gif_captions(kind: str, values) -> tuple[list[str], object]:
+    """A GIF's frame captions in the page's language, and the font to draw them: PIL's default font
+    has no CJK glyphs, so Chinese needs one found on this machine (``cjk_font``); without one the
+    captions stay English (the page says so: ``_gif_font_note``)."""
+    font = None if lang() == "en" else cjk_font(12)
+    template = S[f"ebm2d_gif_{kind}"]["en" if font is None else lang()]
+    return [template.format(v=v) for v in values], font
+
+
+def _gif_font_note() -> None:
+    if lang() != "en" and cjk_font(12) is None:
+        st.caption(t("ebm2d_gif_no_font"))
 
 
 def _downloads(j: dict) -> None:
@@ -328,27 +339,31 @@ def _downloads(j: dict) -> None:
                        mime="application/octet-stream", on_click="ignore", key="ebm2d_dl_pt", width="stretch")
     snaps = list(j["snaps"])
     if len(snaps) >= 2:
+        caps, font = _gif_captions("update", [s["update"] for s in snaps])
         c2.download_button(
             t("ebm2d_dl_gif_train"), file_name=f"{name}_training.gif", mime="image/gif", on_click="ignore",
             key="ebm2d_dl_train", width="stretch",
             data=lambda: V.gif_bytes(np.stack([_pad(s["negatives"], 200) for s in snaps]), tr.box,
                                      backgrounds=[s["energy"] for s in snaps], data=tr.data.numpy()[:800],
-                                     captions=[_ascii_caption(s["update"], "update") for s in snaps]))
+                                     captions=caps, font=font))
     s = j.get("sample")
     if s is not None:
+        s_caps, s_font = _gif_captions("frame", range(len(s["frames"])))
         c3.download_button(
             t("ebm2d_dl_gif_sample"), file_name=f"{name}_sampling.gif", mime="image/gif", on_click="ignore",
             key="ebm2d_dl_sample", width="stretch",
             data=lambda: V.gif_bytes(s["frames"], s["box"], backgrounds=s["energy"][2],
-                                     captions=[_ascii_caption(i, "frame") for i in range(len(s["frames"]))]))
+                                     captions=s_caps, font=s_font))
     a = j.get("anneal")
     if a is not None:
+        a_caps, a_font = _gif_captions("sigma", a["sigma"])
         c4.download_button(
             t("ebm2d_dl_gif_anneal"), file_name=f"{name}_annealed.gif", mime="image/gif", on_click="ignore",
             key="ebm2d_dl_anneal", width="stretch",
             data=lambda: V.gif_bytes(a["frames"], a["box"], backgrounds=a["energy"][2],
-                                     captions=[f"sigma = {v:.2f}" for v in a["sigma"]]))
+                                     captions=a_caps, font=a_font))
     st.caption(t("ebm2d_dl_help"))
+    _gif_font_note()
 
 
 def _pad(points: np.ndarray, n: int) -> np.ndarray:

@@ -21,9 +21,10 @@ T_OPTIONS = (1, 2, 5, 10, 20, 50, 100, 200, 300, 500, 1000)
 BINS = 40
 FLOOR_DRAWS = 5
 SPECS = {
-    "a": P.Spec("ens_a", "ens_a", "mala", options=SAMPLERS, kind="choice"),
+    "a": P.Spec("ens_a", "ens_a", "mala", options=SAMPLERS, kind="choice", names="sampler_"),
     "sa": P.Spec("ens_sa", "ens_step_a", 0.2, options=STEPS_OPTIONS),
-    "b": P.Spec("ens_b", "ens_b", "ula", options=("none", *SAMPLERS), kind="choice"),
+    "b": P.Spec("ens_b", "ens_b", "ula", options=("none", *SAMPLERS), kind="choice",
+                     names="sampler_"),
     "sb": P.Spec("ens_sb", "ens_step_b", 0.2, options=STEPS_OPTIONS),
     "n": P.among("ens_n", "ens_chains", 10_000, CHAINS, (500, 1000, 2000, 5000, 10_000)),
     "k": P.among("ens_k", "ens_steps", 300, STEPS, (50, 100, 200, 300, 500, 1000)),

@@ -28,7 +28,8 @@ MODE = P.Spec("mode", "landscape_mode", "explore", options=("explore", "learn"),
 MAX_PICK = 12  # basin numbers a user can pick for the cross-section
 MAX_OUTLINE = 3000  # basin-boundary dots drawn at most (SVG markers cost the browser ~1 ms each)
 SPECS = {
-    "energy": P.Spec("energy", "landscape_target", "mixture", options=tuple(target_names()), kind="choice"),
+    "energy": P.Spec("energy", "landscape_target", "mixture", options=tuple(target_names()), kind="choice",
+                     names="target_"),
     "expr": P.Spec("expr", "formula", M.DEFAULT_FORMULA, kind="text"),
     "temp": P.Spec("temp", "temperature", 1.0, options=P.within(TEMPERATURE, P.TEMPERATURES)),
     "view": P.Spec("view", "landscape_view", "density", options=("density", "energy"), kind="choice"),

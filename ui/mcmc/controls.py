@@ -19,7 +19,7 @@ from ebm_core.mcmc.samplers import spread_starts
 from ebm_core.landscapes.targets import resolve_target, target_names
 from ebm_core.ranges import SEED, TEMPERATURE
 
-from ui.kit.i18n import t
+from ui.kit.i18n import S, lang, t
 from ui.kit import params as P
 from ui.kit.params import LOG_STEPS, TEMPERATURES, Spec
 
@@ -116,7 +116,7 @@ def in_fragment_rerun() -> bool:
 
 
 def formula_help() -> str:
-    return t("formula_help", functions=", ".join(FUNCTIONS))
+    return t("formula_help", functions=", ".join(f"`{f}`" for f in FUNCTIONS))  # (names to type: code)
 
 
 CUSTOM_HALF = 4.0  # default half-width of a typed formula's box
@@ -146,7 +146,18 @@ def check_formula(text: str) -> tuple[str | None, str | None]:
         energy_for("custom", text)
         return None, None
     except FormulaError as e:
-        return P.plain(e, limit=160), e.pointer(text)
+        return refusal(e), e.pointer(text)
+
+
+def refusal(e: FormulaError) -> str:
+    """Why the formula was refused, as Markdown: the engine's English words quoted as code, or in
+    another language the translation of its code, the formula's own bits quoted as code."""
+    if lang() == "en" or f"formula_err_{e.code}" not in S:
+        return P.plain(e, limit=160)
+    values = {k: v if isinstance(v, (int, float)) else P.plain(str(v).strip("'"), limit=40)
+              for k, v in e.args_.items()}
+    where = "" if e.col is None else t("formula_err_at", col=e.col)
+    return t(f"formula_err_{e.code}", **values) + where
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

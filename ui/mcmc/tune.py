@@ -173,8 +173,9 @@ def clip(key: tuple, trace, picture, m: int, show: str, exact: bool = False) -> 
         rec = rec_points(sampler, trace.records, trace.positions, step, T, L)
         more = exact_draws(M.energy_for(target, formula, half), T, chains, steps, m, seed) if exact else {}
         return pack_clip(trace.positions, trace.proposals, trace.accepted, values, picture.box, m,
-                         half=trace.half, labels=labels() | record_labels(sampler, rec, exact), colors=fig.PALETTE,
-                         clip_id=memo[0], n_total=key[7], rec=rec, **more)
+                         half=trace.half, colors=fig.PALETTE, clip_id=memo[0], n_total=key[7], rec=rec,
+                         labels=labels() | record_labels(sampler, rec, exact) | {"colorbar": t(f"colorbar_{show}")},
+                         **more)  # (the colour bar: p_T or E)
     return dict(PACKED.get_or_compute(memo, pack))
 
 

@@ -52,7 +52,7 @@ SPECS = {
     "epochs": P.bounded("rbm_epochs", "rbm_epochs", 10, CD["epochs"], 1, 100),
     "digits": P.among("rbm_digits", "rbm_digits", 5000, TRAIN_SIZE, DIGITS),
     "binarization": Spec("rbm_bin", "rbm_binarization", "threshold", options=("threshold", "stochastic"),
-                         kind="choice"),
+                         kind="choice", names="rbm_bin_"),
     "seed": P.bounded("rbm_seed", "rbm_seed", 0, CD["seed"], 0, 999_999),
     "gibbs": P.among("rbm_gibbs", "rbm_gibbs_steps", 200, GIBBS_STEPS, GIBBS),
     "T": P.among("rbm_T", "rbm_temperature", 1.0, R.TEMPERATURE, TEMPS, kind="float"),

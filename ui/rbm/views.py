@@ -12,6 +12,7 @@ from ebm_core.viz import digits
 from ebm_core.viz import rbm as V
 
 from ui.kit.i18n import t
+from ui.kit.sources import mnist_source
 from ui.kit.tabs import url_tabs
 from ui.rbm import data as D
 from ui.rbm.sampling import PNG_SCALE, next_round, sample_seed, samples
@@ -27,7 +28,7 @@ def model_line() -> str:
     method = f"PCD-{cfg.get('k', '?')}" if cfg.get("persistent") else f"CD-{cfg.get('k', '?')}"
     key = "rbm_model_pretrained" if j["source"] == "pretrained" else "rbm_model_trained"
     method_b, seed = model_binarization()
-    data = f"MNIST {meta.get('data', '')}" + (t("rbm_n_digits", n=int(meta["train_size"])) if "train_size" in meta else "")
+    data = f"MNIST {mnist_source(meta.get('data', ''))}" + (t("rbm_n_digits", n=int(meta["train_size"])) if "train_size" in meta else "")
     return t(key, v=rbm.n_visible, h=rbm.n_hidden, method=method, epochs=meta.get("epochs", cfg.get("epochs", "?")),
              data=data, binarization=D.binarization_text(method_b, seed))
 
@@ -154,7 +155,7 @@ def draw_phase() -> None:
 def draw_empty() -> None:
     """Before any model: what the data look like, and the two ways in."""
     d = D.mnist_split("train")
-    st.info(t("rbm_empty", n=len(d), source=d.source))
+    st.info(t("rbm_empty", n=len(d), source=mnist_source(d.source)))
     idx = np.random.default_rng(D.SUBSET_SEED).permutation(len(d))[:30]
     st.image(digits.grid_png(d.images[np.sort(idx)], ncols=10, scale=PNG_SCALE), width="stretch",
              caption=t("rbm_data_caption"))

@@ -28,7 +28,7 @@ S: dict[str, dict[str, str]] = {
                    "zh": "独立采样器的接受率随 σ_q 并不单调（过窄和过宽都很少接受），而对偶平均假设步长越大接受越少，"
                          "因此无法调节它。请手动设置 σ_q。"},
     "at_not_gibbs": {"en": "Gibbs sampling has no step size: every update is accepted.",
-                     "zh": "Gibbs 采样没有步长：每次更新都被接受。"},
+                     "zh": "吉布斯采样没有步长：每次更新都被接受。"},
     "at_off": {"en": "More than 5 points from the target. The acceptance at the frozen ε̄ need not be the average "
                      "acceptance of the steps tried around it, and a few chains measure both roughly: more chains "
                      "or a longer burn-in bring it closer.",

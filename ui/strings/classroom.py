@@ -19,7 +19,7 @@ S: dict[str, dict[str, str]] = {
         "en": "🎓 Class limits set by your teacher: {what}.",
         "zh": "🎓 老师设定的课堂限制：{what}。"},
     "class_limits_sep": {"en": ", ", "zh": "、"},
-    "class_limit_epochs": {"en": "at most {n} epochs", "zh": "最多 {n} 轮（epoch）"},
+    "class_limit_epochs": {"en": "at most {n} epochs", "zh": "最多 {n} 轮"},
     "class_limit_hidden": {"en": "at most {n} hidden units per layer", "zh": "每层最多 {n} 个隐单元"},
     "class_limit_width": {"en": "a network at most {n} units wide", "zh": "网络宽度最多 {n} 个单元"},
 }

@@ -8,7 +8,7 @@ S: dict[str, dict[str, str]] = {
         "en": "Stack RBMs greedily into a DBN that draws a digit you ask for, fine-tune it with the up-down "
               "(wake-sleep) algorithm; or train a DBM, whose layers are all undirected: mean-field inference for "
               "the data, persistent Gibbs chains for the model (Algorithm 20.1).",
-        "zh": "把 RBM 逐层贪心堆叠成 DBN，让它画出你指定的数字，再用 up-down（wake-sleep）算法微调；或者训练一个 DBM，"
+        "zh": "把 RBM 逐层贪心堆叠成 DBN，让它画出你指定的数字，再用上下（wake-sleep）算法微调；或者训练一个 DBM，"
               "它的各层全部是无向连接：数据项用平均场推断，模型项用持续吉布斯链（算法 20.1）。"},
     "deep_model": {"en": "Model", "zh": "模型"},
     "deep_model_dbn": {"en": "Deep belief net (DBN)", "zh": "深度信念网络（DBN）"},
@@ -22,7 +22,7 @@ S: dict[str, dict[str, str]] = {
         "en": "784 visible units, then these hidden layers; the 10 label units join the layer just below the top.",
         "zh": "784 个可见单元，然后是这些隐藏层；10 个标签单元与顶层下方的那一层并列。"},
     "deep_dbn_epochs": {"en": "Greedy epochs per layer", "zh": "每层贪心训练轮数"},
-    "deep_dbn_ft": {"en": "Up-down fine-tuning epochs", "zh": "up-down 微调轮数"},
+    "deep_dbn_ft": {"en": "Up-down fine-tuning epochs", "zh": "上下算法微调轮数"},
     "deep_dbn_lr": {"en": "Learning rate η", "zh": "学习率 η"},
     "deep_dbn_topk": {"en": "CD-k of the top RBM", "zh": "顶层 RBM 的 CD-k"},
     "deep_dbm_sizes": {"en": "Hidden layers h¹-h²", "zh": "隐藏层 h¹-h²"},
@@ -46,8 +46,8 @@ S: dict[str, dict[str, str]] = {
     "deep_train_help_dbn": {
         "en": "Train: RBM 1 by CD, frozen; its hidden probabilities train RBM 2; then the top RBM with the labels; "
               "then up-down fine-tuning. With the defaults, digits appear within about a minute.",
-        "zh": "训练：先用 CD 训练 RBM 1 并冻结；它的隐单元概率作为 RBM 2 的训练数据；然后训练带标签的顶层 RBM；最后做 "
-              "up-down 微调。默认设置下约一分钟内就能看到数字。"},
+        "zh": "训练：先用 CD 训练 RBM 1 并冻结；它的隐单元概率作为 RBM 2 的训练数据；然后训练带标签的顶层 RBM；最后用"
+              "上下算法微调。默认设置下约一分钟内就能看到数字。"},
     "deep_train_help_dbm": {
         "en": "Train: two RBMs with the doubled-input correction, composed into a DBM, then Algorithm 20.1. The "
               "persistent chains show digits soon after the joint phase begins.",
@@ -74,7 +74,7 @@ S: dict[str, dict[str, str]] = {
                       "zh": "{phase}：第 {epoch} / {epochs} 轮 · 已训练 {seconds:.0f} 秒"},
     "deep_phase_layer": {"en": "RBM {l} ({a} ⟷ {b}) by CD", "zh": "用 CD 训练 RBM {l}（{a} ⟷ {b}）"},
     "deep_phase_top": {"en": "Top RBM with the 10 label units", "zh": "带 10 个标签单元的顶层 RBM"},
-    "deep_phase_finetune": {"en": "Up-down fine-tuning (contrastive wake-sleep)", "zh": "up-down 微调（对比 wake-sleep）"},
+    "deep_phase_finetune": {"en": "Up-down fine-tuning (contrastive wake-sleep)", "zh": "上下算法微调（对比 wake-sleep）"},
     "deep_phase_pretrain1": {"en": "Pretraining the bottom RBM (v counted twice going up)",
                              "zh": "预训练底层 RBM（向上时 v 计两次）"},
     "deep_phase_pretrain2": {"en": "Pretraining the top RBM (h² counted twice going down)",
@@ -82,7 +82,7 @@ S: dict[str, dict[str, str]] = {
     "deep_phase_joint": {"en": "Joint training, Algorithm 20.1", "zh": "联合训练，算法 20.1"},
     "deep_phase_short_layer": {"en": "RBM {l}", "zh": "RBM {l}"},
     "deep_phase_short_top": {"en": "top", "zh": "顶层"},
-    "deep_phase_short_finetune": {"en": "up-down", "zh": "up-down"},
+    "deep_phase_short_finetune": {"en": "up-down", "zh": "上下微调"},
     "deep_phase_short_pretrain1": {"en": "pretrain 1", "zh": "预训练 1"},
     "deep_phase_short_pretrain2": {"en": "pretrain 2", "zh": "预训练 2"},
     "deep_phase_short_joint": {"en": "joint", "zh": "联合"},
@@ -157,16 +157,16 @@ S: dict[str, dict[str, str]] = {
         "en": "Up-down fine-tuning unties the weights: a wake phase (up with the recognition weights) trains the "
               "generative weights, the top RBM does CD from the wake states, and a sleep phase (a dream down the "
               "generative weights) trains the recognition weights. Same seed before and after, so the samples compare.",
-        "zh": "up-down 微调会解绑权重：wake 阶段（用认知权重向上）训练生成权重，顶层 RBM 从 wake 状态出发做 CD，sleep 阶段"
+        "zh": "上下算法微调会解绑权重：wake 阶段（用认知权重向上）训练生成权重，顶层 RBM 从 wake 状态出发做 CD，sleep 阶段"
               "（沿生成权重向下“做梦”）训练认知权重。前后使用同一随机种子，样本可以直接比较。"},
     "deep_ft_more": {"en": "Fine-tuning epochs", "zh": "微调轮数"},
-    "deep_ft_button": {"en": "Fine-tune with up-down ({n} epochs)", "zh": "用 up-down 微调（{n} 轮）"},
+    "deep_ft_button": {"en": "Fine-tune with up-down ({n} epochs)", "zh": "用上下算法微调（{n} 轮）"},
     "deep_ft_none": {"en": "Fine-tune the current model (or train one with fine-tuning epochs) to see before vs after.",
                      "zh": "微调当前模型（或训练一个带微调轮数的模型），即可看到前后对比。"},
     "deep_ft_meta": {"en": "Recorded in the checkpoint: test accuracy {before:.2%} before fine-tuning, {after:.2%} after.",
                      "zh": "检查点中记录的测试准确率：微调前 {before:.2%}，微调后 {after:.2%}。"},
     "deep_ft_before": {"en": "Before (greedy only)", "zh": "微调前（仅贪心训练）"},
-    "deep_ft_after": {"en": "After {n} up-down epochs", "zh": "{n} 轮 up-down 之后"},
+    "deep_ft_after": {"en": "After {n} up-down epochs", "zh": "上下算法微调 {n} 轮之后"},
     "deep_ft_before_caption": {"en": "Greedy DBN: each digit clamped, 200 Gibbs steps", "zh": "贪心 DBN：固定每个数字，200 步吉布斯采样"},
     "deep_ft_after_caption": {"en": "Fine-tuned DBN: the same chains' random numbers", "zh": "微调后的 DBN：相同的随机数"},
     "deep_ft_same_seed": {"en": "Seed {seed}; accuracy on all {n} test digits, {b}.",
@@ -293,7 +293,7 @@ S: dict[str, dict[str, str]] = {
               "the code adds momentum ν (0.5 in the first epoch), η_t = η/(1 + decay·epoch) (no decay by default) and "
               "weight decay λ on W.",
         "zh": "讲义勘误：算法 20.1 用数据 V 减去 (1/m) Vᵀ H̃⁽¹⁾；模型项应把链自己的 Ṽ 与 H̃⁽¹⁾ 配对，如上式。"
-              "讲义中简单的 W ← W + εΔW 只是示意（讲义自己也注明）；代码另加了动量 ν（第一轮为 0.5）、η_t = η/(1 + decay·epoch)（默认不衰减）以及对 W 的权重衰减 λ。"},
+              "讲义中简单的 W ← W + εΔW 只是示意（讲义自己也注明）；代码另加了动量 ν（第一轮为 0.5）、η_t = η/(1 + 衰减率 × 轮次)（默认不衰减）以及对 W 的权重衰减 λ。"},
     "deep_th_dbm_alg": {
         "en": "Algorithm 20.1: mean field for the data term, k two-block Gibbs sweeps of persistent chains Ṽ, H̃¹, H̃² "
               "for the model term (with momentum and weight decay here):",

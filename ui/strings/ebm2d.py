@@ -92,7 +92,7 @@ S: dict[str, dict[str, str]] = {
     "ebm2d_formula_caption": {
         "en": "With f_θ = −E_θ: descending the loss mean E_θ(data) − mean E_θ(x̃) climbs the log-likelihood. "
               "Current settings: K = {k}, ε = {eps}, α = {alpha}, η = {lr}.",
-        "zh": "取 f_θ = −E_θ：对损失 mean E_θ(数据) − mean E_θ(x̃) 做梯度下降，就是对对数似然做梯度上升。"
+        "zh": "取 f_θ = −E_θ：对损失 E_θ(数据) 的均值 − E_θ(x̃) 的均值 做梯度下降，就是对对数似然做梯度上升。"
               "当前设置：K = {k}，ε = {eps}，α = {alpha}，η = {lr}。"},
     # --- sampling after training -----------------------------------------------------------
     "ebm2d_sample_header": {"en": "Sampling from the learned landscape", "zh": "从学到的能量地形中采样"},
@@ -148,7 +148,7 @@ S: dict[str, dict[str, str]] = {
     "ebm2d_dl_help": {
         "en": "The checkpoint loads with torch.load(path, weights_only=True); `python -m ebm_core generate FILE.pt "
               "--n 1000 --out samples.npz` samples from it.",
-        "zh": "检查点可用 torch.load(path, weights_only=True) 读取；`python -m ebm_core generate FILE.pt "
+        "zh": "检查点可用 `torch.load(path, weights_only=True)` 读取；`python -m ebm_core generate FILE.pt "
               "--n 1000 --out samples.npz` 可从中采样。"},
     # --- things to try -----------------------------------------------------------------------
     "ebm2d_try": {"en": "Things to try", "zh": "试一试"},

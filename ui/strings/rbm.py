@@ -22,13 +22,13 @@ S: dict[str, dict[str, str]] = {
     "rbm_momentum": {"en": "Momentum ν", "zh": "动量 ν"},
     "rbm_decay": {"en": "Weight decay λ", "zh": "权重衰减 λ"},
     "rbm_batch": {"en": "Mini-batch size", "zh": "小批量大小"},
-    "rbm_epochs": {"en": "Epochs", "zh": "训练轮数（epoch）"},
+    "rbm_epochs": {"en": "Epochs", "zh": "训练轮数"},
     "rbm_digits": {"en": "Training digits", "zh": "训练数字个数"},
     "rbm_digits_help": {"en": "{n} training digits are available here (more after downloading the full MNIST).",
                         "zh": "本机可用 {n} 个训练数字（下载完整 MNIST 后更多）。"},
     "rbm_binarization": {"en": "Binarisation of the pixels", "zh": "像素二值化方式"},
     "rbm_bin_threshold": {"en": "threshold x/255 > 0.5", "zh": "阈值 x/255 > 0.5"},
-    "rbm_bin_stochastic": {"en": "stochastic Bernoulli(x/255)", "zh": "随机 Bernoulli(x/255)"},
+    "rbm_bin_stochastic": {"en": "stochastic Bernoulli(x/255)", "zh": "随机：伯努利(x/255)"},
     "rbm_seed": {"en": "Seed", "zh": "随机种子"},
     "rbm_bin_seed": {"en": ", seed {seed}", "zh": "，种子 {seed}"},
     "rbm_n_digits": {"en": ", {n:,} digits", "zh": "，{n:,} 个数字"},
@@ -214,7 +214,7 @@ S: dict[str, dict[str, str]] = {
     "rbm_dl_caption": {
         "en": "Samples: {n} chains × {steps} Gibbs steps at T = {T}, seed {seed}. The checkpoint loads with "
               "torch.load(..., weights_only=True) and with the command line:",
-        "zh": "样本：{n} 条链 × {steps} 步吉布斯，T = {T}，种子 {seed}。检查点可用 torch.load(..., weights_only=True) "
+        "zh": "样本：{n} 条链 × {steps} 步吉布斯，T = {T}，种子 {seed}。检查点可用 `torch.load(..., weights_only=True)` "
               "读取，也可在命令行中使用："},
     # --- AIS -----------------------------------------------------------------------------------
     "rbm_ais_intro": {
@@ -249,7 +249,7 @@ S: dict[str, dict[str, str]] = {
               "and the reverse-AIS log Z; {runs} runs × {betas} steps ({base}). The command line "
               "(evaluate --ais) reports the same bracket.",
         "zh": "log Z = {z:.3f}，区间 [{lo}, {hi}]：从 log(Ẑ − 3 倍标准误) 到 log(Ẑ + 3 倍标准误) 与反向 AIS 的 log Z "
-              "两者中较大者；{runs} 次运行 × {betas} 步（{base}）。命令行（evaluate --ais）给出同一区间。"},
+              "两者中较大者；{runs} 次运行 × {betas} 步（{base}）。命令行（`evaluate --ais`）给出同一区间。"},
     "rbm_ais_line_bracket": {
         "en": "Bracket on the test log-likelihood: {pes:.2f} (reverse AIS, pessimistic; log Z ≈ {zr:.3f}) … "
               "{opt:.2f} (forward AIS, optimistic) — binarisation: {b}.",

@@ -78,7 +78,7 @@ S: dict[str, dict[str, str]] = {
         "en": "{bins}×{bins} cells on the box {box}; start {start}; seed {seed}; the floor is the mean ± 2 sd of the "
               "TV of {draws} exact samples of {n} points (inverse CDF on the grid). Both samplers use the same seed: "
               "MH and MALA draw the same random numbers (common random numbers); ULA and HMC draw theirs differently.",
-        "zh": "区域 {box} 上 {bins}×{bins} 个格子；起点 {start}；种子 {seed}；下限为 {draws} 组 {n} 个精确样本（网格上的逆 CDF）"
+        "zh": "区域 {box} 上 {bins}×{bins} 个格子；起点 {start}；种子 {seed}；下限为 {draws} 组 {n} 个精确样本（网格上的逆累积分布函数）"
               "的 TV 的均值 ± 2 倍标准差。两个采样器使用相同种子：MH 与 MALA 抽取相同的随机数（公共随机数）；ULA 与 HMC 的抽取方式不同。"},
     "ens_try": {"en": "Try: MALA against ULA at the same ε (0.2, then 0.3) on the Gaussian: MALA's curve reaches the "
                       "floor, ULA's levels off above it — its bias, in one number. On the mixture at T = 0.3, MH from "
@@ -96,7 +96,7 @@ S: dict[str, dict[str, str]] = {
               "f_β_k(x)/f_β_k−1(x). The mean weight estimates Z; with few temperatures K it reads low (Jensen).",
         "zh": "退火重要性采样——RBM 页面用它估计难以计算的 Z——在这里运行，而网格能给出精确的 Z。每次运行从宽的高斯分布 q（Z₀ = 1）出发，"
               "经过 f_β ∝ q^(1−β) · exp(−E/T)^β，β 从 0 到 1，每步做 MH 移动；其权重累积比值 f_β_k(x)/f_β_k−1(x)。"
-              "权重的均值估计 Z；温度数 K 太少时估计偏低（Jensen 不等式）。"},
+              "权重的均值估计 Z；温度数 K 太少时估计偏低（詹森不等式）。"},
     "ais_runs": {"en": "Runs R", "zh": "运行次数 R"},
     "ais_kmax": {"en": "Largest number of temperatures K", "zh": "最大温度数 K"},
     "ais_running": {"en": "Annealing {r} runs …", "zh": "正在退火 {r} 次运行 …"},
@@ -116,5 +116,5 @@ S: dict[str, dict[str, str]] = {
         "en": "Base q = N(({cx:g}, {cy:g}), {s:.3g}² I); β on a geometric schedule from 10⁻⁴; {mh} MH steps per "
               "temperature; se(log Ẑ) = sd(w) / (mean(w) √R) (delta method); seed {seed}.",
         "zh": "基分布 q = N(({cx:g}, {cy:g}), {s:.3g}² I)；β 取从 10⁻⁴ 开始的几何序列；每个温度 {mh} 步 MH；"
-              "se(log Ẑ) = sd(w) / (mean(w) √R)（delta 方法）；种子 {seed}。"},
+              "log Ẑ 的标准误 = w 的标准差 / (w 的均值 × √R)（δ 方法）；种子 {seed}。"},
 }
