@@ -225,7 +225,8 @@ S: dict[str, dict[str, str]] = {
 
 def _merge_page_tables() -> None:
     from ui.strings import autotune, classroom, deep, ebm2d, landscape, lesson, mcmc_explain, rbm, truth
-    for table in (landscape.S, ebm2d.S, rbm.S, deep.S, classroom.S, truth.S, mcmc_explain.S, autotune.S, lesson.S):
+    from ui.strings import linked  # (the MCMC page's window panel, issue 14 §6)
+    for table in (landscape.S, ebm2d.S, rbm.S, deep.S, classroom.S, truth.S, mcmc_explain.S, autotune.S, lesson.S, linked.S):
         clash = set(table) & set(S)
         if clash:  # a silent overwrite would change another page's text
             raise KeyError(f"i18n keys defined twice: {sorted(clash)}")
