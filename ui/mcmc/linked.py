@@ -87,17 +87,11 @@ def _body(key: tuple, trace, m: int, f_key: str, fv, truth, exact_f: float) -> N
     spec, data = _chart(key, trace, m, f_key, fv, truth, exact_f)
     # Streamlit takes datasets already in Arrow bytes as they are; it empties the spec's "datasets", so
     # each call gets its own copy of the (small) JSON part of the shared spec.
-    draw = lambda key: st.vega_lite_chart({**copy.deepcopy(spec), "datasets": dict(data)}, key=key,  # noqa: E731
-                                          on_select="rerun", selection_mode=[fig.BRUSH], width="content")
-    try:
-        event = draw(CHART_KEY)
-        sel = event.get("selection") if hasattr(event, "get") else None
-        a, b, note = window_of(sel, n, m)
-    except (ValueError, TypeError, AttributeError) as e:
-        # Streamlit's own reading of the state fails on some malformed messages (not JSON, a list):
-        # the chart under another key starts afresh, and the bad state is dropped at the end of the run.
-        draw(CHART_KEY + "_afresh")
-        a, b, note = (*W.default_bounds(n, m), t("lw_bad", what=plain(type(e).__name__)))
+    # (A state that is not JSON, or whose "selection" is no object, fails in Streamlit's own reading,
+    # before this script runs: every selection widget shares that; what reaches here is checked.)
+    event = st.vega_lite_chart({**copy.deepcopy(spec), "datasets": dict(data)}, key=CHART_KEY, on_select="rerun",
+                               selection_mode=[fig.BRUSH], width="content")
+    a, b, note = window_of(event.get("selection") if hasattr(event, "get") else None, n, m)
     if note:
         st.warning(note, icon="⚠️")
     nums = NUMBERS.get_or_compute(("window", *key, n, a, b, f_key),
