@@ -156,8 +156,9 @@ def test_spec_brush_and_filters(run):
         assert kept == list(range(m + 1, tr.n_steps + 1))  # no brush: the draws after burn-in
         kept = sorted({r["step"] for r in rows if _holds(pred, r, (137.4, 412.6))})
         assert kept == list(range(138, 413))  # a brush: the draws in it (every step is sent: n ≤ 2,000)
-    hist = next(v for v in derived if any("bin" in t for t in v["transform"]))
-    assert hist["transform"][1]["bin"]["nice"] is False  # fixed bins: they stay put as the window moves
+    hist = next(v for v in derived if v.get("name", "").startswith("hist_x"))
+    # Fixed bins of one width from the range's left end (they stay put as the window moves).
+    assert hist["transform"][1]["as"] == "b0" and "floor((datum.x - " in hist["transform"][1]["calculate"]
     fmn = next(v for v in derived if any("window" in t for t in v["transform"]))
     ops = fmn["transform"][1:]
     assert ops[0]["aggregate"][0]["op"] == "mean" and ops[0]["groupby"] == ["step"]

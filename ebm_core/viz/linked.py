@@ -107,13 +107,14 @@ def _trace(base: alt.Chart, coord: str, m: int, n: int, labels: dict) -> alt.Lay
 def _histogram(base: alt.Chart, coord: str, m: int, centres, exact, labels: dict) -> alt.LayerChart:
     lo, hi = histogram_range(centres, exact)
     w = (hi - lo) / BINS
-    bars = base.transform_filter(window_filter(m)).transform_bin(
-        ["b0", "b1"], field=coord, bin=alt.Bin(extent=[lo, hi], step=w, nice=False),
-    ).transform_aggregate(count="count()", groupby=["b0", "b1"]).transform_joinaggregate(
+    # Bins of width w from lo, written out (Vega's bin transform picks its own step near the one asked).
+    bars = base.transform_filter(window_filter(m)).transform_calculate(
+        b0=f"{lo!r} + {w!r} * floor((datum.{coord} - {lo!r}) / {w!r})").transform_calculate(
+        b1=f"datum.b0 + {w!r}").transform_aggregate(count="count()", groupby=["b0", "b1"]).transform_joinaggregate(
         total="sum(count)").transform_calculate(
         density=f"datum.count / (datum.total * {w!r})").mark_bar(color=SAMPLES, opacity=0.75, clip=True).encode(
         x=alt.X("b0:Q", bin="binned", title=coord, scale=alt.Scale(domain=[lo, hi], nice=False)),
-        x2="b1:Q", y=alt.Y("density:Q", title=labels["density"]))
+        x2="b1:Q", y=alt.Y("density:Q", title=labels["density"])).properties(name=f"hist_{coord}")
     curve = alt.Chart(alt.NamedData(f"p_{coord}")).mark_line(color=EXACT, strokeWidth=2).encode(
         x=f"{coord}:Q", y="p:Q")
     return alt.layer(bars, curve).properties(width=WIDTH // 2 - 30, height=170, title=labels[f"hist_{coord}"])
