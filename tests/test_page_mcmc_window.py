@@ -119,6 +119,16 @@ def test_empty_or_non_finite_states_give_the_default_window(page, raw):
     assert _metric(page, "Window") == "steps 101 … 1,000"
 
 
+def test_a_new_burn_in_redraws_the_chart_without_the_old_brush():
+    """The redrawn chart has no brush in the browser: the numbers go back to the default window too."""
+    at = open_page("mcmc", QUERY)
+    _select(at, json.dumps({"selection": {linked.BRUSH: {"step": [12.3, 80.9]}}}))
+    assert _metric(at, "Window") == "steps 13 … 80"
+    next(s for s in at.slider if s.label == "Burn-in m").set_value(200).run()
+    assert_ok(at)
+    assert _metric(at, "Window") == "steps 201 … 1,000"
+
+
 def test_panel_in_chinese():
     at = open_page("mcmc", {**QUERY, "lang": "zh"})
     assert "某一段步数的诊断（在轨迹图上框选）" in [e.label for e in at.expander]

@@ -11,6 +11,7 @@ work is the window's ESS and R-hat (cached per window too).
 from __future__ import annotations
 
 import copy
+import hashlib
 import math
 import time
 
@@ -72,7 +73,17 @@ def _chart(key: tuple, trace, m: int, f_key: str, fv, truth, exact_f: float) -> 
                                exact_f, labels)
         data = {name: convert_anything_to_arrow_bytes(df) for name, df in spec.pop("datasets").items()}
         return spec, data
-    return NUMBERS.get_or_compute(("linked chart", *key, trace.n_steps, m, f_key, lang()), build)
+    return NUMBERS.get_or_compute(_chart_id(key, trace, m, f_key), build)
+
+
+def _chart_id(key: tuple, trace, m: int, f_key: str) -> tuple:
+    return ("linked chart", *key, trace.n_steps, m, f_key, lang())
+
+
+def chart_key(key: tuple, trace, m: int, f_key: str) -> str:
+    """The chart's widget key, new with every new chart: a redrawn chart has no brush in the browser,
+    so the server must forget the old one too (else its numbers would be for a window not shown)."""
+    return f"{CHART_KEY}_{hashlib.sha1(repr(_chart_id(key, trace, m, f_key)).encode()).hexdigest()[:12]}"
 
 
 @st.fragment
@@ -89,8 +100,8 @@ def _body(key: tuple, trace, m: int, f_key: str, fv, truth, exact_f: float) -> N
     # each call gets its own copy of the (small) JSON part of the shared spec.
     # (A state that is not JSON, or whose "selection" is no object, fails in Streamlit's own reading,
     # before this script runs: every selection widget shares that; what reaches here is checked.)
-    event = st.vega_lite_chart({**copy.deepcopy(spec), "datasets": dict(data)}, key=CHART_KEY, on_select="rerun",
-                               selection_mode=[fig.BRUSH], width="content")
+    event = st.vega_lite_chart({**copy.deepcopy(spec), "datasets": dict(data)}, key=chart_key(key, trace, m, f_key),
+                               on_select="rerun", selection_mode=[fig.BRUSH], width="content")
     a, b, note = window_of(event.get("selection") if hasattr(event, "get") else None, n, m)
     if note:
         st.warning(note, icon="⚠️")
