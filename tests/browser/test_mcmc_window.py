@@ -82,17 +82,18 @@ def test_brushing_the_trace_redraws_the_histograms(streamlit_server, page, wait_
     assert after != before, "the histograms did not change with the brush"
     wait_until(lambda: _window(page) != default, timeout=30, message="the window's numbers")
     wait_for_app_idle(page)
-    # One rerun of the panel's fragment, not of the page: the run names a fragment, and ends as one.
+    # Fragment runs only (the panel's; a slow drag can be sent as two selections), never the page's.
     starts = [msg for _, _, msg in received if msg.WhichOneof("type") == "new_session"]
-    assert len(starts) == 1 and list(starts[0].metadata.run.fragment_ids), "not a fragment run"
+    assert starts and all(list(msg.metadata.run.fragment_ids) for msg in starts), "a run of the whole page"
     done = [(t, msg) for t, _, msg in received if msg.WhichOneof("type") == "script_finished"]
-    assert [msg.script_finished for _, msg in done] == [ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY]
+    assert {msg.script_finished for _, msg in done} == {ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
     a, b = (int(v.replace(",", "")) for v in re.findall(r"[\d,]+", _window(page)))
     assert 1 <= a < b <= 0.2 * n, (a, b)
     assert_no_errors(page)
     ms = re.search(r"took (\d+) ms", page.locator("[data-testid='stCaptionContainer']").filter(
         has_text="This panel took").inner_text())
     size = sum(b for _, b, _ in received)
-    print(f"\n{n} steps × {chains} chains: mouse-up → the server's answer finished {done[0][0] - t_up:.2f} s; "
+    print(f"\n{n} steps × {chains} chains: {len(starts)} fragment run(s); mouse-up → the server's answer "
+          f"finished {done[-1][0] - t_up:.2f} s; "
           f"panel on the server {ms.group(1)} ms; {size:,} bytes received in {len(received)} frames")
     assert size < 50_000, "the brush's rerun sent the chart's data again"
