@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 
+import altair as alt
 import numpy as np
 import pytest
 from arviz_stats.base import array_stats
@@ -100,7 +101,9 @@ def test_first_steps_have_not_mixed_and_a_late_window_matches_the_truth():
 def _spec(tr, m, max_points=linked.MAX_POINTS):
     xs = np.linspace(-5, 5, 201)
     p = np.exp(-xs ** 2 / 2) / math.sqrt(2 * math.pi)
-    return linked.linked_spec(tr.positions, tr.positions[..., 0], m, ((xs, p), (xs, p)), 0.5, LABELS, max_points)
+    # validate: Altair checks the spec against Vega-Lite's JSON schema
+    return linked.linked_spec(tr.positions, tr.positions[..., 0], m, ((xs, p), (xs, p)), 0.5, LABELS, max_points,
+                              validate=True)
 
 
 def _views(node, out):
@@ -136,6 +139,8 @@ def test_spec_brush_and_filters(run):
     e, tr = run
     m = 100
     spec = _spec(tr, m)
+    # The whole spec, the brush written in by hand included, is valid Vega-Lite (Altair's schema check).
+    alt.VConcatChart.from_dict({k: v for k, v in spec.items() if k != "datasets"}, validate=True)
     params = spec["params"]
     assert len(params) == 1 and params[0]["name"] == linked.BRUSH
     assert params[0]["select"]["type"] == "interval" and params[0]["select"]["encodings"] == ["x"]
