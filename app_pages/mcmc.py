@@ -14,6 +14,7 @@ from ui.mcmc import runs as R
 from ui.mcmc import tune as MT
 from ui.mcmc import autotune as AT
 from ui.mcmc import tempering as PT
+from ui.mcmc import linked as LW
 from ui.kit import params as P
 from ui.kit.tabs import url_expander, url_tabs
 from ui.mcmc.canvas import chain_canvas
@@ -200,6 +201,7 @@ else:
 
     PT.panel(cfg, T)  # parallel tempering: its own panel, computed when open
     AT.panel(cfg, T)  # step-size adaptation during burn-in: its own panel, computed when asked
+    LW.panel(key, trace, m, f_key, fv, truth, exact_f)  # a brushed window's diagnostics: built only when open
 
     things = url_expander(t("things_to_try"), "mcmc_try")
     if things.open:
