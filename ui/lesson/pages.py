@@ -50,7 +50,7 @@ def page(name: str) -> Page:
 
         return Page("mcmc", tuple(M.ALL_SPECS),
                     (TabGroup("tabs_{lang}", ("tab_traces", "tab_acf", "tab_hist", "tab_fmn"), "tab"),),
-                    ("mcmc_explain", "mcmc_try"))
+                    ("mcmc_explain", "mcmc_try", "mcmc_window"))
     if name == "landscape":
         from ui.landscape import ebm2d, explore
 
