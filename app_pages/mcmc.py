@@ -15,6 +15,7 @@ from ui.mcmc import tune as MT
 from ui.mcmc import autotune as AT
 from ui.mcmc import tempering as PT
 from ui.mcmc import linked as LW
+from ui.mcmc import export as EXP
 from ui.kit import params as P
 from ui.kit.tabs import url_expander, url_tabs
 from ui.mcmc.canvas import chain_canvas
@@ -211,6 +212,14 @@ else:
     st.subheader(t("share"))
     st.caption(t("share_help"))
     st.code(M.share_link(), language=None)
+    # For slides: this clip as one HTML file that plays offline (made when clicked, not per run);
+    # the picture's own PNG button (1920 px) is in its controls.
+    clip_now = MT.clip(key, trace, M.exact_grid(target, formula, T, M.DISPLAY_GRID, picture=True, half=half), m,
+                       show, exact)
+    title, lng = t("export_title", sampler=t(f"sampler_{sampler}"), T=T, n=steps), lang()
+    st.download_button(t("export_html"), data=lambda: EXP.clip_html(clip_now, title, lng), on_click="ignore",
+                       file_name=f"ebm-lab-mcmc-{sampler}-T{T:g}.html", mime="text/html", icon=":material/download:")
+    st.caption(t("export_help"))
 
 # While the student looks, compute the runs one slider notch away (low priority, cached).
 R.foreground(False)

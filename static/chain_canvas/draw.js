@@ -118,7 +118,7 @@ function colorbarImage() {
 // Sizes are read only when the ResizeObserver (or new data) marked the layout dirty, so
 // a playing frame never forces a synchronous layout.
 function measure(st) {
-  const dpr = Math.max(1, Math.min(3, window.devicePixelRatio || 1));
+  const dpr = st.exportDpr || Math.max(1, Math.min(3, window.devicePixelRatio || 1));  // (export.js)
   if (st.layoutDirty || !st.layout || dpr !== st.dpr) {
     const w = Math.floor(st.stage.clientWidth), h = Math.floor(st.stage.clientHeight);
     if (w < 2 || h < 2) return false;

@@ -46,6 +46,7 @@ function setData(st, data) {
   }
   st.needRender = true;
   updateControls(st);
+  exportLabel(st);  // (export.js)
 }
 
 export default function (component) {
@@ -56,6 +57,7 @@ export default function (component) {
     STATES.set(parentElement, st);
   }
   st.setTrigger = setTriggerValue;
+  addExportButton(st);  // (export.js)
   st.askDrawn = !!(data && data.ask_drawn);
   const gen = ++st.gen;
   if (data && (data.pos != null || data.held)) {

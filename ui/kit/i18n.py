@@ -217,6 +217,12 @@ S: dict[str, dict[str, str]] = {
     "try_with_q": {"en": "With q", "zh": "含 q 项"},
     "try_without_q": {"en": "Without q", "zh": "不含 q 项"},
     "share": {"en": "Share this exact picture", "zh": "分享当前画面"},
+    "export_html": {"en": "This clip as an HTML file (plays offline)", "zh": "将此片段存为 HTML 文件（可离线播放）"},
+    "export_help": {"en": "One file, no server needed: open it in any browser, e.g. from a slide. The picture's "
+                          "PNG button saves the frame shown, 1920 px wide.",
+                    "zh": "单个文件，无需服务器：可在任意浏览器中打开（例如从幻灯片链接）。图中的 PNG 按钮保存当前画面，宽 1920 像素。"},
+    "export_title": {"en": "EBM Lab: {sampler}, T = {T:g}, {n} steps", "zh": "EBM 实验室：{sampler}，T = {T:g}，{n} 步"},
+    "save_png": {"en": "PNG", "zh": "保存 PNG"},
     "share_help": {"en": "Every setting lives in the address bar; this link restores it.",
                    "zh": "所有设置都保存在地址栏中；此链接可恢复当前画面。"},
     "grid_numbers": {"en": "Exact (grid) log Z = {logz:.4f}; mean = ({mx:.3f}, {my:.3f})",

@@ -71,7 +71,7 @@ def labels() -> dict[str, str]:
     lab = {k: t(k) for k in ("play", "pause", "reset", "speed", "accepted", "rejected", "start", "speed_unit",
                              "x_axis", "y_axis")}
     lab.update(step=t("step_btn"), step_counter=t("step_counter", i="{i}", n="{n}"),
-               burn_in_note=t("burn_in_note", m="{m}"))
+               burn_in_note=t("burn_in_note", m="{m}"), png=t("save_png"))
     return lab
 
 

@@ -20,6 +20,7 @@ records.js     what the sampler did (HMC's leapfrog path and momentum, Langevin'
                noise, MALA's proposal circle) and exact draws from p_T: ``records.py``
 player.js      the DOM and state, play / pause / step / reset, the animation loop, controls
 sliders.js     the sliders in the picture (T, step size), the clips held and asked for
+export.js      the picture as a PNG at projector resolution (a button in the controls)
 main.js        the entry the loader calls on each mount and data change
 canvas.css     the styles (inline; inside the component's shadow root: ``isolate_styles``)
 =============  ===============================================================================
@@ -39,7 +40,7 @@ __all__ = ["DEFAULT_LABELS", "EMPTY", "MAX_GRID_SIDE", "PALETTE", "pack_clip", "
 FRONTEND_DIR = Path(__file__).resolve().parents[3] / "static" / "chain_canvas"
 #: Joined in this order.  Only top-level constants evaluated at load could depend on it (none
 #: reads another file's today: functions are hoisted); the entry comes last, as in one file.
-JS_FILES = ("decode.js", "draw.js", "records.js", "player.js", "sliders.js", "main.js")
+JS_FILES = ("decode.js", "draw.js", "records.js", "player.js", "sliders.js", "export.js", "main.js")
 CSS_FILE = "canvas.css"
 LOADER_FILE = "loader.js"
 
