@@ -19,7 +19,7 @@ from ui.mcmc import export as EXP
 from ui.kit import params as P
 from ui.kit.tabs import url_expander, url_tabs
 from ui.mcmc.canvas import chain_canvas
-from ui.kit.i18n import lang, t
+from ui.kit.i18n import S, lang, t
 
 R.foreground()  # the background prefetch pauses while this run works for the student
 st.title(t("mcmc_title"))
@@ -217,9 +217,20 @@ else:
     clip_now = MT.clip(key, trace, M.exact_grid(target, formula, T, M.DISPLAY_GRID, picture=True, half=half), m,
                        show, exact)
     title, lng = t("export_title", sampler=t(f"sampler_{sampler}"), T=T, n=steps), lang()
-    st.download_button(t("export_html"), data=lambda: EXP.clip_html(clip_now, title, lng), on_click="ignore",
-                       file_name=f"ebm-lab-mcmc-{sampler}-T{T:g}.html", mime="text/html", icon=":material/download:")
+    gif_font = EXP.gif_font(lng)
+    caps = {k: t(f"gif_{k}") if gif_font or lng == "en" else S[f"gif_{k}"]["en"] for k in ("step", "burn_in")}
+    pic = M.exact_grid(target, formula, T, M.DISPLAY_GRID, picture=True, half=half)
+    c_html, c_gif = st.columns(2)
+    c_html.download_button(t("export_html"), data=lambda: EXP.clip_html(clip_now, title, lng), on_click="ignore",
+                           file_name=f"ebm-lab-mcmc-{sampler}-T{T:g}.html", mime="text/html",
+                           icon=":material/download:")
+    c_gif.download_button(t("export_gif"), on_click="ignore", mime="image/gif", icon=":material/download:",
+                          data=lambda: EXP.clip_gif(trace.positions, pic.energy / T, pic.box, {**caps, "m": m},
+                                                    gif_font),
+                          file_name=f"ebm-lab-mcmc-{sampler}-T{T:g}.gif")
     st.caption(t("export_help"))
+    if lng != "en" and gif_font is None:
+        st.caption(t("gif_no_font"))
 
 # While the student looks, compute the runs one slider notch away (low priority, cached).
 R.foreground(False)

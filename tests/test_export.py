@@ -8,6 +8,7 @@ download button.  tests/browser/test_export.py plays the file in Chromium from f
 import json
 import re
 
+import numpy as np
 import pytest
 
 from ui.mcmc import export as EXP
@@ -57,5 +58,46 @@ def test_a_clip_without_its_grid_is_refused():
 
 def test_the_page_offers_the_file():
     at, _clip = _page_clip()
-    [button] = [b for b in at.get("download_button") if "HTML" in b.proto.label]
-    assert button.proto.label.startswith("This clip as an HTML file")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "This clip as an HTML file (plays offline)" in labels and "This clip as an animated GIF" in labels
+
+
+def test_the_gif_shows_the_chains_walking():
+    """The GIF's frames are the run's steps, evenly spaced; each frame has a dot (one colour,
+    used nowhere else) wherever a chain was at that step."""
+    import io
+
+    from PIL import Image, ImageSequence
+
+    from ui.mcmc import controls as M
+    from ui.mcmc import runs as R
+    from ui.mcmc import startup
+
+    key = startup.default_key()
+    trace = R.run(*key)
+    pic = M.exact_grid(key[0], key[1], key[4], M.DISPLAY_GRID, picture=True, half=key[-1])
+    data = EXP.clip_gif(trace.positions, pic.energy / key[4], pic.box,
+                        {"step": "step {i} / {n}", "burn_in": "burn-in {i} / {n}", "m": 200})
+    im = Image.open(io.BytesIO(data))
+    frames = [np.asarray(f.convert("RGB")) for f in ImageSequence.Iterator(im)]
+    n, size = trace.positions.shape[0] - 1, EXP.GIF_SIZE
+    assert len(frames) == EXP.GIF_FRAMES and im.size == (size, size)
+    steps = np.unique(np.linspace(0, n, EXP.GIF_FRAMES).round().astype(int))
+    x0, x1, y0, y1 = pic.box
+
+    def pixels(k):
+        p = np.asarray(trace.positions[steps[k]], np.float64)
+        px = np.rint(np.stack([(p[:, 0] - x0) / (x1 - x0) * (size - 1), (y1 - p[:, 1]) / (y1 - y0) * (size - 1)], 1))
+        return [(int(x), int(y)) for x, y in px if 0 <= x < size and 24 <= y < size]  # (below the caption)
+
+    dot = tuple(frames[0][pixels(0)[0][1], pixels(0)[0][0]])
+    for k in (0, 60, EXP.GIF_FRAMES - 1):
+        a = frames[k]
+        assert pixels(k) and all(tuple(a[y, x]) == dot for x, y in pixels(k)), k
+        assert (a == dot).all(axis=2).mean() < 0.01  # (a dot's colour, not the landscape's)
+
+
+def test_gif_captions_in_chinese_need_a_font(monkeypatch):
+    assert EXP.gif_font("en") is None
+    monkeypatch.setattr(EXP, "cjk_font", lambda size: None)
+    assert EXP.gif_font("zh") is None  # (then the page captions in English and says so)

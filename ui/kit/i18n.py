@@ -222,6 +222,12 @@ S: dict[str, dict[str, str]] = {
                           "PNG button saves the frame shown, 1920 px wide.",
                     "zh": "单个文件，无需服务器：可在任意浏览器中打开（例如从幻灯片链接）。图中的 PNG 按钮保存当前画面，宽 1920 像素。"},
     "export_title": {"en": "EBM Lab: {sampler}, T = {T:g}, {n} steps", "zh": "EBM 实验室：{sampler}，T = {T:g}，{n} 步"},
+    "export_gif": {"en": "This clip as an animated GIF", "zh": "将此片段存为动画 GIF"},
+    "gif_step": {"en": "step {i} / {n}", "zh": "第 {i} / {n} 步"},
+    "gif_burn_in": {"en": "burn-in: step {i} / {n}", "zh": "燃烧期：第 {i} / {n} 步"},
+    "gif_no_font": {"en": "No font with Chinese glyphs on this server: the GIF's captions are in English "
+                          "(apt-get install fonts-noto-cjk).",
+                    "zh": "本服务器没有含中文字形的字体：GIF 的说明文字为英文（apt-get install fonts-noto-cjk）。"},
     "save_png": {"en": "PNG", "zh": "保存 PNG"},
     "share_help": {"en": "Every setting lives in the address bar; this link restores it.",
                    "zh": "所有设置都保存在地址栏中；此链接可恢复当前画面。"},
