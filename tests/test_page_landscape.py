@@ -158,3 +158,17 @@ def test_an_empty_formula_is_explained_and_the_default_drawn(expr, lang, says):
     assert len(at.get("plotly_chart")) == N_CHARTS
     assert [m.value for m in at.metric] == [m.value for m in default.metric]
     assert _spec(at, "ls_surface") == _spec(default, "ls_surface")
+
+
+def test_the_landscape_pages_expanders_live_in_the_link():
+    """Open expanders are in the link (`<key>=true`) and open from it, filled (issue 13 §2)."""
+    from apppages import open_page
+    closed = open_page("landscape")
+    opened = open_page("landscape", {"ls_ensemble": "true", "ls_ais": "true", "ls_try": "true"})
+    for key in ("ls_ensemble", "ls_ais", "ls_try"):
+        assert opened.query_params[key] == "true" and opened.session_state[key] is True
+        assert key not in closed.query_params
+    # (the two panels compute only while open: their numbers appear)
+    assert len(opened.metric) > len(closed.metric)
+    learn = open_page("landscape", {"mode": "learn", "ebm_try": "true"})
+    assert learn.query_params["ebm_try"] == "true" and any(b.proto.label for b in learn.button)

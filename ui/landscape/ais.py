@@ -12,6 +12,7 @@ from ebm_core.viz import truth as fig
 from ui.kit import params as P
 from ui.kit.i18n import t
 from ui.mcmc import controls as M
+from ui.kit.tabs import url_expander
 
 K_ALL = (1, 3, 10, 30, 100, 300, 1000)
 PATH_BETAS = (0.0, 0.001, 0.01, 0.1, 1.0)
@@ -73,8 +74,9 @@ def render(target: str, formula: str, T: float, seed: int) -> None:
 
 
 def panel(target: str, formula: str, T: float, seed: int) -> None:
-    """An expander that computes only while open (on_change="rerun": closed, it costs nothing)."""
-    box = st.expander(t("ais_expander"), key="ls_ais", on_change="rerun")
+    """An expander that computes only while open (on_change="rerun": closed, it costs nothing);
+    open, it is in the link (``ls_ais=true``)."""
+    box = url_expander(t("ais_expander"), "ls_ais")
     if box.open:
         with box:
             render(target, formula, T, seed)

@@ -35,6 +35,7 @@ from ui.kit.i18n import S, lang, t
 from ui.kit.params import Spec
 from ui.kit.share import share_box
 from ui.landscape import explore, tries
+from ui.kit.tabs import url_expander
 
 JOB = "ebm2d_job"
 TICK_S = 0.25  # training per tick; with the redraw a tick lasts about EVERY_S
@@ -401,6 +402,6 @@ def render() -> None:
     _sampling(j, c)
     _annealing(j, c)
     _downloads(j)
-    with st.expander(t("ebm2d_try")):
+    with url_expander(t("ebm2d_try"), "ebm_try"):  # (open: in the link)
         tries.draw([explore.MODE, *explore.SPECS.values(), *SPECS.values()], lambda: jobs.replace(JOB))
     share_box("landscape")

@@ -14,6 +14,7 @@ from ebm_core.viz import truth as fig
 from ui.kit import params as P
 from ui.kit.i18n import t
 from ui.mcmc import controls as M
+from ui.kit.tabs import url_expander
 
 SAMPLERS = ("mh", "mala", "ula", "hmc")
 STEPS_OPTIONS = P.within(STEP_SIZE, P.LOG_STEPS)
@@ -93,8 +94,9 @@ def render(target: str, formula: str, T: float, seed: int) -> None:
 
 
 def panel(target: str, formula: str, T: float, seed: int) -> None:
-    """An expander that computes only while open (on_change="rerun": closed, it costs nothing)."""
-    box = st.expander(t("ens_expander"), key="ls_ensemble", on_change="rerun")
+    """An expander that computes only while open (on_change="rerun": closed, it costs nothing);
+    open, it is in the link (``ls_ensemble=true``)."""
+    box = url_expander(t("ens_expander"), "ls_ensemble")
     if box.open:
         with box:
             render(target, formula, T, seed)

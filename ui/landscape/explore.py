@@ -22,7 +22,7 @@ from ui.mcmc import controls as M
 from ui.kit import params as P
 from ui.kit.i18n import lang, t
 from ui.kit.shared import SharedCache, budget_mb
-from ui.kit.tabs import url_tabs
+from ui.kit.tabs import url_expander, url_tabs
 
 MODE = P.Spec("mode", "landscape_mode", "explore", options=("explore", "learn"), kind="choice")
 MAX_PICK = 12  # basin numbers a user can pick for the cross-section
@@ -354,7 +354,7 @@ def render() -> tuple | None:
         if caption:
             st.caption(caption)
         st.latex(tex)
-    with st.expander(t("things_to_try")):
+    with url_expander(t("things_to_try"), "ls_try"):  # (open: in the link)
         st.markdown("\n".join(f"- {t(f'landscape_try_{k}')}" for k in range(1, 6)))
     st.subheader(t("share"))
     st.caption(t("share_help"))

@@ -55,7 +55,8 @@ def page(name: str) -> Page:
         from ui.landscape import ebm2d, explore
 
         return Page("landscape", (explore.MODE, *explore.SPECS.values(), *ebm2d.SPECS.values()),
-                    (TabGroup("ls_tabs_{lang}", ("landscape_tab_now", "landscape_tab_sweep"), "ls_tab"),))
+                    (TabGroup("ls_tabs_{lang}", ("landscape_tab_now", "landscape_tab_sweep"), "ls_tab"),),
+                    ("ls_ensemble", "ls_ais", "ls_try", "ebm_try"))
     if name == "rbm":
         from ui.rbm import specs, tools, views
 
