@@ -226,9 +226,9 @@ S: dict[str, dict[str, str]] = {
 
 def _merge_page_tables() -> None:
     from ui.strings import autotune, classroom, deep, ebm2d, landscape, lesson, mcmc_explain, rbm, truth
-    from ui.strings import mcmc_records
+    from ui.strings import foundations, mcmc_records
     for table in (landscape.S, ebm2d.S, rbm.S, deep.S, classroom.S, truth.S, mcmc_explain.S, autotune.S, lesson.S,
-                  mcmc_records.S):
+                  mcmc_records.S, foundations.S):
         clash = set(table) & set(S)
         if clash:  # a silent overwrite would change another page's text
             raise KeyError(f"i18n keys defined twice: {sorted(clash)}")
