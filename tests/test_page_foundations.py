@@ -69,3 +69,27 @@ def test_classifier_formula_equals_bayes_and_bad_link_values_are_clamped():
     assert "outside" in notes and "not valid" in notes
     assert float(_metric(at, "max |formula − Bayes|")) < 1e-9
     assert at.slider(key="fd_cl_rho").value == 0.95  # the page's range, not the engine's
+
+
+def _other_value(s):
+    """A valid value of spec ``s`` that is not its default, as the link writes it."""
+    if s.options:
+        v = next(o for o in reversed(s.options) if o != s.default)
+    else:
+        v = s.hi if s.hi != s.default else s.lo
+    return str(v)
+
+
+def test_every_control_round_trips_through_the_link():
+    from ui.foundations import classifier, kl, markov, monte_carlo, volume
+
+    panels = {"mc": monte_carlo.SPECS.values(), "markov": [*markov.ENTRIES.values(), *markov.SPECS.values()],
+              "kl": kl.SPECS.values(), "classifier": classifier.SPECS.values(), "volume": volume.SPECS.values()}
+    for tab, specs in panels.items():
+        query = {s.key: _other_value(s) for s in specs}
+        if tab == "kl":
+            query["fd_kl_steps"] = "50"  # (the others are cheap; 1000 Adam steps are not needed here)
+        at = assert_ok(open_page("foundations", {"fd_tab": tab, **query}), errors=True)
+        assert not at.warning or tab == "markov", [w.value for w in at.warning]  # (markov: a periodic-looking P may warn)
+        for k, v in query.items():
+            assert float(at.query_params[k]) == float(v) if v[0].isdigit() or v[0] == "-" else at.query_params[k] == v, k

@@ -38,9 +38,11 @@ def _softmax() -> dict:
 def render() -> None:
     for n in P.sanitize_url(list(SPECS.values())):
         st.warning(n, icon="⚠️")
-    C.frame(r"P(y=1\mid x) = \frac{\exp(f_\theta(x)+b)}{\exp(f_\theta(x)+b)+1},\quad "
-            r"b = \log\frac{\rho}{1-\rho} - \log Z(\theta),\quad p_\theta(x) = \frac{1}{Z_\theta}\exp(f_\theta(x))\,q(x)"
-            r"\qquad p(y=c\mid x) = \frac{\exp(f_{c,\theta}(x)+b_c)}{\sum_{c'}\exp(f_{c',\theta}(x)+b_{c'})}",
+    C.frame((r"p_\theta(x) = \frac{1}{Z_\theta}\exp(f_\theta(x))\,q(x),\quad "
+             r"P(y=1\mid x) = \frac{\exp(f_\theta(x)+b)}{\exp(f_\theta(x)+b)+1},\quad "
+             r"b = \log\frac{\rho}{1-\rho} - \log Z(\theta)",
+             r"p(y=c\mid x) = \frac{\exp(f_{c,\theta}(x)+b_c)}{\sum_{c'=1}^{C}\exp(f_{c',\theta}(x)+b_{c'})},\quad "
+             r"b_c = \log\rho_c - \log Z_{c,\theta}"),
             "fd_cl_look", "fd_cl_departs")
     c = st.columns(3)
     with c[0]:

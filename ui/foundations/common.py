@@ -21,9 +21,11 @@ def cached(key: tuple, compute):
     return RESULTS.get_or_compute(key, compute)
 
 
-def frame(formula: str, look_key: str, departs_key: str) -> None:
-    """The panel's formula in the lecture's notation, one sentence on what to look at, and the departures."""
-    st.latex(formula)
+def frame(formula, look_key: str, departs_key: str) -> None:
+    """The panel's formula (or formulas, one line each) in the lecture's notation, one sentence on what
+    to look at, and the departures."""
+    for f in (formula,) if isinstance(formula, str) else formula:
+        st.latex(f)
     st.info(f"**{t('fd_look')}:** {t(look_key)}", icon="👀")
     st.caption(f"**{t('fd_departs')}:** {t(departs_key)}")
 

@@ -23,7 +23,7 @@ SPECS = {
     "T": P.among("fd_kl_T", "fd_kl_temperature", 1.0, RANGES["temperature"], (0.5, 0.7, 1.0, 1.5, 2.0), kind="float"),
     "x0": P.bounded("fd_kl_x0", "fd_kl_x0", 2.0, START, kind="float"),
     "y0": P.bounded("fd_kl_y0", "fd_kl_y0", -1.0, START, kind="float"),
-    "steps": P.among("fd_kl_steps", "fd_kl_steps", 300, K.STEPS, (0, 50, 100, 300, 1000)),
+    "steps": P.among("fd_kl_steps", "fd_kl_steps", 300, K.STEPS, (10, 50, 100, 300, 1000)),
 }
 
 

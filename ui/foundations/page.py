@@ -9,6 +9,16 @@ from ui.kit.share import share_box
 from ui.kit.tabs import url_tabs
 
 TABS = ("fd_tab_mc", "fd_tab_markov", "fd_tab_kl", "fd_tab_classifier", "fd_tab_volume")
+#: (the open tab's URL key, the st.tabs widget key): what a lesson step would set on this page
+TAB_URL, TAB_KEY = "fd_tab", "fd_tabs_{lang}"
+
+
+def all_specs() -> tuple:
+    """Every URL spec of the page's panels (for a lesson file's checks: ui.lesson.pages)."""
+    from ui.foundations import classifier, kl, markov, monte_carlo, volume
+
+    return (*monte_carlo.SPECS.values(), *markov.ENTRIES.values(), *markov.SPECS.values(), *kl.SPECS.values(),
+            *classifier.SPECS.values(), *volume.SPECS.values())
 
 
 def render() -> None:
@@ -16,7 +26,7 @@ def render() -> None:
 
     st.title(t("fd_title"))
     st.write(t("fd_intro"))
-    tabs = url_tabs("fd_tab", TABS, f"fd_tabs_{lang()}")
+    tabs = url_tabs(TAB_URL, TABS, TAB_KEY.format(lang=lang()))
     for i, (tab, panel) in enumerate(zip(tabs, (monte_carlo, markov, kl, classifier, volume))):
         if tab.open or (tab.open is None and i == 0):
             with tab:
