@@ -32,8 +32,12 @@ def test_iid_and_chain_estimates_within_4_mcse_of_the_grid(seed):
 
 
 def test_iid_mcse_is_the_spread_of_the_estimate_over_seeds():
-    energy = get_energy("mixture")
-    est = [MC.compare(energy, 1.0, lambda x, y: x, n=400, m=0, step_size=1.0, seed=s).iid for s in range(40)]
+    from ebm_core.mcmc import ensemble
+
+    cells = ensemble.cell_masses(get_energy("mixture"), 1.0, bins=50)  # the sampler ``compare`` draws with
+    gen = torch.Generator().manual_seed(0)
+    draws = [cells.exact_sample(400, gen).numpy() for _ in range(40)]
+    est = [MC.iid_estimate(d[:, 0], d) for d in draws]
     sd = np.std([e.estimate for e in est], ddof=1)
     mean_mcse = np.mean([e.mcse for e in est])
     assert 0.7 < sd / mean_mcse < 1.4  # 40 seeds: the ratio's sd is about 0.11
