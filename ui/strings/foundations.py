@@ -135,8 +135,8 @@ S: dict[str, dict[str, str]] = {
     "fd_cl_b": {"en": "b = log ρ/(1−ρ) − log Z(θ)", "zh": "b = log ρ/(1−ρ) − log Z(θ)"},
     "fd_cl_gap": {"en": "max |formula − Bayes|", "zh": "max |公式 − 贝叶斯|"},
     "fd_cl_map": {"en": "P(y=1|x) = σ(f_θ(x) + b); white line: ½", "zh": "P(y=1|x) = σ(f_θ(x) + b)；白线：½"},
-    "fd_cl_soft": {"en": "Softmax over −E_c + b_c: red, green, blue = p(y=c|x) of classes 1, 2, 3",
-                   "zh": "对 −E_c + b_c 做 softmax：红、绿、蓝 = 类别 1、2、3 的 p(y=c|x)"},
+    "fd_cl_soft": {"en": "softmax(−E_c + b_c); red/green/blue: class 1/2/3",
+                   "zh": "softmax(−E_c + b_c)；红/绿/蓝：类别 1/2/3"},
     "fd_cl_soft_gap": {"en": "Three classes: max |softmax − Bayes| = {g:.1e}; b_c = {b}",
                        "zh": "三个类别：max |softmax − 贝叶斯| = {g:.1e}；b_c = {b}"},
     # --- 5. distribution from g ≥ 0 ---------------------------------------------------------------
