@@ -37,6 +37,7 @@ apply_style(presenting)
 # (file, title key, icon, url path) in the lecture's order.
 PAGES = [
     ("app_pages/home.py", "page_home", "🏠", "home"),
+    ("app_pages/foundations.py", "page_foundations", "📐", "foundations"),
     ("app_pages/mcmc.py", "page_mcmc", "🎲", "mcmc"),
     ("app_pages/landscape.py", "landscape_page_title", "⛰️", "landscape"),
     ("app_pages/rbm.py", "rbm_page_title", "🧠", "rbm"),

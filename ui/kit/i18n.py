@@ -238,9 +238,9 @@ S: dict[str, dict[str, str]] = {
 
 def _merge_page_tables() -> None:
     from ui.strings import autotune, classroom, deep, ebm2d, landscape, lesson, mcmc_explain, rbm, truth
-    from ui.strings import formula, linked, mcmc_records, tries, zh_complete
+    from ui.strings import formula, foundations, linked, mcmc_records, tries, zh_complete
     for table in (landscape.S, ebm2d.S, rbm.S, deep.S, classroom.S, truth.S, mcmc_explain.S, autotune.S, lesson.S,
-                  mcmc_records.S, tries.S, formula.S, zh_complete.S, linked.S):
+                  mcmc_records.S, tries.S, formula.S, zh_complete.S, linked.S, foundations.S):
         clash = set(table) & set(S)
         if clash:  # a silent overwrite would change another page's text
             raise KeyError(f"i18n keys defined twice: {sorted(clash)}")
