@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apppages import ROOT, assert_ok
+from apppages import DRAWN, ROOT, assert_ok
 from ui.lesson import schema
 
 N_STEPS = len(schema.load("lecture5").steps)
@@ -18,6 +18,7 @@ BAD_NOTES = ("not valid", "is outside", "无效", "超出范围")
 
 def _open(step, lesson: str = "lecture5", **query) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.session_state[DRAWN] = True  # (as a browser that has drawn the MCMC picture: the numbers follow it)
     at.query_params.update({"lesson": lesson, "step": str(step), **query})
     at.run()
     return assert_ok(at)

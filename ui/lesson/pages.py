@@ -14,8 +14,8 @@ from functools import cache
 
 from ui.lesson.schema import Lesson, LessonError, Step
 
-FILES = {"home": "app_pages/home.py", "mcmc": "app_pages/mcmc.py", "landscape": "app_pages/landscape.py",
-         "rbm": "app_pages/rbm.py", "deep": "app_pages/deep.py"}
+FILES = {"home": "app_pages/home.py", "foundations": "app_pages/foundations.py", "mcmc": "app_pages/mcmc.py",
+         "landscape": "app_pages/landscape.py", "rbm": "app_pages/rbm.py", "deep": "app_pages/deep.py"}
 #: Set by the viewer, not by a lesson (the lesson follows the chosen language).
 FRAME_KEYS = ("lang", "present", "lesson", "step")
 #: Controls drawn inside the MCMC picture (a component's shadow root): CSS cannot reach them.
@@ -45,6 +45,10 @@ def page(name: str) -> Page:
     """The page's declarations (imported on first use: the page modules are heavy)."""
     if name == "home":
         return Page("home", ())
+    if name == "foundations":
+        from ui.foundations import page as F
+
+        return Page("foundations", tuple(F.all_specs()), (TabGroup(F.TAB_KEY, F.TABS, F.TAB_URL),))
     if name == "mcmc":
         from ui.mcmc import controls as M
 

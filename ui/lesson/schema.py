@@ -8,7 +8,7 @@ table and one ``[[step]]`` table per step, in the order they are taught:
     title.zh = "第 5 讲"
 
     [[step]]
-    page = "mcmc"                     # home | mcmc | landscape | rbm | deep
+    page = "mcmc"                     # home | foundations | mcmc | landscape | rbm | deep
     slide = 15                        # the slide's number in the deck
     slide_title = "Metropolis-Hastings算法"
     title.en = "…";   title.zh = "…"
@@ -52,7 +52,7 @@ NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 MAX_BYTES = 256_000
 MAX_STEPS = 200
 LANGS = ("en", "zh")
-PAGES = ("home", "mcmc", "landscape", "rbm", "deep")
+PAGES = ("home", "foundations", "mcmc", "landscape", "rbm", "deep")
 REVEALS = ("metrics", "tables", "charts")
 MODELS = ("shipped",)
 MAX_TEXT = 2000  # characters of one text (a sentence, a question, a formula)
