@@ -2,7 +2,7 @@
 
 Here: what the file holds (the clip without its server-only keys, the canvas's code with its
 entry named, the styles), that nothing from the clip can end the script early, and the page's
-download button.  tests/browser/test_export.py plays the file in Chromium from file://.
+download button.  tests/browser/test_slide_exports.py plays the file in Chromium from file://.
 """
 
 import json
