@@ -1,4 +1,4 @@
-"""Home: the four topics of the lecture, in its order."""
+"""Home: the four topics of the lecture, in its order (and the Foundations before them)."""
 
 import streamlit as st
 
@@ -7,6 +7,8 @@ from ui.kit.i18n import t
 st.title(t("home_title"))
 st.write(t("home_intro"))
 st.caption(t("offline_note"))
+# The slides the four topics take for granted (Monte Carlo, Markov chains, KL, ...), computed.
+st.page_link("app_pages/foundations.py", label=t("home_foundations"), icon="📐")
 
 cols = st.columns(2)
 for i, (title, body, page) in enumerate([

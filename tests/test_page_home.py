@@ -14,7 +14,7 @@ def test_home_links_every_topic_in_both_languages():
     titles = sorted(s.value for s in at.subheader)
     assert [t[0] for t in titles] == ["1", "2", "3", "4"]  # MCMC, landscapes, RBM, DBN/DBM
     links = [link.proto.page for link in at.get("page_link")]
-    assert sorted(links) == ["deep", "landscape", "mcmc", "rbm"]  # the url paths of the four pages
+    assert sorted(links) == ["deep", "foundations", "landscape", "mcmc", "rbm"]  # (the four and the foundations)
     assert not any("coming" in m.value for m in at.markdown)
     at.session_state["lang"] = "zh"
     at.run()
