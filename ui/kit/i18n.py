@@ -226,8 +226,8 @@ S: dict[str, dict[str, str]] = {
     "gif_step": {"en": "step {i} / {n}", "zh": "第 {i} / {n} 步"},
     "gif_burn_in": {"en": "burn-in: step {i} / {n}", "zh": "燃烧期：第 {i} / {n} 步"},
     "gif_no_font": {"en": "No font with Chinese glyphs on this server: the GIF's captions are in English "
-                          "(apt-get install fonts-noto-cjk).",
-                    "zh": "本服务器没有含中文字形的字体：GIF 的说明文字为英文（apt-get install fonts-noto-cjk）。"},
+                          "(`apt-get install fonts-noto-cjk`).",
+                    "zh": "本服务器没有含中文字形的字体：GIF 的说明文字为英文（`apt-get install fonts-noto-cjk`）。"},
     "home_foundations": {"en": "First, the foundations: Monte Carlo, Markov chains, KL and maximum likelihood, "
                                "EBMs as classifiers",
                          "zh": "先看基础：蒙特卡洛、马尔可夫链、KL 与最大似然、作为分类器的 EBM"},

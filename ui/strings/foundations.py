@@ -12,7 +12,7 @@ S: dict[str, dict[str, str]] = {
                        "“难以计算”的量，因此这里的每个数字旁边都有精确答案。"},
     "fd_look": {"en": "What to look at", "zh": "看什么"},
     "fd_departs": {"en": "Where the app departs from the slides", "zh": "与讲义的不同之处"},
-    "fd_tab_mc": {"en": "Monte Carlo vs MCMC", "zh": "蒙特卡罗 vs MCMC"},
+    "fd_tab_mc": {"en": "Monte Carlo vs MCMC", "zh": "蒙特卡罗与 MCMC 对比"},
     "fd_tab_markov": {"en": "Markov chains", "zh": "马尔可夫链"},
     "fd_tab_kl": {"en": "KL and maximum likelihood", "zh": "KL 散度与极大似然"},
     "fd_tab_classifier": {"en": "EBM and classifiers", "zh": "能量模型与分类器"},
@@ -23,7 +23,7 @@ S: dict[str, dict[str, str]] = {
     # --- 1. plain Monte Carlo vs MCMC ------------------------------------------------------------
     "fd_mc_look": {"en": "Same N draws, same f: both estimates land near the exact E_p[f], but the chain's error bar "
                          "(MCSE = sd/√ESS) is wider, because N correlated draws are worth only ESS independent ones.",
-                   "zh": "同样 N 个样本、同样的 f：两个估计都接近精确的 E_p[f]，但链的误差条（MCSE = sd/√ESS）更宽，"
+                   "zh": "同样 N 个样本、同样的 f：两个估计都接近精确的 E_p[f]，但链的误差条（MCSE = 标准差/√ESS）更宽，"
                          "因为 N 个相关样本只相当于 ESS 个独立样本。"},
     "fd_mc_departs": {"en": "The slides say i.i.d. sampling from p = exp(−E)/Z is usually impossible; in 2D the grid "
                             "does it exactly (a cell by its probability, then a uniform point inside it). The chain is "
@@ -120,7 +120,7 @@ S: dict[str, dict[str, str]] = {
     "fd_cl_look": {"en": "The logistic formula with the bias b, which needs the exact Z(θ), draws the same map as "
                          "Bayes' rule on the two densities (the gap is round-off). Raise ρ: the boundary p = ½ moves "
                          "outward, only through b.",
-                   "zh": "带偏置 b（需要精确的 Z(θ)）的 logistic 公式，与对两个密度用贝叶斯公式得到的图完全相同（差距只是"
+                   "zh": "带偏置 b（需要精确的 Z(θ)）的逻辑斯谛公式，与对两个密度用贝叶斯公式得到的图完全相同（差距只是"
                          "舍入误差）。增大 ρ：边界 p = ½ 向外移动，只通过 b 起作用。"},
     "fd_cl_departs": {"en": "Positives come from the EBM p_θ(x) = exp(f_θ(x)) q(x)/Z(θ) with f_θ = −E (T = 1), negatives "
                             "from the base measure q = N(0, s²I) (the slides' Gaussian white noise); Z(θ) is integrated "
@@ -144,11 +144,11 @@ S: dict[str, dict[str, str]] = {
                           "volume matches √(2πσ²) once the grid covers the tails; the Cauchy shape's heavy tails "
                           "need a very wide grid.",
                     "zh": "任何体积有限的 g ≥ 0 除以其体积就成为一个分布。网格覆盖到尾部后，网格体积与 √(2πσ²) 一致；"
-                          "Cauchy 形状的厚尾需要非常宽的网格。"},
+                          "柯西形状的厚尾需要非常宽的网格。"},
     "fd_vol_departs": {"en": "Slide errata: the volume is printed as ∫ e^{−(x−μ)/2σ²} dx (the square is missing) and "
                              "p_θ(x) with a stray ∫. The Laplace and Cauchy shapes are additions; the volume is a "
                              "midpoint sum on a 1D grid of [μ − W, μ + W].",
-                       "zh": "讲义勘误：体积被印成 ∫ e^{−(x−μ)/2σ²} dx（缺了平方），p_θ(x) 前多了一个 ∫。Laplace 与 Cauchy "
+                       "zh": "讲义勘误：体积被印成 ∫ e^{−(x−μ)/2σ²} dx（缺了平方），p_θ(x) 前多了一个 ∫。拉普拉斯与柯西"
                              "形状为补充；体积是在 [μ − W, μ + W] 上一维网格的中点和。"},
     "fd_vol_shape": {"en": "g(x)", "zh": "g(x)"},
     "fd_vol_shape_gaussian": {"en": "exp(−(x−μ)²/2σ²) (the slides')", "zh": "exp(−(x−μ)²/2σ²)（讲义中的）"},
@@ -161,7 +161,7 @@ S: dict[str, dict[str, str]] = {
     "fd_vol_grid": {"en": "Volume on the grid", "zh": "网格上的体积"},
     "fd_vol_exact": {"en": "Volume, closed form", "zh": "体积（闭式解）"},
     "fd_vol_rel": {"en": "Relative error", "zh": "相对误差"},
-    "fd_vol_plot": {"en": "g(x) and p_θ(x) = g(x)/Volume(g)", "zh": "g(x) 与 p_θ(x) = g(x)/Volume(g)"},
+    "fd_vol_plot": {"en": "g(x) and p_θ(x) = g(x)/Volume(g)", "zh": "g(x) 与 p_θ(x) = g(x)/体积(g)"},
 }
 
 _SUB = "₁₂₃"
