@@ -2,13 +2,30 @@
 
 import streamlit as st
 
+# Presentation mode (issue 13): 21 px root, so Streamlit's smallest text (0.875rem: captions,
+# widget labels, metric labels) is 18.4 px; a shorter title and top padding, so the main
+# picture and its controls fit the first screen at 1280×720; the chain canvas (its
+# ``st.key-mcmc_picture`` fragment) as tall as the screen allows.
+_PRESENT_CSS = """
+  [data-testid="stMainBlockContainer"] { padding-top: 3.4rem; padding-bottom: 2rem; }
+  [data-testid="stMain"] h1 { font-size: 1.75rem; padding: 0.25rem 0 0.5rem; }
+  [data-testid="stMain"] h2 { font-size: 1.45rem; }
+  [data-testid="stMain"] h3 { font-size: 1.25rem; }
+  /* Streamlit's smaller-than-caption texts (slider min/max, tooltips' icons, tick bars) */
+  [data-testid="stSliderTickBarMin"], [data-testid="stSliderTickBarMax"],
+  [data-testid="stMain"] small { font-size: 18px; }
+  .st-key-mcmc_canvas .stBidiComponent, .st-key-mcmc_canvas [data-testid="stBidiComponentIsolated"] {
+    height: max(360px, calc(100vh - 7.6rem)) !important; }
+"""
+
 
 def apply_style(presenting: bool) -> None:
-    size = "1.25rem" if presenting else "1.0rem"
+    size = "1.3125rem" if presenting else "1.0rem"
     st.html(f"""<style>
       html {{ font-size: {size}; }}
       [data-testid="stMetricValue"] {{ font-size: {'2.2rem' if presenting else '1.6rem'}; }}
       /* "1.064 / 1.052" (x / y) wraps at its spaces instead of ending in "…" in a narrow column */
       [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {{
         white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }}
+      {_PRESENT_CSS if presenting else ""}
     </style>""")
