@@ -23,8 +23,10 @@ _PRESENT_CSS = """
   [data-testid="stMain"] .katex { font-size: 1.3rem; }
   /* ... and their second-level scripts (KaTeX's size1, size2: 0.5, 0.6 of the base) no smaller than 18 px */
   """ + _KATEX_FLOOR + """
-  .st-key-mcmc_canvas .stBidiComponent, .st-key-mcmc_canvas [data-testid="stBidiComponentIsolated"] {
+  .st-key-mcmc_canvas, .st-key-mcmc_canvas .stBidiComponent,
+  .st-key-mcmc_canvas [data-testid="stBidiComponentIsolated"] {
     height: max(360px, calc(100vh - 7.6rem)) !important; }
+  .st-key-mcmc_canvas { flex: 0 0 max(360px, calc(100vh - 7.6rem)) !important; }  /* (its column's flex basis) */
 """
 
 
