@@ -10,7 +10,7 @@ looking inside shadow roots too.
 
 from __future__ import annotations
 
-TEXT_SIZES_JS = """() => {
+TEXT_SIZES_JS = r"""() => {
   const out = [];
   const seen = (root) => {
     const w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
