@@ -12,7 +12,7 @@ import pytest
 
 from ebm_core.viz import landscape as LV
 from ebm_core.viz import mcmc as MV
-from ebm_core.viz.style import Prebuilt, for_projector
+from ebm_core.viz.style import for_projector
 
 MIN = 18.0
 

@@ -121,3 +121,22 @@ def test_landscape_in_presentation_mode(streamlit_server, screen, wait_for_app_i
     # the two pictures and the controls that drive them (T, what is drawn, the walkers)
     _each_screen(page, [".st-key-ls_contour", ".st-key-ls_surface", ".st-key-temp", f".st-key-view__{lang}",
                         ".st-key-walkers"], f"landscape-{lang}")
+
+
+@pytest.mark.slow  # (with the four above, past the file's ~40 s on a shared machine)
+@pytest.mark.parametrize("path", ["rbm", "deep"])
+def test_rbm_and_deep_texts_in_presentation_mode(streamlit_server, screen, wait_for_app_idle, wait_until, path):
+    """The RBM and DBN/DBM pages (their shipped model loaded, ``training.load_once``): every text
+    and every Plotly font at least 18 px.  (Whether their main picture fits the first screen is
+    not checked: it does not yet, see the note of issue 13.)"""
+    page = screen
+    page.goto(f"{streamlit_server(APP)}/{path}?present=true&lang=zh")
+    wait_until(lambda: page.locator("[data-testid=stMain] [data-testid=stImage] img").count() >= 1, timeout=60,
+               message="the model's picture")
+    wait_for_app_idle(page, timeout_ms=60_000)
+    page.evaluate(NEXT_FRAMES_JS)
+    assert_no_errors(page)
+    assert not _small_texts(page), _small_texts(page)
+    charts = page.evaluate(PLOTLY_SIZES_JS)
+    assert not [(w, px) for c in charts for w, px in c["sizes"] if px < MIN_PX]
+    _shot(page, f"{path}-zh-1280x720")
