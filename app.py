@@ -6,6 +6,7 @@ import torch
 from ui.kit import params as P
 from ui.kit.i18n import LANGS, t
 from ui.kit.layout import apply_style
+from ui.kit.present import install_plotly
 from ui.lesson.bar import lesson_bar
 
 # Two cores serve every session: one torch thread per request keeps sessions from fighting.
@@ -33,6 +34,7 @@ with st.sidebar:
         st.warning(n)
 
 apply_style(presenting)
+install_plotly()  # presentation mode: charts' fonts and lines too (ui/kit/present.py)
 
 # (file, title key, icon, url path) in the lecture's order.
 PAGES = [

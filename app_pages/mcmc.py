@@ -20,6 +20,7 @@ from ui.kit import params as P
 from ui.kit.tabs import url_expander, url_tabs
 from ui.mcmc.canvas import chain_canvas
 from ui.kit.i18n import S, lang, t
+from ui.kit.present import presenting
 
 R.foreground()  # the background prefetch pauses while this run works for the student
 st.title(t("mcmc_title"))
@@ -80,7 +81,8 @@ cfg = dict(target=target, formula=formula, sampler=sampler, L=L, chains=chains, 
            starts=starts, points=points if starts in ("clicked", "typed") else (), half=half, m=m, show=show,
            exact=exact)
 grid_notes = st.container()  # warnings about the grid at this T (known only after the picture)
-left, right = st.columns([5, 3], gap="medium")
+left, right = st.columns([5, 3], gap="medium") if not presenting() else (st.container(), st.container())
+# (presentation mode: the picture spans the page, its numbers follow below it)
 
 
 @st.fragment(key="mcmc_picture")

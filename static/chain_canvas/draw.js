@@ -128,10 +128,11 @@ function measure(st) {
       cv.height = Math.round(h * dpr);
     }
     const [x0, x1, y0, y1] = st.clip.box;
-    const aw = Math.max(10, w - MARGIN.left - MARGIN.right), ah = Math.max(10, h - MARGIN.top - MARGIN.bottom);
+    const k = st.labelScale || 1;  // presentation mode: larger labels need wider margins
+    const aw = Math.max(10, w - k * (MARGIN.left + MARGIN.right)), ah = Math.max(10, h - k * (MARGIN.top + MARGIN.bottom));
     const s = Math.min(aw / (x1 - x0), ah / (y1 - y0));
     const pw = (x1 - x0) * s, ph = (y1 - y0) * s;
-    const L = MARGIN.left + (aw - pw) / 2, T = MARGIN.top + (ah - ph) / 2;
+    const L = k * MARGIN.left + (aw - pw) / 2, T = k * MARGIN.top + (ah - ph) / 2;
     st.layout = { L, T, W: pw, H: ph, s, x0, x1, y0, y1 };
     // plot rectangle in CSS px relative to the canvas, for tests that click at data points
     st.root.setAttribute("data-plot", JSON.stringify({ left: L, top: T, width: pw, height: ph, box: [x0, x1, y0, y1] }));
@@ -153,6 +154,7 @@ function themeColors(st) {
 function drawBackground(st) {
   const c = st.bgCtx, L = st.layout, clip = st.clip, g = clip.grid;
   const { text, font } = themeColors(st);
+  const k = st.labelScale || 1, fpx = (n) => Math.round(n * k) + "px ";  // presentation mode: label scale
   c.setTransform(1, 0, 0, 1, 0, 0);
   c.clearRect(0, 0, st.bg.width, st.bg.height);
   c.setTransform(st.dpr, 0, 0, st.dpr, 0, 0);
@@ -180,42 +182,42 @@ function drawBackground(st) {
   c.globalAlpha = 0.7;
   c.lineWidth = 1;
   c.strokeRect(L.L - 0.5, L.T - 0.5, L.W + 1, L.H + 1);
-  c.font = "13px " + font;
+  c.font = fpx(13) + font;
   c.textAlign = "center";
   c.textBaseline = "top";
   c.beginPath();
-  for (const t of niceTicks(L.x0, L.x1, Math.max(2, Math.round(L.W / 90)))) {
+  for (const t of niceTicks(L.x0, L.x1, Math.max(2, Math.round(L.W / (90 * k))))) {
     const x = L.L + (t - L.x0) * L.s;
     c.moveTo(x, L.T + L.H); c.lineTo(x, L.T + L.H + 5);
-    c.fillText(fmtTick(t), x, L.T + L.H + 7);
+    c.fillText(fmtTick(t), x, L.T + L.H + 7 * k);
   }
   c.textAlign = "right";
   c.textBaseline = "middle";
-  for (const t of niceTicks(L.y0, L.y1, Math.max(2, Math.round(L.H / 70)))) {
+  for (const t of niceTicks(L.y0, L.y1, Math.max(2, Math.round(L.H / (70 * k))))) {
     const y = L.T + (L.y1 - t) * L.s;
     c.moveTo(L.L - 5, y); c.lineTo(L.L, y);
-    c.fillText(fmtTick(t), L.L - 8, y);
+    c.fillText(fmtTick(t), L.L - 8 * k, y);
   }
   c.stroke();
   c.globalAlpha = 1;
-  c.font = "italic 15px " + font;
+  c.font = "italic " + fpx(15) + font;
   c.textAlign = "center";
   c.textBaseline = "bottom";
-  c.fillText(clip.labels.x_axis || "", L.L + L.W / 2, L.T + L.H + 44);
+  c.fillText(clip.labels.x_axis || "", L.L + L.W / 2, L.T + L.H + 44 * k);
   c.save();
-  c.translate(L.L - 44, L.T + L.H / 2);
+  c.translate(L.L - 44 * k, L.T + L.H / 2);
   c.rotate(-Math.PI / 2);
   c.textBaseline = "middle";
   c.fillText(clip.labels.y_axis || "", 0, 0);
   c.restore();
   // colour bar
-  const bx = L.L + L.W + 16, bw = 14, by = L.T + 20, bh = Math.max(20, L.H - 20);
+  const bx = L.L + L.W + 16, bw = 14 * k, by = L.T + 20 * k, bh = Math.max(20, L.H - 20 * k);
   c.imageSmoothingEnabled = true;
   c.drawImage(st.cbar, bx, by, bw, bh);
   c.globalAlpha = 0.7;
   c.strokeRect(bx - 0.5, by - 0.5, bw + 1, bh + 1);
   c.globalAlpha = 1;
-  c.font = "12px " + font;
+  c.font = fpx(12) + font;
   c.textAlign = "left";
   c.textBaseline = "middle";
   if (g.vmax > g.vmin) {
@@ -229,11 +231,12 @@ function drawBackground(st) {
   }
   const title = clip.labels.colorbar || "";
   if (title) {
-    c.font = "13px " + font;
+    c.font = fpx(13) + font;
     c.textAlign = "center";
     c.textBaseline = "bottom";
     c.fillText(title + (g.log ? " (log)" : ""), bx + bw / 2 + 10, by - 6);
   }
+  st.root.setAttribute("data-label-px", String(Math.round(12 * k)));  // its smallest label (tests)
   st.bgDirty = false;
 }
 
@@ -277,7 +280,7 @@ function drawTrail(st, a, b) {
       if (!any) continue;
       c.strokeStyle = clip.colors[ch];
       c.globalAlpha = faded ? 0.28 : 0.8;
-      c.lineWidth = faded ? 1.3 : 1.8;
+      c.lineWidth = (faded ? 1.3 : 1.8) * (st.labelScale || 1);
       c.stroke();
     }
   }
@@ -350,8 +353,8 @@ function drawOverlay(st) {
     const x = pos[ch * 2], y = pos[ch * 2 + 1];
     if (!fin(x, y)) continue;
     c.beginPath();
-    c.arc(px(L, x), py(L, y), 7, 0, 2 * Math.PI);
-    grow(px(L, x), py(L, y), 12);
+    c.arc(px(L, x), py(L, y), 7 * (st.labelScale || 1), 0, 2 * Math.PI);
+    grow(px(L, x), py(L, y), 12 * (st.labelScale || 1));
     c.strokeStyle = "rgba(0,0,0,0.65)"; c.lineWidth = 4.5; c.stroke();
     c.strokeStyle = clip.colors[ch]; c.lineWidth = 2.2; c.stroke();
   }
@@ -389,8 +392,8 @@ function drawOverlay(st) {
       continue;
     }
     c.beginPath();
-    c.arc(px(L, x), py(L, y), 6, 0, 2 * Math.PI);
-    grow(px(L, x), py(L, y), 10);
+    c.arc(px(L, x), py(L, y), 6 * (st.labelScale || 1), 0, 2 * Math.PI);
+    grow(px(L, x), py(L, y), 10 * (st.labelScale || 1));
     c.fillStyle = clip.colors[ch];
     c.fill();
     c.strokeStyle = "rgba(0,0,0,0.75)";

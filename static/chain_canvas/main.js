@@ -59,6 +59,10 @@ export default function (component) {
   st.setTrigger = setTriggerValue;
   addExportButton(st);  // (export.js)
   st.askDrawn = !!(data && data.ask_drawn);
+  // presentation mode: the labels' scale (not part of the clip: a new one only lays out again)
+  const labelScale = Math.max(0.5, Math.min(3, +(data && data.label_scale) || 1));
+  if (labelScale !== st.labelScale) { st.labelScale = labelScale; st.layoutDirty = true; }
+  st.root.classList.toggle("ebm-big", labelScale > 1);  // (canvas.css: controls beside the picture)
   const gen = ++st.gen;
   if (data && (data.pos != null || data.held)) {
     if (data !== st.lastData) {

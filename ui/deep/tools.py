@@ -23,6 +23,7 @@ from ui.deep.views import need_model
 from ui.kit import jobs
 from ui.kit import params as P
 from ui.kit.i18n import lang, t
+from ui.kit.present import dev_caption
 from ui.kit.tabs import url_tabs
 
 TOOLS = {"dbn": ("deep_tab_generate", "deep_tab_classify", "deep_tab_finetune", "deep_tab_theory", "deep_tab_downloads"),
@@ -196,7 +197,7 @@ def draw_bound(s: dict) -> None:
         st.warning(t("deep_bound_low_ess", ess=a["ess"], runs=a["runs"]), icon="⚠️")
     if not a["stable"]:
         st.warning(t("deep_bound_unstable", d=a["log_z_change"], half=a["betas_half"], betas=a["betas"]), icon="⚠️")
-    st.caption(t("deep_bound_time", seconds=a["seconds"]))
+    dev_caption(t("deep_bound_time", seconds=a["seconds"]))  # (a timing: not on a projector)
 
 
 def draw_tools(kind: str, s: dict) -> None:

@@ -23,6 +23,7 @@ from ui.kit import params as P
 from ui.kit.i18n import lang, t
 from ui.kit.shared import SharedCache, budget_mb
 from ui.kit.tabs import url_expander, url_tabs
+from ui.kit.present import presenting
 
 MODE = P.Spec("mode", "landscape_mode", "explore", options=("explore", "learn"), kind="choice")
 MAX_PICK = 12  # basin numbers a user can pick for the cross-section
@@ -216,14 +217,22 @@ def render() -> tuple | None:
     """The explorer; returns (target, formula, T, seed) for the panels below it (None: nothing drawn)."""
     for n in P.sanitize_url(list(SPECS.values())):
         st.warning(n, icon="⚠️")
-    st.caption(t("landscape_intro"))
+    if not presenting():  # (presentation mode: under the pictures, which then fit the first screen)
+        st.caption(t("landscape_intro"))
 
+    # Presentation mode: the sidebar is tucked away, so the controls that drive the pictures
+    # (T, what is drawn, the walkers) sit in one row above them (the same widgets, by key).
+    row = st.columns([4, 4, 3], gap="medium") if presenting() else [st.sidebar] * 3
     with st.sidebar:
         target = P.choice(SPECS["energy"], format_func=lambda k: t(f"target_{k}"))
         formula = formula_control() if target == "custom" else M.DEFAULT_FORMULA
+    with row[0]:
         T = float(P.slider(SPECS["temp"]))
+    with row[1]:
         view = radio_choice(SPECS["view"], lambda k: t(f"landscape_view_{k}"))
+    with row[2]:
         walkers = P.slider(SPECS["walkers"])
+    with st.sidebar:
         seed = P.number(SPECS["wseed"])
 
     with st.spinner(t("landscape_computing")):
@@ -268,12 +277,15 @@ def render() -> tuple | None:
                                   minima=basins.minima[:k_show], boundary=outline, segment=(a, b), samples=samples)
     here = (target, formula, T, view)
     left, right = st.columns(2, gap="small")
+    tall = {"height": 390} if presenting() else {}  # (presentation mode: the first screen at 1280×720)
     with left:
         st.plotly_chart(shared_figure("surface", here, lambda: fig.surface_figure(
             *coarse(SURFACE_EVERY), {"title": t("landscape_surface_title", what=what), "z": what},
-            basins.minima[:k_show], min_z[:k_show])), key="ls_surface")
+            basins.minima[:k_show], min_z[:k_show])), key="ls_surface", **tall)
     with right:
-        st.plotly_chart(shared_figure("contour", (*here, walkers, seed, a, b), contour), key="ls_contour")
+        st.plotly_chart(shared_figure("contour", (*here, walkers, seed, a, b), contour), key="ls_contour", **tall)
+    if presenting():
+        st.caption(t("landscape_intro"))
     st.caption(t("landscape_map_legend") + (" " + t("landscape_clipped", cap=cap) if view == "energy" else ""))
 
     # --- numbers: log Z, <E>, S, basin masses -----------------------------------------------

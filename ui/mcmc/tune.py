@@ -21,6 +21,7 @@ from ui.mcmc.canvas import pack_clip
 from ui.mcmc.canvas.records import exact_draws, rec_points
 from ui.kit.i18n import lang, t
 from ui.kit.shared import SharedCache, budget_mb
+from ui.kit.present import label_scale
 
 CANVAS_KEY = "mcmc_canvas"
 TUNED = "_mcmc_tuned"  # set by ``apply``: this rerun comes from a slider in the picture
@@ -230,6 +231,7 @@ def canvas_data(key: tuple, trace, picture, m: int, show: str, asked_for: tuple 
         if holds is not None and len(holds) > 2 and data["grid"]["id"] in holds[2]:
             data["grid"] = {"ref": data["grid"]["id"]}  # (a move along the step size: same landscape)
     data.update(extra)
+    data["label_scale"] = label_scale()  # presentation mode: larger labels, thicker paths
     if not charts_ready():
         data["ask_drawn"] = True
     return data

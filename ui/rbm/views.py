@@ -13,6 +13,7 @@ from ebm_core.viz import rbm as V
 
 from ui.kit.i18n import t
 from ui.kit.sources import mnist_source
+from ui.kit.present import dev_caption
 from ui.kit.tabs import url_tabs
 from ui.rbm import data as D
 from ui.rbm.sampling import PNG_SCALE, next_round, sample_seed, samples
@@ -77,7 +78,7 @@ def draw_samples(running: bool, s: dict) -> None:
                                       every=clip["every"]))
     with right:
         st.image(clip["png"], width="stretch", caption=t("rbm_final_caption", steps=s["gibbs"]))
-        st.caption(t("rbm_sample_time", seconds=clip["seconds"]))
+        dev_caption(t("rbm_sample_time", seconds=clip["seconds"]))  # (a timing: not on a projector)
         st.button(t("rbm_new_chains"), key="rbm_new_chains", on_click=next_round, width="stretch")
 
 

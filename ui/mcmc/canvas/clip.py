@@ -55,6 +55,8 @@ rec        optional (HMC, ULA, MALA; ``records.py``): what the sampler did in it
 exact      optional (the "exact samples" switch): ``{n, of, pts}``, n i.i.d. draws from the
            grid's p_T (uint16 (n, 2) base64 in ``q``), as many as the chains' ``of``
            post-burn-in draws (up to ``records.EXACT_POINTS``)
+label_scale optional (added by the page): presentation mode's scale of the canvas's own
+           labels (fonts, margins) and of its paths and dots (1: as drawn normally)
 ========== ============================================================================
 """
 
