@@ -71,7 +71,7 @@ def test_the_open_tab_lives_in_the_link():
 
 def test_a_tab_the_page_does_not_have_gets_a_note():
     at = assert_ok(open_page("mcmc", {"tab": "nonsense", "steps": "500", "m": "100"}))
-    assert any("Open tab: `nonsense` is not valid; using traces." in w.value for w in at.warning)
+    assert any("Open tab: `nonsense` is not valid; using Traces." in w.value for w in at.warning)  # (the tab as shown)
     assert "tab" not in at.query_params
 
 
