@@ -146,7 +146,8 @@ class McmcStudent(Student):
         self.near_sent = 0
         self.sigs: dict[str, str] = {}  # key -> sig of the clip received for it (for the cross-check)
         self.grids: OrderedDict = OrderedDict()  # grid ids held
-        self.told_drawn = False  # (draw.js says once that the first picture is on screen)
+        self.told_drawn = False  # (draw.js says that the first picture is on screen)
+        self.drawn_said = 0
         self.whole: dict[str, bool] = {}  # "ctx#key" -> the clip held is the whole run
         self.default_idx: dict[str, int | None] = {}  # slider name -> its index when the URL omits it
 
@@ -201,8 +202,10 @@ class McmcStudent(Student):
         tune = data.get("tune")
         if self.t_picture is None:
             self.t_picture = now
-        if data.get("ask_drawn") and not self.told_drawn and not self.tab.closing:  # (as draw.js does)
+        # (as draw.js does: once, and again while later payloads still ask, at most 5 times)
+        if data.get("ask_drawn") and self.drawn_said < 5 and not self.tab.closing:
             self.told_drawn = True
+            self.drawn_said += 1
             trig, frag = self.tab.event(self.canvas_id, "drawn", True)
             asyncio.get_running_loop().create_task(self._safe(self.tab.rerun([trig], fragment_id=frag)))
         if not tune or not isinstance(tune.get("sliders"), list):

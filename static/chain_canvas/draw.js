@@ -466,7 +466,11 @@ function draw(st) {
     if (!st.root.hasAttribute("data-first-ms")) st.root.setAttribute("data-first-ms", String(STATS.firstMs));
     // The page holds its charts back until the picture is on screen (their script bundles
     // would delay it): say once that it is.
-    if (st.askDrawn && !st.toldDrawn && st.setTrigger) { st.toldDrawn = true; st.setTrigger("drawn", true); }
+    if (st.askDrawn && !st.toldDrawn && st.setTrigger) {
+      st.toldDrawn = true;
+      st.drawnSaid = (st.drawnSaid | 0) + 1;
+      st.setTrigger("drawn", true);
+    }
   }
   return true;
 }

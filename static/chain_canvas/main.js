@@ -59,6 +59,9 @@ export default function (component) {
   st.setTrigger = setTriggerValue;
   addExportButton(st);  // (export.js)
   st.askDrawn = !!(data && data.ask_drawn);
+  // A new payload that still asks means the server did not get our word (Streamlit can drop a
+  // fragment's event that comes while a long page run is under way): say it again, a few times.
+  if (st.askDrawn && st.toldDrawn && data !== st.lastData && (st.drawnSaid | 0) < 5) st.toldDrawn = false;
   // presentation mode: the labels' scale (not part of the clip: a new one only lays out again)
   const labelScale = Math.max(0.5, Math.min(3, +(data && data.label_scale) || 1));
   if (labelScale !== st.labelScale) { st.labelScale = labelScale; st.layoutDirty = true; }
