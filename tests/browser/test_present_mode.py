@@ -98,6 +98,8 @@ def test_mcmc_in_presentation_mode(streamlit_server, screen, wait_for_app_idle, 
     sizes = _each_screen(page, [CANVAS, ".ebm-tune", ".ebm-stage", "[data-testid='ebm-play']",
                                 "[data-testid='ebm-reset']", "[data-testid='ebm-speed']"], f"mcmc-{lang}")
     assert sizes[(1920, 1080)][1] > sizes[(1280, 720)][1]  # (the picture grows with the screen)
+    # the controls' column stays below the sliders (a taller column once spilled over them)
+    assert page.evaluate(BOX_JS, "[data-testid='ebm-play']")[1] >= page.evaluate(BOX_JS, ".ebm-tune")[3] - 0.5
     # ... and the page makes room for it: nothing below is laid over the picture
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.evaluate(NEXT_FRAMES_JS)
