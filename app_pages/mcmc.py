@@ -216,12 +216,12 @@ else:
     st.code(M.share_link(), language=None)
     # For slides: this clip as one HTML file that plays offline (made when clicked, not per run);
     # the picture's own PNG button (1920 px) is in its controls.
-    clip_now = MT.clip(key, trace, M.exact_grid(target, formula, T, M.DISPLAY_GRID, picture=True, half=half), m,
-                       show, exact)
+    pic = M.exact_grid(target, formula, T, M.DISPLAY_GRID, picture=True, half=half)
+    clip_now = MT.clip(key, trace, pic, m, show, exact)
     title, lng = t("export_title", sampler=t(f"sampler_{sampler}"), T=T, n=steps), lang()
     gif_font = EXP.gif_font(lng)
-    caps = {k: t(f"gif_{k}") if gif_font or lng == "en" else S[f"gif_{k}"]["en"] for k in ("step", "burn_in")}
-    pic = M.exact_grid(target, formula, T, M.DISPLAY_GRID, picture=True, half=half)
+    cap_lang = lng if gif_font is not None or lng == "en" else "en"  # (PIL's own font draws English only)
+    caps = {k: S[f"gif_{k}"][cap_lang] for k in ("step", "burn_in")}
     c_html, c_gif = st.columns(2)
     c_html.download_button(t("export_html"), data=lambda: EXP.clip_html(clip_now, title, lng), on_click="ignore",
                            file_name=f"ebm-lab-mcmc-{sampler}-T{T:g}.html", mime="text/html",

@@ -146,8 +146,7 @@ class McmcStudent(Student):
         self.near_sent = 0
         self.sigs: dict[str, str] = {}  # key -> sig of the clip received for it (for the cross-check)
         self.grids: OrderedDict = OrderedDict()  # grid ids held
-        self.told_drawn = False  # (draw.js says that the first picture is on screen)
-        self.drawn_said = 0
+        self.drawn_said = 0  # (times it said, as draw.js does, that the picture is on screen)
         self.whole: dict[str, bool] = {}  # "ctx#key" -> the clip held is the whole run
         self.default_idx: dict[str, int | None] = {}  # slider name -> its index when the URL omits it
 
@@ -204,7 +203,6 @@ class McmcStudent(Student):
             self.t_picture = now
         # (as draw.js does: once, and again while later payloads still ask, at most 5 times)
         if data.get("ask_drawn") and self.drawn_said < 5 and not self.tab.closing:
-            self.told_drawn = True
             self.drawn_said += 1
             trig, frag = self.tab.event(self.canvas_id, "drawn", True)
             asyncio.get_running_loop().create_task(self._safe(self.tab.rerun([trig], fragment_id=frag)))
