@@ -270,6 +270,7 @@ async def scenario(a) -> dict:
     lb = isinstance(srv, Balancer)
     hap = Sampler(lambda: [srv.haproxy_pid()]).start() if lb else None
     usage0, c0 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+    later = []
     try:
         sampler.mark("fresh")
         if a.warmup and lb:  # each process directly: HAProxy would send the one warm-up to one of them
@@ -291,6 +292,24 @@ async def scenario(a) -> dict:
             hap.mark("students_done")
         await asyncio.sleep(a.settle)
         sampler.mark("after_close")
+        # Memory over a day of classes: the same class again on the same server. Shared caches are
+        # full after the first; what a later class leaves behind beyond that is per-session memory
+        # that was not given back.
+        for k in range(2, a.classes + 1):
+            again, _ = await run_students(a, base_ws, sampler, srv if lb else None)
+            await asyncio.sleep(a.settle)
+            sampler.mark(f"after_class_{k}")
+            later.append({"class": k, "rss_after_close_mb": sampler.marks[f"after_class_{k}"][1],
+                          "errors": sum(len(s.tab.errors) for s in again)})
+        if a.linger:
+            # Streamlit keeps a closed session for a reconnect (server.disconnectedSessionTTL, 120 s)
+            # and drops it when its session store is next written: wait past that, then one student
+            # comes and goes.
+            await asyncio.sleep(a.linger)
+            probe = argparse.Namespace(**{**vars(a), "n": 1, "duration": 0.0, "grace": 10.0})
+            await run_students(probe, base_ws, sampler, srv if lb else None)
+            await asyncio.sleep(a.settle)
+            sampler.mark("after_linger")
     finally:
         sampler.stop()
         if hap:
@@ -305,6 +324,10 @@ async def scenario(a) -> dict:
     before = sampler.marks["before"][1]
     srvd = {"pid": None if callable(pid) else pid, "rss_fresh_mb": sampler.marks["fresh"][1], "rss_before_students_mb": before, **during,
             "rss_after_close_mb": sampler.marks["after_close"][1], "settle_s": a.settle}
+    if later:
+        srvd["later_classes"] = later
+    if a.linger:
+        srvd["rss_after_linger_mb"], srvd["linger_s"] = sampler.marks["after_linger"][1], a.linger
     if before is not None and during["peak_rss_mb"] is not None:
         srvd["mb_per_session"] = round((during["peak_rss_mb"] - before) / max(1, a.n), 1)
     res["server"] = srvd
@@ -367,6 +390,9 @@ def parse(argv=None):
     p.add_argument("--ramp", type=float, default=3.0, help="students open the link within this many seconds")
     p.add_argument("--grace", type=float, default=30.0, help="seconds after --duration to wait for answers")
     p.add_argument("--settle", type=float, default=5.0, help="seconds after the last student left before RSS is read")
+    p.add_argument("--classes", type=int, default=1, help="the same class this many times on one server (RSS after each)")
+    p.add_argument("--linger", type=float, default=0.0, help="then wait this long (past the disconnected-session TTL), "
+                   "let one student come and go, and read RSS again")
     p.add_argument("--press-after", type=float, default=5.0, help="rbm: seconds after the ramp before the presses")
     p.add_argument("--press-spread", type=float, default=3.0, help="rbm: presses fall within this many seconds")
     p.add_argument("--train-timeout", type=float, default=240.0, help="rbm: give up waiting for 'done' after this")
