@@ -84,7 +84,7 @@ from ui.kit.present import dev_caption, install_plotly
 from ebm_core.viz.style import Prebuilt
 install_plotly()
 st.session_state.setdefault("present", False)
-fig = st.session_state.setdefault("fig", Prebuilt(go.Figure(go.Scatter(y=[1, 3, 2]), layout={"font": {"size": 12}}).to_dict()))
+fig = st.session_state.setdefault("fig", Prebuilt(go.Figure(go.Scatter(y=[1, 3, 2]), layout={"font": {"size": 12}, "height": 420}).to_dict()))
 st.plotly_chart(fig, key="main")
 st.columns(2)[1].plotly_chart(fig, key="col")
 dev_caption("took 1.0 s")
@@ -105,3 +105,7 @@ def test_only_a_presenting_session_gets_the_projector_copy():
     at.session_state["present"] = False
     at.run()
     assert sizes() == [12, 12]
+    # every session's camera button: the PNG drawn 960 CSS px wide at 2x (1,920 px), the figure's own height
+    for c in at.get("plotly_chart"):
+        assert json.loads(c.proto.config)["toImageButtonOptions"] == {"format": "png", "width": 960, "height": 420,
+                                                                      "scale": 2}

@@ -60,3 +60,27 @@ def test_png_and_offline_html(streamlit_server, browser, page, wait_for_app_idle
     assert not errors, errors
     offline.context.close()
     assert_no_errors(page)
+
+
+def test_a_charts_camera_saves_it_at_projector_width(streamlit_server, page, wait_for_app_idle, wait_until,
+                                                           tmp_path):
+    """Any Plotly picture as a PNG for a slide: the chart toolbar's camera (ui/kit/present.png_config)."""
+    url = streamlit_server(APP)
+    page.goto(f"{url}/landscape?lang=zh")
+    chart = page.locator("[data-testid='stPlotlyChart']").first
+    wait_until(lambda: chart.locator(".main-svg").count() >= 1, timeout=60, message="the first chart")
+    wait_for_app_idle(page)
+    chart.scroll_into_view_if_needed()
+    plot = chart.locator(".js-plotly-plot").first
+    box = plot.bounding_box()
+    chart.hover()
+    camera = chart.locator(".modebar-btn[data-title*='png' i], .modebar-btn[data-title*='PNG']").first
+    wait_until(lambda: camera.count() == 1, message="the camera button")
+    with page.expect_download() as dl:
+        camera.click()
+    png = tmp_path / "chart.png"
+    dl.value.save_as(png)
+    w, h = Image.open(png).size
+    height_css = page.evaluate("el => el.layout.height || 0", plot.element_handle())
+    assert w == 1920 and h == 2 * (height_css or 540), (w, h, height_css, box)  # drawn again, not a screen grab
+    assert_no_errors(page)

@@ -8,7 +8,9 @@ projector at the back of a room, not only the page's text.
   session, so the cached figure itself is never changed;
 - the chain canvas draws its own labels :data:`LABEL_SCALE` times larger (``label_scale`` in
   its payload);
-- developer captions (timings) are left out (:func:`dev_caption`).
+- developer captions (timings) are left out (:func:`dev_caption`);
+- in every session (not only a presenting one), a chart's PNG from its toolbar is drawn 1,920 px
+  wide (:func:`png_config`), for slides.
 """
 
 from __future__ import annotations
@@ -47,6 +49,28 @@ def _projector_figure(figure_or_data):
     return Prebuilt(for_projector(spec, MIN_FONT_PX))  # (valid plotly: no second validation)
 
 
+#: The chart toolbar's camera saves a PNG for a slide: the chart drawn again
+#: :data:`PNG_WIDTH_CSS` CSS px wide (its own height) at :data:`PNG_SCALE` pixels per CSS px,
+#: so 1,920 px wide, a 1920 × 1080 projector's width, whatever its size on screen.
+PNG_WIDTH_CSS, PNG_SCALE, PNG_HEIGHT_CSS = 960, 2, 540
+
+
+def _height(figure_or_data) -> int:
+    """The figure's own layout height in CSS px (:data:`PNG_HEIGHT_CSS` when it sets none)."""
+    spec = getattr(figure_or_data, "_spec", None) or figure_or_data  # (a Prebuilt: its dict)
+    layout = spec.get("layout") if isinstance(spec, dict) else getattr(spec, "layout", None)
+    h = layout.get("height") if isinstance(layout, dict) else getattr(layout, "height", None)
+    return int(h) if isinstance(h, (int, float)) and 100 <= h <= 3000 else PNG_HEIGHT_CSS
+
+
+def png_config(config: dict | None, figure_or_data=None) -> dict:
+    """Plotly's config with the camera button's PNG at projector width (a caller's own choice stays)."""
+    config = dict(config or {})
+    config.setdefault("toImageButtonOptions", {"format": "png", "width": PNG_WIDTH_CSS,
+                                               "height": _height(figure_or_data), "scale": PNG_SCALE})
+    return config
+
+
 def install_plotly() -> None:
     """Route ``plotly_chart`` (``st.`` and any container's) through presentation mode.
 
@@ -61,6 +85,7 @@ def install_plotly() -> None:
     def plotly_chart(self, figure_or_data, *args, **kwargs):
         if presenting():
             figure_or_data = _projector_figure(figure_or_data)
+        kwargs["config"] = png_config(kwargs.get("config"), figure_or_data)
         return original(self, figure_or_data, *args, **kwargs)
 
     plotly_chart._ebm_present = True
