@@ -262,6 +262,8 @@ async def scenario(a) -> dict:
         env = dict(kv.split("=", 1) for kv in a.env)
         if a.timings:
             env.update(timing_env(a.timings))
+        if a.memory:
+            env.update(memory_env(a.memory, env))
         srv = Server(env=env)
         res["server_start_s"] = round(srv.wait_healthy(), 2)
         base, pid = srv.url, srv.pid
@@ -360,6 +362,19 @@ def timing_env(path: str) -> dict:
             "EBM_BENCH_TIMINGS": str(Path(path).resolve()), "EBM_BENCH_PAGE_HOOKS": "1"}
 
 
+def memory_env(path: str, env: dict) -> dict:
+    """Environment that loads bench/server_memory_hook.py into the server (as a sitecustomize): one
+    JSON line every 5 s on where its memory is (heap in use, sessions alive and stored, caches)."""
+    import shutil
+    import tempfile
+
+    hook_dir = Path(tempfile.mkdtemp(prefix="load-mem-"))
+    shutil.copyfile(HERE / "server_memory_hook.py", hook_dir / "sitecustomize.py")
+    Path(path).write_text("")
+    pp = [str(hook_dir), env.get("PYTHONPATH", os.environ.get("PYTHONPATH", ""))]
+    return {"PYTHONPATH": os.pathsep.join(pp).rstrip(os.pathsep), "EBM_BENCH_MEMORY": str(Path(path).resolve())}
+
+
 def timing_summary(path: Path, cores: float | None, wall: float | None) -> dict:
     """Where the script runs' time went (``--timings``): runs, their wall and CPU time, the stages."""
     recs = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
@@ -411,6 +426,8 @@ def parse(argv=None):
                         "link's runs meanwhile; 0: the class comes at once)")
     p.add_argument("--timings", metavar="JSONL", help="fresh server only: time every script run and the MCMC "
                    "page's stages (bench/server_timing_hook.py) into this file, and summarise them")
+    p.add_argument("--memory", metavar="JSONL", help="fresh server only: every 5 s, where its memory is "
+                   "(bench/server_memory_hook.py: heap in use, sessions alive and stored, shared caches)")
     p.add_argument("--out", help="JSON file (one scenario)")
     p.add_argument("--out-dir", help="one JSON file per scenario: <page>-<n>.json")
     p.add_argument("--crosscheck", action="store_true", help="one move through Chromium and through the harness")

@@ -1,0 +1,110 @@
+"""Where a class server's memory is, for bench/load_class.py ``--memory``: loaded as a sitecustomize.
+
+Like server_timing_hook.py, the harness copies this file into a temp dir as ``sitecustomize.py`` on
+the server's PYTHONPATH (its servers only). Every ``$EBM_BENCH_MEMORY_EVERY`` seconds (default 5)
+a thread appends one JSON line to ``$EBM_BENCH_MEMORY``:
+
+- ``rss_mb``: what the kernel counts (what the harness's RSS figures are);
+- ``heap_in_use_mb`` / ``heap_mb``: glibc's allocated bytes and what its arenas hold from the
+  system (``mallinfo2``): RSS far above "in use" is memory freed but not given back (fragmented
+  arenas), not memory still held;
+- ``sessions_alive``: AppSession objects not yet garbage; ``sessions_active`` /
+  ``sessions_stored``: connected, and kept for a reconnect (``server.disconnectedSessionTTL``);
+- ``caches``: every ``ui.kit.shared.SharedCache`` (entries, MB, budget).
+
+Without ``$EBM_BENCH_MEMORY`` importing it does nothing.
+"""
+
+import ctypes
+import gc
+import json
+import os
+import sys
+import threading
+import time
+import weakref
+
+_PATH = os.environ.get("EBM_BENCH_MEMORY")
+_EVERY = float(os.environ.get("EBM_BENCH_MEMORY_EVERY", "5"))
+_sessions = weakref.WeakSet()
+_runtime = {"rt": None}
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_size_t) for n in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+
+def _heap() -> dict:
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallinfo2.restype = _MallInfo2
+        m = libc.mallinfo2()
+    except (OSError, AttributeError):
+        return {}
+    mb = 1024 * 1024
+    return {"heap_in_use_mb": round((m.uordblks + m.hblkhd) / mb, 1), "heap_mb": round((m.arena + m.hblkhd) / mb, 1)}
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1024 / 1024
+
+
+def _caches() -> list:
+    out = []
+    for name, mod in list(sys.modules.items()):
+        if not name.startswith("ui."):
+            continue
+        for v in list(vars(mod).values()):
+            if type(v).__name__ == "SharedCache" and hasattr(v, "stats"):
+                s = v.stats()
+                out.append({k: s[k] for k in ("name", "entries", "mb", "max_mb")})
+    return out
+
+
+def _record() -> dict:
+    rec = {"t": round(time.time(), 1), "rss_mb": round(_rss_mb(), 1), **_heap(), "sessions_alive": len(_sessions)}
+    rt = _runtime["rt"]
+    if rt is not None:
+        mgr = rt._session_mgr
+        rec["sessions_active"] = len(mgr.list_active_sessions())
+        rec["sessions_stored"] = len(mgr.list_sessions()) - rec["sessions_active"]
+    rec["caches"] = sorted(_caches(), key=lambda c: c["name"])
+    return rec
+
+
+def _loop():
+    while True:
+        time.sleep(_EVERY)
+        try:
+            rec = _record()
+        except Exception as e:  # (a bench aid: report, never stop the server)
+            rec = {"t": round(time.time(), 1), "error": f"{type(e).__name__}: {e}"}
+        with open(_PATH, "a") as fh:
+            fh.write(json.dumps(rec) + "\n")
+
+
+def _install():
+    from streamlit.runtime import app_session, runtime
+
+    orig_init = app_session.AppSession.__init__
+
+    def __init__(self, *a, **k):
+        orig_init(self, *a, **k)
+        _sessions.add(self)
+
+    app_session.AppSession.__init__ = __init__
+    orig_rt = runtime.Runtime.__init__
+
+    def rt_init(self, *a, **k):
+        orig_rt(self, *a, **k)
+        _runtime["rt"] = self
+
+    runtime.Runtime.__init__ = rt_init
+    threading.Thread(target=_loop, name="bench-memory", daemon=True).start()
+
+
+if _PATH:
+    gc.collect()
+    _install()
