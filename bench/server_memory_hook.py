@@ -10,7 +10,9 @@ a thread appends one JSON line to ``$EBM_BENCH_MEMORY``:
   arenas), not memory still held;
 - ``sessions_alive``: AppSession objects not yet garbage; ``sessions_active`` /
   ``sessions_stored``: connected, and kept for a reconnect (``server.disconnectedSessionTTL``);
-- ``caches``: every ``ui.kit.shared.SharedCache`` (entries, MB, budget).
+- ``caches``: every ``ui.kit.shared.SharedCache`` (entries, MB, budget);
+- ``streamlit_mb`` (every 6th line): Streamlit's own byte counts per family and cache (st.cache_data,
+  st.cache_resource, session state, media files), those of at least 0.5 MB.
 
 Without ``$EBM_BENCH_MEMORY`` importing it does nothing.
 """
@@ -28,6 +30,7 @@ _PATH = os.environ.get("EBM_BENCH_MEMORY")
 _EVERY = float(os.environ.get("EBM_BENCH_MEMORY_EVERY", "5"))
 _sessions = weakref.WeakSet()
 _runtime = {"rt": None}
+_count = {"n": 0}
 
 
 class _MallInfo2(ctypes.Structure):
@@ -71,7 +74,25 @@ def _record() -> dict:
         rec["sessions_active"] = len(mgr.list_active_sessions())
         rec["sessions_stored"] = len(mgr.list_sessions()) - rec["sessions_active"]
     rec["caches"] = sorted(_caches(), key=lambda c: c["name"])
+    _count["n"] += 1
+    if rt is not None and _count["n"] % 6 == 1:  # (Streamlit sizes its caches by walking them: not every time)
+        t0 = time.perf_counter()
+        rec["streamlit_mb"] = _streamlit_stats(rt)
+        rec["streamlit_stats_s"] = round(time.perf_counter() - t0, 2)
     return rec
+
+
+def _streamlit_stats(rt) -> dict:
+    """Streamlit's own accounting (what ``/_stcore/metrics`` serves): MB per family and cache."""
+    out = {}
+    for family, stats in rt.stats_mgr.get_stats().items():
+        for st in stats:
+            n = getattr(st, "byte_length", None)
+            if n is None:
+                continue
+            key = f"{family}:{getattr(st, 'cache_name', '') or ''}"
+            out[key] = out.get(key, 0) + n
+    return {k: round(v / 1024 / 1024, 1) for k, v in sorted(out.items()) if v >= 512 * 1024}
 
 
 def _loop():
