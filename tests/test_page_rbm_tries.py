@@ -70,7 +70,13 @@ def test_try_2_pcd_chains_dig_deep_modes():
 @pytest.mark.parametrize("label", ["rbm_try_cold", "rbm_try_hot"])
 def test_try_3_temperature_freezes_or_dissolves_the_digits(label):
     samples, test = _samples_vs_test(_tried("tries_rbm_3", label))
-    assert samples < test - 20 if label == "rbm_try_cold" else samples > test + 100  # −338 / −154 vs −304
+    if label == "rbm_try_hot":
+        assert samples > test + 100  # −120 vs −335
+        return
+    # as low as the test digits (−333 vs −335), where T = 1 (the page's default) stays above them (−297)
+    assert abs(samples - test) < 10
+    at_one, _ = _samples_vs_test(open_page("rbm", {"rbm_view": "fe"}))
+    assert at_one > samples + 20 and at_one > test + 20
 
 
 def test_try_4_the_free_energy_gap_grows_when_overfitting():
@@ -93,5 +99,5 @@ def test_try_6_half_a_digit_leaves_several_completions(label):
     at = _tried("tries_rbm_6", label)
     text = next(c.value for c in at.caption if "disagree" in c.value)
     spread, wrong, blank = (float(x) / 100 for x in re.findall(r"(\d+)%", text))
-    assert spread >= 0.04  # different completions (≈ 9 %, 6 %)
-    assert wrong >= 0.9 * blank and wrong > 0.12  # none recovers the original (≈ 17 %, 21 %; blank 17 %, 13 %)
+    assert spread >= 0.04  # different completions (≈ 7 %, 5 %)
+    assert wrong >= 0.9 * blank and wrong > 0.12  # none recovers the original (≈ 16 %, 22 %; blank 17 %, 13 %)

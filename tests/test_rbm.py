@@ -230,6 +230,39 @@ def test_cd_update_follows_the_lecture_rule_with_momentum_and_decay():
     assert torch.equal(trainer.last_negatives, v)
 
 
+def test_decaying_learning_rate_scales_the_whole_step_linearly():
+    """lr_final: η_t falls on a straight line from η (first update) to lr_final (last), and λ with it;
+    each update is the lecture's rule with (η_t, λ η_t / η), checked by hand on the third update."""
+    data = _data()
+    cfg = CDConfig(n_hidden=5, k=1, persistent=True, n_chains=7, lr=0.1, lr_final=0.02, momentum=0.5,
+                   weight_decay=0.01, batch_size=20, epochs=2, seed=4)
+    trainer = CDTrainer(RBM(12, 5, seed=0, init_std=0.1), data, cfg, monitor_size=0)
+    total = trainer.total_batches  # 6: 3 per epoch
+    assert trainer.lr == pytest.approx(0.1)
+    trainer.step(2)
+    eta = 0.1 + (0.02 - 0.1) * 2 / (total - 1)
+    assert trainer.lr == pytest.approx(eta)
+    rbm = trainer.rbm
+    W, dW = rbm.W.clone(), trainer.dW.clone()
+    g = torch.Generator()
+    g.set_state(trainer.generator.get_state())
+    v0, chains, ref = data[trainer._perm[40:60]], trainer.chains.clone(), rbm.copy()
+    trainer.step(1)
+    torch.rand((20, 5), generator=g)  # the monitoring reconstruction's h draw
+    _, v, xk = negative_phase(ref, chains, 1, g)
+    gW = (v0.T @ ref.p_h(v0)) / 20 - (v.T @ torch.sigmoid(xk)) / 7
+    torch.testing.assert_close(rbm.W, W + eta * gW - 0.01 * (eta / 0.1) * W + 0.5 * dW, atol=1e-6, rtol=0)
+    trainer.fit()
+    assert trainer.updates == total and trainer.lr == pytest.approx(0.02)  # the last update used lr_final
+    # lr_final = lr is the constant schedule, bit for bit
+    runs = [CDTrainer(RBM(12, 5, seed=0, init_std=0.1), data, CDConfig(n_hidden=5, lr=0.1, lr_final=f, epochs=2,
+                                                                      batch_size=20, seed=4), monitor_size=0)
+            for f in (None, 0.1)]
+    for t in runs:
+        t.fit()
+    assert torch.equal(runs[0].rbm.W, runs[1].rbm.W)
+
+
 def test_pcd_chains_persist_across_updates_and_epochs():
     data = _data()
     cfg = CDConfig(n_hidden=5, k=1, persistent=True, n_chains=7, lr=0.05, batch_size=20, epochs=3, seed=2)

@@ -47,6 +47,9 @@ def add_train_parser(train_subparsers) -> None:
     p.add_argument("--chains", type=CD["n_chains"].argtype("--chains"), default=None,
                    help="PCD: number of persistent chains (default: batch size)")
     p.add_argument("--lr", type=CD["lr"].argtype("--lr"), default=d.lr, help=f"learning rate η (default {d.lr:g})")
+    p.add_argument("--lr-final", type=CD["lr_final"].argtype("--lr-final"), default=None,
+                   help="η falls linearly from --lr to this at the last update (weight decay scaled alike); "
+                        "default: constant η")
     p.add_argument("--momentum", type=CD["momentum"].argtype("--momentum"), default=d.momentum,
                    help=f"momentum ν (default {d.momentum:g})")
     p.add_argument("--weight-decay", type=CD["weight_decay"].argtype("--weight-decay"), default=d.weight_decay,
@@ -69,7 +72,8 @@ def add_train_parser(train_subparsers) -> None:
 def config_from_args(args) -> CDConfig:
     cfg = CDConfig(n_hidden=args.hidden, k=args.k, persistent=bool(args.pcd), lr=args.lr, momentum=args.momentum,
                    weight_decay=args.weight_decay, batch_size=args.batch_size, epochs=args.epochs, seed=args.seed,
-                   binarization=args.binarization, n_chains=args.chains)
+                   binarization=args.binarization, n_chains=args.chains,
+                   lr_final=args.lr_final)
     if args.chains is not None and not args.pcd:
         raise CliError("--chains only applies with --pcd")
     try:
@@ -129,7 +133,10 @@ def _argv_of(args) -> list[str]:
         out.append("--pcd")
         if args.chains is not None:
             out += ["--chains", str(args.chains)]
-    out += ["--lr", f"{args.lr:g}", "--momentum", f"{args.momentum:g}", "--weight-decay", f"{args.weight_decay:g}",
+    out += ["--lr", f"{args.lr:g}"]
+    if args.lr_final is not None:
+        out += ["--lr-final", f"{args.lr_final:g}"]
+    out += ["--momentum", f"{args.momentum:g}", "--weight-decay", f"{args.weight_decay:g}",
             "--batch-size", str(args.batch_size), "--binarization", args.binarization, "--data", args.data]
     if args.train_size is not None:
         out += ["--train-size", str(args.train_size)]
