@@ -11,6 +11,8 @@ a thread appends one JSON line to ``$EBM_BENCH_MEMORY``:
 - ``sessions_alive``: AppSession objects not yet garbage; ``sessions_active`` /
   ``sessions_stored``: connected, and kept for a reconnect (``server.disconnectedSessionTTL``);
 - ``caches``: every ``ui.kit.shared.SharedCache`` (entries, MB, budget);
+- ``arrays_mb`` / ``arrays_by_holder_mb`` (when the last session has gone): numpy arrays and torch
+  tensors reachable from gc's containers, by what holds them (the class whose attributes they are);
 - ``streamlit_mb`` (every 6th line): Streamlit's own byte counts per family and cache (st.cache_data,
   st.cache_resource, session state, media files), those of at least 0.5 MB.
 
@@ -95,11 +97,71 @@ def _streamlit_stats(rt) -> dict:
     return {k: round(v / 1024 / 1024, 1) for k, v in sorted(out.items()) if v >= 512 * 1024}
 
 
+def _owner(d: dict, depth: int = 1) -> str:
+    """A name for what holds dict ``d``: the chain of holders up to a module or ``depth`` levels
+    (the class whose ``__dict__`` a dict is, a cache's OrderedDict, a session's state...). Each
+    level scans every object: more than one or two levels takes minutes on a class's server."""
+    path, x = [], d
+    for _ in range(depth):
+        refs = [r for r in gc.get_referrers(x) if type(r).__name__ not in ("frame", "list_iterator")]
+        if not refs:
+            break
+        r = refs[0]
+        if type(r).__name__ == "module":
+            path.append("module " + r.__name__)
+            break
+        name = type(r).__name__
+        if getattr(r, "__dict__", None) is x:  # x is r's attributes: name r's class
+            name = type(r).__module__.split(".")[-1] + "." + type(r).__name__
+        elif type(r).__name__ == "cell" or type(r).__name__ == "function":
+            name = f"{type(r).__name__}:{getattr(r, '__qualname__', '')}"
+        path.append(name)
+        x = r
+    return "/".join(path) or "?"
+
+
+def _census(rec: dict) -> None:
+    """When the last session has gone: the numpy arrays and torch tensors still reachable, summed
+    by the type of what holds them (gc's containers), the largest holders first."""
+    import numpy as np
+
+    try:
+        import torch
+    except ImportError:
+        torch = None
+    active = rec.get("sessions_active")
+    was = _count.get("active", 0)
+    _count["active"] = active
+    if not (was and active == 0):
+        return
+    t0 = time.perf_counter()
+    seen, by = set(), {}
+    for o in gc.get_objects():
+        for r in gc.get_referents(o):
+            if isinstance(r, np.ndarray):
+                n = r.base.nbytes if isinstance(r.base, np.ndarray) else r.nbytes
+            elif torch is not None and isinstance(r, torch.Tensor):
+                n = r.untyped_storage().nbytes()
+            else:
+                continue
+            if id(r) in seen:
+                continue
+            seen.add(id(r))
+            owner = type(o).__name__
+            if isinstance(o, dict) and n >= 256 * 1024:  # whose dict: what refers to it, two levels up
+                owner = "dict<" + _owner(o) + ">"
+            by[owner] = by.get(owner, 0) + n
+    rec["arrays_mb"] = round(sum(by.values()) / 2**20, 1)
+    rec["arrays_by_holder_mb"] = {k: round(v / 2**20, 1) for k, v in sorted(by.items(), key=lambda kv: -kv[1])[:25]}
+    rec["census_s"] = round(time.perf_counter() - t0, 2)
+
+
 def _loop():
     while True:
         time.sleep(_EVERY)
         try:
             rec = _record()
+            _census(rec)
         except Exception as e:  # (a bench aid: report, never stop the server)
             rec = {"t": round(time.time(), 1), "error": f"{type(e).__name__}: {e}"}
         with open(_PATH, "a") as fh:
