@@ -22,6 +22,7 @@ from ebm_core.ranges import SEED, TEMPERATURE
 from ui.kit.i18n import S, lang, t
 from ui.kit import params as P
 from ui.kit.params import LOG_STEPS, TEMPERATURES, Spec
+from ui.kit.shared import SharedCache, budget_mb, freeze
 
 
 
@@ -160,11 +161,22 @@ def refusal(e: FormulaError) -> str:
     return t(f"formula_err_{e.code}", **values) + where
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+#: Grid truths, shared by every session (read-only arrays). Not st.cache_data: that hands every
+#: call its own unpickled copy (2.6 MB for the 400² grid), i.e. a copy per page run and one more
+#: for whatever keeps it, and the time to unpickle it on every slider move (issue 16).
+GRIDS = SharedCache("mcmc grids", budget_mb(48))
+
+
 def exact_grid(target: str, formula: str, T: float, n: int, picture: bool = False, half: float = CUSTOM_HALF):
     """Grid truth (on the T-widened box), or with ``picture`` the drawn box itself."""
-    energy = energy_for(target, formula, half)
-    return grid.integrate(energy, T, box=energy.box if picture else None, n=n)
+    def compute():
+        energy = energy_for(target, formula, half)
+        return freeze(grid.integrate(energy, T, box=energy.box if picture else None, n=n))
+
+    return GRIDS.get_or_compute((target, formula, float(T), int(n), bool(picture), float(half)), compute)
+
+
+exact_grid.clear = GRIDS.clear  # (as st.cache_data's functions have: the tests start cold)
 
 
 def starting_points(target: str, formula: str, mode: str, chains: int, seed: int, points: tuple,
