@@ -107,7 +107,8 @@ def test_a_bad_name_or_step_is_explained():
 def test_chinese():
     at = _open(COLD, lang="zh", present="true")  # (present is bound to the toggle: kept, never set)
     assert any("低温把概率质量堆进最深的谷" in m.value for m in at.markdown)
-    assert any(f"第 {COLD} 步，共 {N_STEPS} 步" in c.value for c in at.caption)
+    # presentation mode: the compact bar, one line of step, slide and title
+    assert any(m.value.startswith(f"{COLD}/{N_STEPS} · 第 26 页幻灯片 · **") for m in at.markdown)
     assert at.session_state["temp"] == 0.2 and at.session_state["present"] is True
     _no_bad_notes(at, COLD)
 
@@ -138,3 +139,15 @@ def test_every_step_opens_cleanly_from_its_link_in_chinese():
     click: it formats select boxes' values outside the script, in English)."""
     for k in range(1, N_STEPS + 1):
         _check_step(_open(k, lang="zh"), k)
+
+
+def test_a_rerun_of_another_page_goes_back_to_the_steps_page():
+    """A rerun of the previous page can cross a step's switch of page (in Chromium: a clicker key's
+    trigger sent again while /mcmc switched to /landscape drew /mcmc with the landscape step's
+    link).  The step's page wins: the bar switches back to it."""
+    at = _open(GIANT)
+    assert at.title[0].value.startswith("MCMC")
+    at.switch_page("app_pages/landscape.py").run()  # (the link still names the lesson and the step)
+    assert_ok(at)
+    assert at.title[0].value.startswith("MCMC") and at.query_params["step"] == str(GIANT)
+    assert at.session_state["sigma"] == 8.0

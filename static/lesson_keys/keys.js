@@ -80,12 +80,38 @@ function onKey(event) {
   }, RESEND_MS);
 }
 
+// A new step opens at the top of the page: Streamlit's tabs scroll their selected tab into view
+// (block "nearest") when the step changes the open tab, which put the step's picture off the
+// screen.  So for PIN_MS after a step change the main area is held at the top, unless the
+// viewer scrolls, clicks or presses a key meanwhile.
+const PIN_MS = 15000;
+
+function pinTop(h) {
+  const main = document.querySelector("[data-testid='stMain']");
+  if (!main) return;
+  main.scrollTop = 0;
+  h.pinUntil = performance.now() + PIN_MS;
+  if (h.pinned === main) return;
+  h.pinned = main;
+  main.addEventListener("scroll", () => {
+    if (performance.now() < h.pinUntil && main.scrollTop !== 0) main.scrollTop = 0;
+  }, { passive: true });
+  if (!h.pinStops) {
+    h.pinStops = true;
+    for (const ev of ["wheel", "touchstart", "mousedown", "keydown"]) {
+      document.addEventListener(ev, () => { h.pinUntil = 0; }, { capture: true, passive: true });
+    }
+  }
+}
+
 export default function (component) {
   const { setTriggerValue, data, parentElement } = component;
   const h = holder();
   const step = data && data.step != null ? data.step : null;
   const mount = { send: setTriggerValue, step: step, parent: parentElement || null };
+  const newest = h.current();
   h.mounts.push(mount);
+  if (step != null && (!newest || newest.step !== step)) pinTop(h);
   if (h.mounts.length > MAX_MOUNTS) h.mounts.splice(0, h.mounts.length - MAX_MOUNTS);
   if (!h.bound) {  // one listener for the page's life: it acts only while a mount is in the document
     document.addEventListener("keydown", onKey);

@@ -1,11 +1,15 @@
 // keys.js under the mount order Streamlit's BidiComponent can produce: the call for step 7 is
 // made after the one for step 8 and cleaned up at once (its effect is gone).  Prints JSON: what
 // each key press sent, and whether the listener was still ready after each scenario.
-const listeners = [];
+const listeners = [];  // the document's keydown listeners
+const others = {};  // its other listeners (the scroll pin's stops), by event
+const main = { scrollTop: 0, on: [], addEventListener(t, f) { this.on.push(f); },
+               scroll(y) { this.scrollTop = y; for (const f of this.on) f(); } };
 globalThis.window = globalThis;
 globalThis.document = {
-  addEventListener: (t, f) => listeners.push(f),
+  addEventListener: (t, f) => t === "keydown" && f.name === "onKey" ? listeners.push(f) : (others[t] ||= []).push(f),
   removeEventListener: (t, f) => { const i = listeners.indexOf(f); if (i >= 0) listeners.splice(i, 1); },
+  querySelector: (sel) => (sel.includes("stMain") ? main : null),
 };
 const url = new URL("../../static/lesson_keys/keys.js", import.meta.url);
 const mountKeys = (await import(url.href)).default;
@@ -39,6 +43,16 @@ c8();  // (the old page's cleanup, after the new page mounted)
 press("ArrowLeft");
 out.afterSwitch = sent.splice(0);
 out.listeners = listeners.length;
-c9();
+// 3. a step change pins the page to the top (a tab scrolled into view is undone) until the viewer
+//    scrolls: a wheel turn ends the pin
+main.scroll(900);
+out.scrollAfterStepChange = main.scrollTop;
+for (const f of others.wheel) f();
+main.scroll(900);
+out.scrollAfterWheel = main.scrollTop;
+const c9b = mountKeys({ data: { step: 9 }, parentElement: other, setTriggerValue: () => {} });
+main.scroll(500);
+out.scrollAfterSameStep = main.scrollTop;  // (a rerun of the same step: no pin)
+c9(); c9b();
 clearInterval(window.__ebmLessonKeys.timer);
 console.log(JSON.stringify(out));

@@ -160,8 +160,7 @@ def style(step: Step, revealed: bool) -> None:
 COMPACT_CSS = """<style>
   .st-key-lesson_bar { gap: 0.2rem !important; padding: 0.3rem 0.75rem !important; }
   .st-key-lesson_bar [data-testid="stMarkdownContainer"] p { margin-bottom: 0; }
-  .st-key-lesson_bar .stLatex, .st-key-lesson_bar [data-testid="stMarkdownContainer"] .katex-display {
-    margin: 0 !important; }
+  .st-key-lesson_bar .katex-display { margin: 0.15rem 0 !important; }
   .st-key-lesson_bar .katex-display > .katex { font-size: 1.15rem; }
   .st-key-lesson_bar button { min-height: 2rem; padding-top: 0.1rem; padding-bottom: 0.1rem; }
   .st-key-lesson_bar [data-testid="stVerticalBlock"] { gap: 0.2rem !important; }
@@ -185,9 +184,7 @@ def draw_compact(lesson: Lesson, k: int, revealed: bool) -> None:
     st.html(COMPACT_CSS)
     with st.container(border=True, key="lesson_bar"):
         c_title, c_prev, c_next, c_jump = st.columns([9, 0.7, 0.7, 0.9], vertical_alignment="center", gap="small")
-        c_title.markdown(f"{k}/{n} · {t('lesson_slide', n=step.slide)} · **{step.text('title', lg)}**",
-                         help=f"{lesson.title[lg]} · {t('lesson_step_of', k=k, n=n)}"
-                              + (f" · {step.slide_title}" if step.slide_title else ""))
+        c_title.markdown(f"{k}/{n} · {t('lesson_slide', n=step.slide)} · **{step.text('title', lg)}**")
         c_prev.button("◀", key="lesson_prev", disabled=k <= 1, on_click=_go, args=(k - 1,), width="stretch",
                       help=t("lesson_prev"))
         c_next.button("▶", key="lesson_next", disabled=k >= n, on_click=_go, args=(k + 1,), width="stretch",
@@ -202,7 +199,7 @@ def draw_compact(lesson: Lesson, k: int, revealed: bool) -> None:
                 st.markdown(look + "  \n" + q + (f" ✅ {step.text('answer', lg)}" if step.answer else ""))
             else:
                 st.markdown(look)
-                c_q, c_b = st.columns([5, 1], vertical_alignment="center", gap="small")
+                c_q, c_b = st.columns([3, 1], vertical_alignment="center", gap="small")
                 c_q.markdown(q)
                 c_b.button(t("lesson_reveal"), key="lesson_reveal", type="primary", on_click=_reveal,
                            args=(lesson.name, k), width="stretch")
@@ -273,6 +270,11 @@ def lesson_bar(current: str) -> None:
         st.session_state[NOTE] = note
     if st.session_state.get(AT) != (name, k) or note:
         open_step(lesson, k, current)  # (switches page, or sets this page's state and goes on)
+    elif lesson.steps[k - 1].page != current:
+        # The step is open but this is another page: a rerun of the previous page (a clicker key's
+        # trigger sent again, the chain canvas asking for a clip) crossed the switch (seen in the
+        # browser: /mcmc drawn with the landscape step's link).  The step's page is the step's.
+        open_step(lesson, k, current)
     note = st.session_state.pop(NOTE, None)
     if note:
         st.warning(note, icon="⚠️")
