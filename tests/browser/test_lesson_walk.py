@@ -145,7 +145,7 @@ def test_the_lesson_walked_with_the_clicker_and_opened_from_fresh_links(streamli
                 if k < N:
                     wait_until(lambda: _keys_ready(page), timeout=30, message="the key listener")
                     page.keyboard.press("PageDown")
-        assert not problems, problems
+        assert not problems, "\n".join(map(str, problems))
         fresh.wait_healthy()
         differ = []
         for k in range(1, N + 1):
@@ -153,7 +153,7 @@ def test_the_lesson_walked_with_the_clicker_and_opened_from_fresh_links(streamli
             seen = _settled(page, k, wait_until, wait_for_app_idle)
             if seen["fingerprint"] != walked[("en", k)]:
                 differ.append((k, seen["fingerprint"], walked[("en", k)]))
-        assert not differ, differ
+        assert not differ, "\n".join(map(str, differ))
     finally:
         ctx.close()
         fresh.stop()
