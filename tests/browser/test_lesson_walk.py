@@ -102,7 +102,9 @@ def _settled(page, k: int, wait_until, wait_for_app_idle) -> dict:
     try:
         return wait_until(steady, timeout=90, interval=0.2, message=f"step {k}'s picture, settled")
     except AssertionError as e:
-        raise AssertionError(f"{e}; {page.evaluate('() => location.pathname + location.search')}") from None
+        state = page.evaluate("() => document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state')")
+        raise AssertionError(f"{e}; {page.evaluate('() => location.pathname + location.search')}; script {state}; "
+                             f"last read {last.get('v')}") from None
 
 
 def _keys_ready(page) -> bool:

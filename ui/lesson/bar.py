@@ -159,14 +159,12 @@ def style(step: Step, revealed: bool) -> None:
 #: (the full bar was ~480 px tall at 1280×720).  Every text stays at the page's 18+ px.  The bar
 #: names the step, so the page's own title and the caption under it (its introduction) give way.
 COMPACT_CSS = """<style>
-  .st-key-lesson_bar { gap: 0.2rem !important; padding: 0.3rem 0.75rem !important; }
-  .st-key-lesson_bar [data-testid="stMarkdownContainer"] p { margin-bottom: 0; }
+  .st-key-lesson_bar { gap: 0.3rem !important; padding: 0.3rem 0.75rem !important; }
   .st-key-lesson_bar .katex-display { margin: 0.1rem 0 0.3rem !important; }
   [data-testid="stMain"] .stElementContainer:has(h1),
   [data-testid="stMain"] .stElementContainer:has(h1) + .stElementContainer:has([data-testid="stCaption"]) {
     display: none !important; }
   .st-key-lesson_bar button { min-height: 2rem; padding-top: 0.1rem; padding-bottom: 0.1rem; }
-  .st-key-lesson_bar [data-testid="stVerticalBlock"] { gap: 0.2rem !important; }
 </style>"""
 
 
