@@ -29,7 +29,8 @@ DEFERRED = "_fd_deferred_notes"
 def frame(formula, look_key: str, departs_key: str) -> None:
     """The panel's formula (or formulas, one line each) in the lecture's notation, one sentence on what
     to look at, and the departures (in presentation mode: under the picture, see :func:`notes`)."""
-    for f in (formula,) if isinstance(formula, str) else formula:
+    lesson_bar = presenting() and "lesson" in st.query_params  # (on a projector the bar shows the step's formula)
+    for f in () if lesson_bar else (formula,) if isinstance(formula, str) else formula:
         st.latex(f)
     if presenting():
         st.session_state[DEFERRED] = (look_key, departs_key)
