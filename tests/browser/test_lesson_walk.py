@@ -97,6 +97,8 @@ def _settled(page, k: int, wait_until, wait_for_app_idle) -> dict:
         ok = (now["picture"] is not None and f["canvas"] == f["canvasSig"] and now == last.get("v")
               and page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").count() == 1)
         last["v"] = now
+        if page.locator("[data-testid='stException']").count():
+            return now  # (an exception: no picture will come; _problems says so)
         return now if ok else None
 
     try:
@@ -118,7 +120,9 @@ def _problems(page, k: int, seen: dict, lang: str) -> list:
     if page.locator("[data-testid='stException']").count() or page.locator("[data-testid='stAlertContentError']").count():
         out.append((where, "an exception or an error box"))
     pic = seen["picture"]
-    if not pic[1] < H - FIRST_SCREEN_MARGIN:
+    if pic is None:
+        out.append((where, "no picture"))
+    elif not pic[1] < H - FIRST_SCREEN_MARGIN:
         out.append((where, f"the picture starts at {pic[1]:.0f} px, below the first screen", seen["bar"]))
     small = sorted({(t["text"], t["px"]) for t in page.evaluate(TEXT_SIZES_JS) if t["px"] < MIN_PX - 0.01})
     if small:
