@@ -33,7 +33,7 @@ MIN_PX = 18.0
 W, H = 1280, 720
 N = len(schema.load("lecture5").steps)
 #: "Starts on the first screen": at least this much of the picture shows without scrolling.
-FIRST_SCREEN_MARGIN = 100
+FIRST_SCREEN_MARGIN = 80
 
 #: The step's main picture: the first canvas, Plotly chart, Vega chart or image in the main
 #: area below the lesson bar, with its box; and the page's fingerprint (see the module's note).
