@@ -72,7 +72,8 @@ PICTURE_JS = r"""() => {
       canvas: canvas ? canvas.getAttribute('data-sig-shown') : null,
       canvasSig: canvas ? canvas.getAttribute('data-sig') : null,
       plots,
-      images: [...main.querySelectorAll('[data-testid=stImage] img')].map(i => (i.getAttribute('src') || '').split('?')[0]),
+      // (the path only: Streamlit writes the server's origin into it, and the second server has another port)
+      images: [...main.querySelectorAll('[data-testid=stImage] img')].map(i => new URL(i.getAttribute('src') || '', location.href).pathname),
       numbers: [...main.querySelectorAll('[data-testid=stMetricValue]')].map(e => e.textContent.trim()),
     },
   };
