@@ -1,7 +1,7 @@
 """Issue 13's "Done when": the whole shipped lesson, walked with the clicker key in Chromium at
 1280×720 in presentation mode, in English and in 中文 — every step renders with no exception,
-shows its picture (a canvas, a Plotly chart or an image, visible, its top on the first screen)
-and no visible text under 18 CSS px — and each step opened from its link on a fresh server shows
+shows its picture (a canvas, a Plotly chart or an image below the lesson bar, with at least its
+top 80 px on the first screen) and no visible text under 18 CSS px — and each step opened from its link on a fresh server shows
 the same picture as stepping to it.
 
 One page walks both languages on the session's server (PageDown from step 1 to the end).  The
