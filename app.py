@@ -13,7 +13,10 @@ from ui.lesson.bar import lesson_bar
 torch.set_num_threads(1)
 
 # Presentation mode (?present=true) opens with the controls tucked away.
-_present_url = str(st.query_params.get("present", "")).lower() == "true"
+# (A lesson's page switch carries no present= in its link, the toggle writes it back afterwards:
+# the session's own value counts too, or the switch opened the sidebar over the picture.)
+_present_url = (str(st.query_params.get("present", "")).lower() == "true"
+                or st.session_state.get("present") is True)
 st.set_page_config(page_title="EBM Lab", page_icon="⚡", layout="wide",
                    initial_sidebar_state="collapsed" if _present_url else "auto")
 

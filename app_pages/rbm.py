@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui.kit import classroom, jobs, live
+from ui.kit.present import presenting
 from ui.kit.share import share_box
 from ui.kit import params as P
 from ui.kit.i18n import lang, t
@@ -49,7 +50,8 @@ with c_train:
     if status == live.RUNNING:
         training.start_training(s)
     diff = training.changed_settings(s)
-    st.caption(t("rbm_settings_differ", names=", ".join(diff)) if diff else t("rbm_train_help"))
+    if diff or not presenting():  # (the help line is the presenter's, not the room's)
+        st.caption(t("rbm_settings_differ", names=", ".join(diff)) if diff else t("rbm_train_help"))
 
 jobs.ticking(training.JOB, training.PACE, tick=training.train_tick,
              draw=lambda running: views.live_views(running, s, f"rbm_tabs_{lang()}"))

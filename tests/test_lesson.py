@@ -31,7 +31,7 @@ def test_lecture5_walks_every_section_in_the_slides_order(lecture5):
     assert slides == sorted(slides), slides
     for name, r in SECTIONS.items():
         assert any(s.slide in r for s in steps), f"no step in section {name}"
-    assert {s.page for s in steps} == {"mcmc", "landscape", "rbm", "deep"}
+    assert {s.page for s in steps} == {"foundations", "mcmc", "landscape", "rbm", "deep"}
     assert sum(s.question is not None for s in steps) >= 8  # predict-then-reveal is used, not just allowed
 
 

@@ -13,6 +13,16 @@ from apppages import DRAWN, ROOT, assert_ok
 from ui.lesson import schema
 
 N_STEPS = len(schema.load("lecture5").steps)
+
+
+def _k(title: str) -> int:
+    """The number of the shipped step with this English title (steps get inserted: numbers move)."""
+    return next(s.index for s in schema.load("lecture5").steps if s.title["en"] == title)
+
+
+GIANT, TINY, GIBBS, LOW_E, COLD = (_k("A giant proposal width σ"), _k("A tiny proposal width σ"),
+                                   _k("Gibbs sampling: one coordinate at a time"), _k("Low energy, high probability"),
+                                   _k("Temperature: cold piles the mass into the deepest well"))
 BAD_NOTES = ("not valid", "is outside", "无效", "超出范围")
 
 
@@ -40,14 +50,14 @@ def _no_bad_notes(at: AppTest, where) -> None:
 
 
 def test_a_link_opens_its_step_on_its_page():
-    at = _open(7)  # (app.py opens the home page first: the step switches to /mcmc)
+    at = _open(GIANT)  # (app.py opens the home page first: the step switches to /mcmc)
     assert at.title[0].value.startswith("MCMC")
     assert at.session_state["sigma"] == 8.0 and at.session_state["target"] == "mixture"
-    assert at.query_params["lesson"] == "lecture5" and at.query_params["step"] == "7"
+    assert at.query_params["lesson"] == "lecture5" and at.query_params["step"] == str(GIANT)
     assert any("A giant proposal width σ" in m.value for m in at.markdown)
     assert any("Slide 15" in c.value for c in at.caption)
     assert r"q(x, x') = \mathcal{N}(x' \mid x, \sigma^2 I)" in at.latex[0].value
-    _no_bad_notes(at, 7)
+    _no_bad_notes(at, GIANT)
     # a question: the page's numbers are hidden until "Reveal" …
     assert "stMetricValue'] { visibility: hidden" in _html(at).replace("], [data-testid='stMain'] [data-testid='stMetricDelta'", "")
     at = _click(at, "lesson_reveal")
@@ -58,27 +68,27 @@ def test_a_link_opens_its_step_on_its_page():
 
 
 def test_next_previous_and_the_list():
-    at = _open(7)
+    at = _open(GIANT)
     at = _click(at, "lesson_next")
-    assert at.query_params["step"] == "8" and at.session_state["sigma"] == 0.1
+    assert TINY == GIANT + 1 and at.query_params["step"] == str(TINY) and at.session_state["sigma"] == 0.1
     assert at.session_state["tabs_en"] == "Autocorrelation"  # the step's tab
-    assert "visibility: hidden" in _html(at)  # step 8 has a question too: hidden again
+    assert "visibility: hidden" in _html(at)  # the tiny σ has a question too: hidden again
     at = _click(at, "lesson_prev")
-    assert at.query_params["step"] == "7" and at.session_state["sigma"] == 8.0
+    assert at.query_params["step"] == str(GIANT) and at.session_state["sigma"] == 8.0
     assert "tabs_en" not in at.session_state or at.session_state["tabs_en"] == "Traces"  # back to the default tab
-    at.selectbox(key="lesson_jump").select(11).run()
+    at.selectbox(key="lesson_jump").select(LOW_E).run()
     assert_ok(at)
     assert at.title[0].value.startswith("Energy landscapes")  # another page: switched to it
-    assert at.query_params["step"] == "11" and at.query_params["view"] == "energy"
+    assert at.query_params["step"] == str(LOW_E) and at.query_params["view"] == "energy"
     assert "sigma" not in at.session_state  # the previous step's settings are gone (a step is a whole state)
-    _no_bad_notes(at, 11)
+    _no_bad_notes(at, LOW_E)
 
 
 def test_hidden_controls_and_an_open_expander():
-    at = _open(9)  # Gibbs on the Gaussian, the sampler hidden
+    at = _open(GIBBS)  # Gibbs on the Gaussian, the sampler hidden
     assert ".st-key-sampler__en" in _html(at) and "display: none" in _html(at)
     assert at.session_state["sampler"] == "gibbs"
-    at = _click(at, "lesson_next")  # step 10: "Explain one step" open
+    at = _click(at, "lesson_next")  # Algorithm 19.3: "Explain one step" open
     assert at.session_state["mcmc_explain"] is True
     assert "display: none" not in _html(at)
     assert any(r"p(x_1 \mid x_2) = \mathcal N" in lt.value for lt in at.latex)  # the explain panel drew
@@ -95,11 +105,12 @@ def test_a_bad_name_or_step_is_explained():
 
 
 def test_chinese():
-    at = _open(13, lang="zh", present="true")  # (present is bound to the toggle: kept, never set)
+    at = _open(COLD, lang="zh", present="true")  # (present is bound to the toggle: kept, never set)
     assert any("低温把概率质量堆进最深的谷" in m.value for m in at.markdown)
-    assert any(f"第 13 步，共 {N_STEPS} 步" in c.value for c in at.caption)
+    # presentation mode: the compact bar, one line of step, slide and title
+    assert any(m.value.startswith(f"{COLD}/{N_STEPS} · 第 26 页幻灯片 · **") for m in at.markdown)
     assert at.session_state["temp"] == 0.2 and at.session_state["present"] is True
-    _no_bad_notes(at, 13)
+    _no_bad_notes(at, COLD)
 
 
 def _check_step(at: AppTest, k: int) -> None:
@@ -128,3 +139,15 @@ def test_every_step_opens_cleanly_from_its_link_in_chinese():
     click: it formats select boxes' values outside the script, in English)."""
     for k in range(1, N_STEPS + 1):
         _check_step(_open(k, lang="zh"), k)
+
+
+def test_a_rerun_of_another_page_goes_back_to_the_steps_page():
+    """A rerun of the previous page can cross a step's switch of page (in Chromium: a clicker key's
+    trigger sent again while /mcmc switched to /landscape drew /mcmc with the landscape step's
+    link).  The step's page wins: the bar switches back to it."""
+    at = _open(GIANT)
+    assert at.title[0].value.startswith("MCMC")
+    at.switch_page("app_pages/landscape.py").run()  # (the link still names the lesson and the step)
+    assert_ok(at)
+    assert at.title[0].value.startswith("MCMC") and at.query_params["step"] == str(GIANT)
+    assert at.session_state["sigma"] == 8.0

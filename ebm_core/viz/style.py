@@ -117,6 +117,10 @@ def for_projector(spec: dict, min_font: float = 18.0, thicken: float = 1.6) -> d
         title = layout.get(k)
         layout[k] = _font({"text": title} if isinstance(title, str) else title,
                           min_font + 2 if k == "title" else min_font)
+    legend_title = layout["legend"].get("title")
+    if legend_title:  # (Plotly draws a legend's own title at 7/8 of the legend's font otherwise)
+        layout["legend"]["title"] = _font({"text": legend_title} if isinstance(legend_title, str) else legend_title,
+                                          min_font)
     data = []
     axes = {"xaxis", "yaxis"}
     for tr in spec.get("data") or []:

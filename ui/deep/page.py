@@ -15,6 +15,7 @@ import streamlit as st
 from ui.deep import data, specs, training, views
 from ui.deep.tools import draw_tools
 from ui.kit import jobs, live
+from ui.kit.present import presenting
 from ui.kit.share import share_box
 from ui.kit import params as P
 from ui.kit.i18n import t
@@ -45,7 +46,8 @@ def render() -> None:
         if live.buttons(key) == jobs.RUNNING:
             training.start_training(kind, s)
         diff = training.changed_settings(kind, s)
-        st.caption(t("deep_settings_differ", names=", ".join(diff)) if diff else t(f"deep_train_help_{kind}"))
+        if diff or not presenting():  # (the help line is the presenter's, not the room's)
+            st.caption(t("deep_settings_differ", names=", ".join(diff)) if diff else t(f"deep_train_help_{kind}"))
 
     jobs.ticking(key, training.PACE, tick=lambda: training.train_tick(kind), draw=lambda running: views.draw_live(kind))
 

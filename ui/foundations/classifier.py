@@ -44,7 +44,7 @@ def render() -> None:
              r"p(y=c\mid x) = \frac{\exp(f_{c,\theta}(x)+b_c)}{\sum_{c'=1}^{C}\exp(f_{c',\theta}(x)+b_{c'})},\quad "
              r"b_c = \log\rho_c - \log Z_{c,\theta}"),
             "fd_cl_look", "fd_cl_departs")
-    c = st.columns(3)
+    c = C.control_columns(3)
     with c[0]:
         target = P.choice(SPECS["target"], format_func=lambda k: t(f"target_{k}"))
     with c[1]:
@@ -52,10 +52,6 @@ def render() -> None:
     with c[2]:
         s = float(P.slider(SPECS["s"]))
     r = C.cached(("cl", target, rho, s), lambda: CL.two_class(get_energy(target), 1.0, rho, s, n=150))
-    k = st.columns(3)
-    k[0].metric(t("fd_cl_logz"), f"{r.log_z:.4f}")
-    k[1].metric(t("fd_cl_b"), f"{r.b:.4f}")
-    k[2].metric(t("fd_cl_gap"), f"{r.max_gap:.1e}")
     left, right = st.columns(2)
     with left:
         fig = go.Figure(go.Heatmap(x=r.xs, y=r.ys, z=r.logistic, zmin=0, zmax=1, colorscale="RdBu_r",
@@ -74,3 +70,7 @@ def render() -> None:
         fig.update_yaxes(autorange=True)
         st.plotly_chart(fig, key="fd_cl_soft")
         st.caption(t("fd_cl_soft_gap", g=soft["max_gap"], b=", ".join(f"{v:.3f}" for v in soft["b"])))
+    k = st.columns(3)  # (under the pictures)
+    k[0].metric(t("fd_cl_logz"), f"{r.log_z:.4f}")
+    k[1].metric(t("fd_cl_b"), f"{r.b:.4f}")
+    k[2].metric(t("fd_cl_gap"), f"{r.max_gap:.1e}")

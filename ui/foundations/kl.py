@@ -51,7 +51,7 @@ def render() -> None:
     C.frame((r"D_{KL}(p\,\|\,q_\phi) = \mathbb{E}_{p}\left[\log\frac{p(x)}{q_\phi(x)}\right] = \text{constant} - L(\phi)",
              r"\mathbb{D}_{KL}(q_\phi\,\|\,p) = \mathbb{E}_{q_\phi}[\log q_\phi(x)] - \mathbb{E}_{q_\phi}[f(x)]"
              r" + \log Z"), "fd_kl_look", "fd_kl_departs")  # (one line each: side by side they overflow)
-    c = st.columns(5)
+    c = C.control_columns(5)
     with c[0]:
         target = P.choice(SPECS["target"], format_func=lambda k: t(f"target_{k}"))
     with c[1]:

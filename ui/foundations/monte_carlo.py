@@ -35,7 +35,7 @@ def render() -> None:
         st.warning(n, icon="⚠️")
     C.frame(r"\mathbb{E}_{p(x)}[f(x)] = \int f(x)p(x)\,dx \approx \frac{1}{N}\sum_{i=1}^{N} f(x_i),\ x_i \sim p(x)"
             r"\qquad f_{mn} = \frac{1}{n-m}\sum_{i=m+1}^{n} f(x_i)", "fd_mc_look", "fd_mc_departs")
-    c = st.columns(3)
+    c = C.control_columns(3)
     with c[0]:
         target = P.choice(SPECS["target"], format_func=lambda k: t(f"target_{k}"))
         f_key = P.choice(SPECS["f"])
@@ -52,12 +52,6 @@ def render() -> None:
     for col, est, title in ((left, res.iid, "fd_mc_iid"), (right, res.chain, "fd_mc_chain")):
         with col:
             st.markdown(f"**{t(title)}**")
-            k = st.columns(4)
-            k[0].metric(t("fd_mc_estimate"), f"{est.estimate:.4f}", f"{est.estimate - res.exact:+.4f}",
-                        delta_color="off")
-            k[1].metric(t("fd_mc_mcse"), f"{est.mcse:.4f}")
-            k[2].metric(t("fd_mc_ess"), f"{est.ess:.0f} / {est.n}")
-            k[3].metric(t("fd_mc_error"), f"{res.z(est):+.2f}")
             fig = C.density_figure(target, "")
             if est is res.chain:
                 b = res.burn_in_path
@@ -70,6 +64,12 @@ def render() -> None:
                 fig.add_scatter(x=est.points[:, 0], y=est.points[:, 1], mode="markers",
                                 marker=dict(size=3, color="#ff8c00"), name=t("fd_mc_draws"))
             st.plotly_chart(fig, key=f"fd_mc_fig_{title}")
+            k = st.columns(4)  # (under the picture: the picture first, as on the other pages)
+            k[0].metric(t("fd_mc_estimate"), f"{est.estimate:.4f}", f"{est.estimate - res.exact:+.4f}",
+                        delta_color="off")
+            k[1].metric(t("fd_mc_mcse"), f"{est.mcse:.4f}")
+            k[2].metric(t("fd_mc_ess"), f"{est.ess:.0f} / {est.n}")
+            k[3].metric(t("fd_mc_error"), f"{res.z(est):+.2f}")
     fig = go.Figure()
     xs = np.arange(1, n + 1)
     fig.add_scatter(x=xs, y=_running(res.iid.values), name=t("fd_mc_iid"))

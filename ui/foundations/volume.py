@@ -28,7 +28,7 @@ def render() -> None:
             r"\frac{g_\theta(\mathbf{x})}{\int g_\theta(\mathbf{x})\,d\mathbf{x}},\qquad "
             r"g_{(\mu,\sigma)}(x) = e^{-\frac{(x-\mu)^2}{2\sigma^2}},\quad \int e^{-\frac{(x-\mu)^2}{2\sigma^2}}dx = "
             r"\sqrt{2\pi\sigma^2}", "fd_vol_look", "fd_vol_departs")
-    c = st.columns(5)
+    c = C.control_columns(5)
     with c[0]:
         shape = P.choice(SPECS["shape"], format_func=lambda k: t(f"fd_vol_shape_{k}"))
     with c[1]:
@@ -40,10 +40,6 @@ def render() -> None:
     with c[4]:
         cells = int(P.slider(SPECS["cells"]))
     v = V.volume(shape, mu, sigma, w, cells)  # at most 10,000 cells: microseconds, nothing to cache
-    k = st.columns(3)
-    k[0].metric(t("fd_vol_grid"), f"{v.volume:.6f}")
-    k[1].metric(t("fd_vol_exact"), f"{v.exact:.6f}")
-    k[2].metric(t("fd_vol_rel"), f"{v.relative_error:+.2e}")
     fig = go.Figure()
     fig.add_scatter(x=v.xs, y=v.g, mode="lines", name="g(x)")
     fig.add_scatter(x=v.xs, y=v.p, mode="lines", name="p_θ(x)", fill="tozeroy")
@@ -52,3 +48,7 @@ def render() -> None:
     fig.update_layout(title=t("fd_vol_plot"), height=360, margin=dict(l=10, r=10, t=40, b=10))
     fig.update_xaxes(title="x")
     st.plotly_chart(fig, key="fd_vol_fig")
+    k = st.columns(3)  # (under the picture)
+    k[0].metric(t("fd_vol_grid"), f"{v.volume:.6f}")
+    k[1].metric(t("fd_vol_exact"), f"{v.exact:.6f}")
+    k[2].metric(t("fd_vol_rel"), f"{v.relative_error:+.2e}")

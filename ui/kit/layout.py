@@ -19,6 +19,8 @@ _PRESENT_CSS = """
   /* Streamlit's smaller-than-caption texts (the slider's min / max)  */
   [data-testid="stSliderTickBarMin"], [data-testid="stSliderTickBarMax"],
   [data-testid="stMain"] small { font-size: 18px; }
+  /* code (a share link, a command line) is drawn at 0.65 of the text: no smaller than 18 px */
+  [data-testid="stMain"] code, [data-testid="stMain"] pre { font-size: max(18px, 0.875em) !important; }
   /* formulas: KaTeX draws sub- and superscripts at 0.7 of its size: 1.3rem keeps them above 18 px */
   [data-testid="stMain"] .katex { font-size: 1.3rem; }
   /* ... and their second-level scripts (KaTeX's size1, size2: 0.5, 0.6 of the base) no smaller than 18 px */

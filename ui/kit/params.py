@@ -177,7 +177,10 @@ def sync_url(s: Spec, value) -> None:
 
 
 def _copy(src: str, dst: str) -> None:
-    st.session_state[dst] = st.session_state[src]
+    # (a late event of a widget no longer drawn, e.g. from the page a lesson step just left,
+    # arrives after Streamlit dropped its state: nothing to copy)
+    if src in st.session_state:
+        st.session_state[dst] = st.session_state[src]
 
 
 def choice(s: Spec, format_func=str, **kw):
@@ -197,7 +200,8 @@ def choice(s: Spec, format_func=str, **kw):
 
 
 def _copy_on(src: str, dst: str) -> None:
-    st.session_state[dst] = "1" if st.session_state[src] else "0"
+    if src in st.session_state:  # (see _copy)
+        st.session_state[dst] = "1" if st.session_state[src] else "0"
 
 
 def toggle(s: Spec, **kw) -> bool:

@@ -33,6 +33,7 @@ from ui.kit import classroom, jobs, limits, live
 from ui.kit import params as P
 from ui.kit.i18n import S, lang, t
 from ui.kit.params import Spec
+from ui.kit.present import presenting
 from ui.kit.share import share_box
 from ui.landscape import explore, tries
 from ui.kit.tabs import url_expander
@@ -206,19 +207,6 @@ def _draw(j: dict, show: str) -> None:
         negatives = tr.negatives.numpy().copy()
         h = {k: list(v) for k, v in tr.ll_history.items()}
         hist = {k: list(v) for k, v in tr.history.items()}
-    c1, c2, c3, c4, c5 = st.columns(5)
-    c1.metric(t("ebm2d_updates"), f"{h['update'][-1]:,}")
-    delta = h["ll"][-1] - h["ll"][0] if len(h["ll"]) > 1 else None
-    c2.metric(t("ebm2d_ll_metric"), f"{h['ll'][-1]:.3f}", delta=None if delta is None else f"{delta:+.3f}",
-              help=t("ebm2d_ll_help", n=len(tr.test), grid=tr.config.grid_n))
-    c3.metric(t("ebm2d_logz_metric"), f"{h['log_z'][-1]:.3f}")
-    gap = hist["e_neg"][-1] - hist["e_data"][-1] if hist["update"] else 0.0
-    c4.metric(t("ebm2d_energy_gap"), f"{gap:.3f}", help=t("ebm2d_gap_help"))
-    c5.metric(t("ebm2d_off_data"), f"{off_data(negatives, tr.data):.0%}", help=t("ebm2d_off_data_help", r=OFF_DATA))
-    if tr.diverged:
-        st.error(t("ebm2d_diverged"))
-    elif h["edge_mass"][-1] > 0.02:
-        st.warning(t("ebm2d_edge_note", mass=h["edge_mass"][-1]), icon="⚠️")
     left, right = st.columns([3, 2], gap="medium")
     data = tr.data.numpy()[:MAX_DRAWN_DATA]
     title = t("ebm2d_landscape_title_density" if show == "density" else "ebm2d_landscape_title",
@@ -232,6 +220,20 @@ def _draw(j: dict, show: str) -> None:
     right.plotly_chart(V.energy_curves_figure(hist, {"title": t("ebm2d_curves_title"), "x": t("ebm2d_curves_x"),
                                                            "y": t("ebm2d_curves_y"), "data": t("ebm2d_legend_data"),
                                                            "negatives": t("ebm2d_legend_neg")}), key="ebm2d_energy")
+    # (the numbers under the pictures: the picture first)
+    c1, c2, c3, c4, c5 = st.columns(5)
+    c1.metric(t("ebm2d_updates"), f"{h['update'][-1]:,}")
+    delta = h["ll"][-1] - h["ll"][0] if len(h["ll"]) > 1 else None
+    c2.metric(t("ebm2d_ll_metric"), f"{h['ll'][-1]:.3f}", delta=None if delta is None else f"{delta:+.3f}",
+              help=t("ebm2d_ll_help", n=len(tr.test), grid=tr.config.grid_n))
+    c3.metric(t("ebm2d_logz_metric"), f"{h['log_z'][-1]:.3f}")
+    gap = hist["e_neg"][-1] - hist["e_data"][-1] if hist["update"] else 0.0
+    c4.metric(t("ebm2d_energy_gap"), f"{gap:.3f}", help=t("ebm2d_gap_help"))
+    c5.metric(t("ebm2d_off_data"), f"{off_data(negatives, tr.data):.0%}", help=t("ebm2d_off_data_help", r=OFF_DATA))
+    if tr.diverged:
+        st.error(t("ebm2d_diverged"))
+    elif h["edge_mass"][-1] > 0.02:
+        st.warning(t("ebm2d_edge_note", mass=h["edge_mass"][-1]), icon="⚠️")
     if j["status"] == jobs.DONE and not tr.diverged:
         st.success(t("ebm2d_block_done", u=f"{h['update'][-1]:,}"))
     elif j["status"] == jobs.IDLE:
@@ -379,7 +381,8 @@ def _pad(points: np.ndarray, n: int) -> np.ndarray:
 def render() -> None:
     """The whole "learn an EBM" mode (called by app_pages/landscape.py)."""
     st.header(t("ebm2d_title"))
-    st.caption(t("ebm2d_intro"))
+    if not presenting():  # (on a projector the picture comes first)
+        st.caption(t("ebm2d_intro"))
     c = controls()
     j = job(c)
     live.buttons(JOB)

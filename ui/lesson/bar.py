@@ -155,12 +155,69 @@ def style(step: Step, revealed: bool) -> None:
         st.html("<style>" + "\n".join(rules) + "</style>")
 
 
+#: Presentation mode's bar: tight spacing, so the step's picture starts on the first screen
+#: (the full bar was ~480 px tall at 1280×720).  Every text stays at the page's 18+ px.  The bar
+#: names the step, so the page's own title and the caption under it (its introduction) give way.
+COMPACT_CSS = """<style>
+  .st-key-lesson_bar { gap: 0.3rem !important; padding: 0.3rem 0.75rem !important; }
+  .st-key-lesson_bar .katex-display { margin: 0.1rem 0 0.3rem !important; }
+  [data-testid="stMain"] .stElementContainer:has(h1),
+  [data-testid="stMain"] .stElementContainer:has(h1) + .stElementContainer:has([data-testid="stCaption"]) {
+    display: none !important; }
+  .st-key-lesson_bar button { min-height: 2rem; padding-top: 0.1rem; padding-bottom: 0.1rem; }
+</style>"""
+
+
+def _jump_list(lesson: Lesson, k: int, where) -> None:
+    lg = lang()
+    st.session_state[JUMP] = k
+    where.selectbox(t("lesson_jump"), options=list(range(1, len(lesson.steps) + 1)), key=JUMP, on_change=_jumped,
+                    format_func=lambda i: f"{i} · {lesson.steps[i - 1].text('title', lg)}",
+                    label_visibility="collapsed")
+
+
+def draw_compact(lesson: Lesson, k: int, revealed: bool) -> None:
+    """The bar on a projector: one line (step, slide, title, ◀ ▶, the list in a popover), the
+    formula, the sentence, and the question on one line with its button."""
+    step = lesson.steps[k - 1]
+    lg = lang()
+    n = len(lesson.steps)
+    st.html(COMPACT_CSS)
+    with st.container(border=True, key="lesson_bar"):
+        c_title, c_prev, c_next, c_jump = st.columns([9, 0.7, 0.7, 0.9], vertical_alignment="center", gap="small")
+        c_title.markdown(f"{k}/{n} · {t('lesson_slide', n=step.slide)} · **{step.text('title', lg)}**")
+        c_prev.button("◀", key="lesson_prev", disabled=k <= 1, on_click=_go, args=(k - 1,), width="stretch",
+                      help=t("lesson_prev"))
+        c_next.button("▶", key="lesson_next", disabled=k >= n, on_click=_go, args=(k + 1,), width="stretch",
+                      type="primary", help=t("lesson_next"))
+        with c_jump.popover("☰", help=t("lesson_jump"), width="stretch"):
+            _jump_list(lesson, k, st)
+        st.latex(step.formula)
+        look = f"👀 {step.text('look', lg)}"
+        if step.question:
+            q = f"❓ **{step.text('question', lg)}**"
+            if revealed:
+                st.markdown(look + "  \n" + q + (f" ✅ {step.text('answer', lg)}" if step.answer else ""))
+            else:
+                st.markdown(look)
+                c_q, c_b = st.columns([3, 1], vertical_alignment="center", gap="small")
+                c_q.markdown(q)
+                c_b.button(t("lesson_reveal"), key="lesson_reveal", type="primary", on_click=_reveal,
+                           args=(lesson.name, k), width="stretch")
+        else:
+            st.markdown(look)
+        keys.lesson_keys(key=KEYS, step=k, on_nav=_keyed)
+
+
 def draw(lesson: Lesson, k: int) -> None:
     step = lesson.steps[k - 1]
     lg = lang()
     n = len(lesson.steps)
     revealed = (lesson.name, k) in st.session_state.get(REVEALED, set())
     style(step, revealed)
+    if st.session_state.get("present"):
+        draw_compact(lesson, k, revealed)
+        return
     with st.container(border=True, key="lesson_bar"):
         # one row: where we are and the step's title | ◀ | ▶ | the list; then the formula (full
         # width: the lecture's long ones need it), what to look at, the question
@@ -173,10 +230,7 @@ def draw(lesson: Lesson, k: int) -> None:
                       help=t("lesson_prev"))
         c_next.button("▶", key="lesson_next", disabled=k >= n, on_click=_go, args=(k + 1,), width="stretch",
                       type="primary", help=t("lesson_next"))
-        st.session_state[JUMP] = k
-        c_jump.selectbox(t("lesson_jump"), options=list(range(1, n + 1)), key=JUMP, on_change=_jumped,
-                         format_func=lambda i: f"{i} · {lesson.steps[i - 1].text('title', lg)}",
-                         label_visibility="collapsed")
+        _jump_list(lesson, k, c_jump)
         st.latex(step.formula)
         st.markdown(f"👀 **{t('lesson_look')}:** {step.text('look', lg)}")
         if step.question:
@@ -191,8 +245,7 @@ def draw(lesson: Lesson, k: int) -> None:
                 c_b.button(t("lesson_reveal"), key="lesson_reveal", type="primary", on_click=_reveal,
                            args=(lesson.name, k), width="stretch")
         keys.lesson_keys(key=KEYS, step=k, on_nav=_keyed)
-        if not st.session_state.get("present"):  # (on a projector the clicker is in the hand, not on screen)
-            st.caption(t("lesson_keys_help"))
+        st.caption(t("lesson_keys_help"))
 
 
 def lesson_bar(current: str) -> None:
@@ -218,6 +271,11 @@ def lesson_bar(current: str) -> None:
         st.session_state[NOTE] = note
     if st.session_state.get(AT) != (name, k) or note:
         open_step(lesson, k, current)  # (switches page, or sets this page's state and goes on)
+    elif lesson.steps[k - 1].page != current:
+        # The step is open but this is another page: a rerun of the previous page (a clicker key's
+        # trigger sent again, the chain canvas asking for a clip) crossed the switch (seen in the
+        # browser: /mcmc drawn with the landscape step's link).  The step's page is the step's.
+        open_step(lesson, k, current)
     note = st.session_state.pop(NOTE, None)
     if note:
         st.warning(note, icon="⚠️")

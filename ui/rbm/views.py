@@ -139,7 +139,7 @@ def draw_curves() -> None:
         st.info(t("rbm_no_curves"))
         return
     if tr is None and hist:
-        st.caption(t("rbm_curves_pretrained", command=meta.get("command", "")))
+        dev_caption(t("rbm_curves_pretrained", command=meta.get("command", "")))  # (how it was made: not on a projector)
     st.plotly_chart(V.curves_figure(j["batches"], hist, j["ais"], bpe, curve_labels()), key="rbm_curves")
     st.caption(t("rbm_curves_caption", b=D.binarization_text(*model_binarization())))
 
