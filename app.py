@@ -1,5 +1,7 @@
 """EBM Lab: streamlit run app.py"""
 
+import pandas  # noqa: F401  (imported whole before any session: Streamlit peeks at sys.modules["pandas"],
+import pyarrow  # noqa: F401  and a half-imported module there fails another session's run)
 import streamlit as st
 import torch
 

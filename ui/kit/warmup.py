@@ -16,7 +16,10 @@ import torch
 _LOG = logging.getLogger("ebm_lab.warmup")
 
 #: The modules every page's first run imports (the pages themselves are scripts, run by Streamlit).
-MODULES = ("plotly.graph_objects", "altair", "ebm_core.mcmc.diagnostics", "ui.mcmc.controls",
+#: pandas and pyarrow first: Streamlit looks pandas up in ``sys.modules`` without importing it,
+#: so a session that meets it half-imported by another session's thread fails with "partially
+#: initialized module 'pandas'" (seen: 4 of 30 students, /landscape behind HAProxy).
+MODULES = ("pandas", "pyarrow", "plotly.graph_objects", "altair", "ebm_core.mcmc.diagnostics", "ui.mcmc.controls",
            "ui.mcmc.runs", "ui.mcmc.numbers", "ui.mcmc.tune", "ui.mcmc.explain", "ui.mcmc.canvas",
            "ui.landscape.explore", "ui.rbm.lab", "ui.deep.page", "ui.lesson.bar")
 
