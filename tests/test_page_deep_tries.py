@@ -121,10 +121,10 @@ def _chart_y(at, title_part: str) -> np.ndarray:
 
 def test_try_dbm_1_mean_field_settles_geometrically():
     at = _tried("dbm", "tries_dbm_1", "try_it")
-    assert _caption(at, "iterations, converged").startswith("13 iterations, converged: yes")
+    assert _caption(at, "iterations, converged").startswith("14 iterations, converged: yes")
     deltas = _chart_y(at, "Convergence of mean field")
     ratios = deltas[2:] / deltas[1:-1]
-    assert len(deltas) == 13 and deltas[-1] < 1e-4 and ((0.25 < ratios) & (ratios < 0.7)).all(), ratios
+    assert len(deltas) == 14 and deltas[-1] < 1e-4 and ((0.25 < ratios) & (ratios < 0.7)).all(), ratios
 
 
 @pytest.mark.parametrize("item, label, low, high", [
@@ -150,4 +150,4 @@ def test_try_dbm_5_the_chains_stay_varied():
     at = _tried("dbm", "tries_dbm_5", "deep_try_200")
     d200 = _distances(at)[-1]
     d2000 = _distances(_click(at, "dbm", "tries_dbm_5", "deep_try_2000"))[-1]
-    assert d200 > 8 and d2000 > 8  # 10.4, 9.7 (two test digits: 11.4; one mode: ≈ 0)
+    assert d200 > 8 and d2000 > 8  # 10.1, 10.2 (two test digits: 11.4; one mode: ≈ 0)

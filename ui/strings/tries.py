@@ -116,9 +116,9 @@ S: dict[str, dict[str, str]] = {
               "people mix up too.",
         "zh": "观察混淆矩阵（预训练 DBN）：它最常犯的错误是 7→9、9→4 和 3→5，人也会混淆这些数字对。"},
     "tries_dbm_1": {
-        "en": "Open “Mean field” on test digit 0 (shipped DBM): μ¹ settles in 13 iterations; the change per "
+        "en": "Open “Mean field” on test digit 0 (shipped DBM): μ¹ settles in 14 iterations; the change per "
               "iteration falls geometrically, by about half each time, below the tolerance 10⁻⁴.",
-        "zh": "在“平均场”中查看测试数字 0（预训练 DBM）：μ¹ 在 13 次迭代内稳定；每次迭代的变化按几何速度下降，"
+        "zh": "在“平均场”中查看测试数字 0（预训练 DBM）：μ¹ 在 14 次迭代内稳定；每次迭代的变化按几何速度下降，"
               "每次约减半，直到低于容差 10⁻⁴。"},
     "tries_dbm_2": {
         "en": "Train a small DBM (200-200, 1 pretraining epoch, 2 joint epochs) with a learning rate of 0.005 instead "
@@ -142,10 +142,10 @@ S: dict[str, dict[str, str]] = {
               "（10 次中约 1 次有效，100 次中也约 1 次：页面会给出警告），此时 AIS 偏向过高的下界。"},
     "tries_dbm_5": {
         "en": "Generate 200 and then 2,000 sweeps from the persistent chains (shipped DBM): they stay digits of many "
-              "kinds and do not drift into one mode: the mean distance between two samples stays ≈ 10 (10.4 after 200 sweeps, "
-              "9.7 after 2,000; two test digits: 11.4).",
+              "kinds and do not drift into one mode: the mean distance between two samples stays ≈ 10 (10.1 after 200 sweeps, "
+              "10.2 after 2,000; two test digits: 11.4).",
         "zh": "从持续链出发先生成 200 次、再生成 2,000 次扫描（预训练 DBM）：它们仍是各种各样的数字，没有漂移到同一个模式："
-              "两个样本之间的平均距离保持在约 10（200 次扫描后 10.4，2,000 次后 9.7；两个测试数字之间 11.4）。"},
+              "两个样本之间的平均距离保持在约 10（200 次扫描后 10.1，2,000 次后 10.2；两个测试数字之间 11.4）。"},
     "deep_try_20": {"en": "20 steps", "zh": "20 步"},
     "deep_try_500": {"en": "500 steps", "zh": "500 步"},
     "deep_try_topk1": {"en": "CD-1", "zh": "CD-1"},
