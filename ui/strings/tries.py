@@ -139,9 +139,9 @@ S: dict[str, dict[str, str]] = {
               "few temperatures, not too few runs, keep log Z low (and the bound too high): `evaluate`'s 2,000 and "
               "4,000 β give 786.3 and 786.8 (they agree within 1 nat) and a test bound ≈ −112.5.",
         "zh": "先用 10 次、再用 100 次 AIS 运行估计下界（预训练 DBM，K = 200 个逆温度）：log Z 约 778 和约 780，测试下界"
-              "约 −108 和约 −109：运行次数增加十倍，它们只变化约 1 nat。页面说明了这为什么不能让人放心：β 从 100 加倍到 200 "
-              "时，log Z 仍然变化了 3–6 nat。这里让 log Z 偏低（下界偏高）的是逆温度太少，而不是运行次数太少："
-              "`evaluate` 用 2,000 和 4,000 个 β 得到 786.3 和 786.8（两者相差不到 1 nat），测试下界约 −112.5。"},
+              "约 −108 和约 −109：运行次数增加十倍，它们只变化约 1 奈特。页面说明了这为什么不能让人放心：β 从 100 加倍到 200 "
+              "时，log Z 仍然变化了 3–6 奈特。这里让 log Z 偏低（下界偏高）的是逆温度太少，而不是运行次数太少："
+              "`evaluate` 用 2,000 和 4,000 个 β 得到 786.3 和 786.8（两者相差不到 1 奈特），测试下界约 −112.5。"},
     "tries_dbm_5": {
         "en": "Generate 200 and then 2,000 sweeps from the persistent chains (shipped DBM): they stay digits of many "
               "kinds and do not drift into one mode: the mean distance between two samples stays ≈ 10 (10.1 after 200 sweeps, "
