@@ -80,7 +80,7 @@ def test_limits_narrow_the_pages_controls_and_move_their_defaults(class_limits):
     assert d["dbm_sizes"].options == ("300-300", "200-200") and d["dbm_sizes"].default == "300-300"
     # no DBN choice has layers of at most 300: the smallest one stays (a page always offers one)
     assert d["dbn_sizes"].options == ("200-200-500",) and d["dbn_sizes"].default == "200-200-500"
-    assert [d[k].hi for k in deep_specs.EPOCH_SPECS] == [8, 8, 8, 8, 8]
+    assert [d[k].hi for k in deep_specs.EPOCH_SPECS] == [8, 8, 8, 8, 8, 8]
     assert d["dbn_ft"].lo == 0 and d["dbm_epochs"].default == 8
     assert ebm2d.SPECS["width"].options == (16, 32, 64, 128, 256) and ebm2d.LIMITED == {}
     class_limits(ClassLimits(max_hidden_units=40))

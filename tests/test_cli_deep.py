@@ -161,6 +161,7 @@ def test_exit_status_and_one_error_line(capsys):
     ("dbn", DBNConfig, "--finetune-lr", "finetune_lr"), ("dbn", DBNConfig, "--momentum", "momentum"),
     ("dbm", DBMConfig, "--chains", "n_chains"), ("dbm", DBMConfig, "--mf-tol", "mf_tol"),
     ("dbm", DBMConfig, "--gibbs-steps", "gibbs_steps"), ("dbm", DBMConfig, "--weight-decay", "weight_decay"),
+    ("dbm", DBMConfig, "--anneal-epochs", "anneal_epochs"),
 ])
 def test_flag_ranges_are_the_configs(kind, config, flag, field, capsys, tmp_path, monkeypatch):
     """The flags' bounds are the config fields' (ebm_core.ranges): one past either end is refused with the

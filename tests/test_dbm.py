@@ -346,6 +346,30 @@ def test_same_seed_same_model_and_extend():
         DBMConfig(lr=math.nan).check()
 
 
+def test_anneal_epochs_lower_the_learning_rate_linearly_to_zero_at_the_end():
+    """--anneal-epochs N: η untouched until the last N joint epochs, then (updates left)/(window) per update."""
+    data = PATTERNS.repeat(5, 1)  # 30 rows, 3 batches of 10
+    runs = []
+    for anneal in (0, 2):
+        d = DBM(9, 5, 3, seed=2)
+        t = DBMTrainer(d, data, DBMConfig(n_h1=5, n_h2=3, pretrain_epochs=1, epochs=3, anneal_epochs=anneal,
+                                          batch_size=10, n_chains=10))
+        factors, params = [], []
+        while not t.done:
+            factors.append(t._anneal_factor() if t.phase == "joint" else None)
+            t.step(1)
+            params.append(torch.cat([getattr(d, k).reshape(-1) for k in ("W1", "W2", "b", "c1", "c2")]))
+        runs.append((factors, params))
+    (f0, p0), (f2, p2) = runs
+    assert f0[-9:] == [1.0] * 9 and f2[-9:] == [1.0] * 3 + [6 / 6, 5 / 6, 4 / 6, 3 / 6, 2 / 6, 1 / 6]
+    # The same seed: identical until the window opens (6 pretraining updates and the first joint epoch) ...
+    assert all(torch.equal(a, b) for a, b in zip(p0[:10], p2[:10]))
+    # ... and apart from there on.
+    assert not torch.equal(p0[-1], p2[-1])
+    with pytest.raises(ValueError):
+        DBMConfig(anneal_epochs=-1).check()
+
+
 def test_mean_field_pictures():
     from ebm_core.viz import deep as V
 

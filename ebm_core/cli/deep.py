@@ -116,6 +116,9 @@ def add_train_parser(train_subparsers) -> None:
     _flag(q, "--mf-tol", r["mf_tol"], m.mf_tol, f"mean-field tolerance (default {m.mf_tol:g})")
     _flag(q, "--lr-decay", r["lr_decay"], m.lr_decay,
           f"η_t = η / (1 + decay · epoch) in the joint phase (default {m.lr_decay:g})")
+    _flag(q, "--anneal-epochs", r["anneal_epochs"], m.anneal_epochs,
+          "the last N joint epochs lower η linearly to 0, so the persistent chains end on the model's own "
+          f"distribution (default {m.anneal_epochs})")
     _common(q, DBMConfig)
     q.set_defaults(func=cmd_train_dbm)
 
@@ -248,6 +251,7 @@ def dbm_config_from_args(args) -> DBMConfig:
                     weight_decay=_pick(args.weight_decay, m.weight_decay),
                     batch_size=_pick(args.batch_size, m.batch_size), n_chains=args.chains,
                     gibbs_steps=args.gibbs_steps, mf_tol=args.mf_tol, lr_decay=args.lr_decay,
+                    anneal_epochs=args.anneal_epochs,
                     propagate=args.propagate, seed=args.seed, binarization=args.binarization)
     if cfg.pretrain_epochs + cfg.epochs < 1:
         raise CliError("nothing to train: --pretrain-epochs and --epochs are both 0")
@@ -269,7 +273,8 @@ def cmd_train_dbm(args) -> int:
     wall = time.perf_counter() - t0
     extra = ["--pretrain-epochs", str(cfg.pretrain_epochs), "--epochs", str(cfg.epochs),
              "--pretrain-lr", f"{cfg.pretrain_lr:g}", "--gibbs-steps", str(cfg.gibbs_steps),
-             "--chains", str(cfg.n_chains), "--mf-tol", f"{cfg.mf_tol:g}", "--lr-decay", f"{cfg.lr_decay:g}"]
+             "--chains", str(cfg.n_chains), "--mf-tol", f"{cfg.mf_tol:g}", "--lr-decay", f"{cfg.lr_decay:g}",
+             "--anneal-epochs", str(cfg.anneal_epochs)]
     meta = _meta_common(args, cfg, d, dt, resolved, train, _argv(args, "dbm", extra))
     meta.update({"pretrain_epochs": cfg.pretrain_epochs, "epochs": cfg.epochs, "updates": trainer.updates,
                  "train_seconds": trainer.seconds,

@@ -120,8 +120,9 @@ def lower_bound(dbm: DBM, v, log_z: float, tol: float = MF_TOL, max_iter: int = 
 # ------------------------------------------------------------------------------ the bound protocol
 #: Defaults of ``python -m ebm_core evaluate dbm.pt``: 100 runs (one per base component) × 4,000 β, the same
 #: again at 2,000 β (the stability check) and 100 reverse runs at 4,000 β: about 5 minutes on one busy core.
-#: Issue 15 measured the old product-base AIS on the shipped DBM still rising by 7 nats from 10,000 to 100,000 β
-#: (820.7 there); the data-mixture base gives 823.8–828.7 at 1,000–4,000 β, still moving by ~5 nats (README).
+#: Issue 15 measured the old product-base AIS on the old shipped DBM still rising by 7 nats from 10,000 to 100,000 β;
+#: on the retrained one (--anneal-epochs 10) the data-mixture base gives 786.3, 786.8 (and 786.1, 787.1 with another
+#: stream) at 2,000, 4,000 (and 4,000, 8,000) β: moves of 0.5 and 1.0 nat on doubling, 2–5 effective runs (README).
 AIS_RUNS = 100
 AIS_BETAS = 4_000
 #: Allowed AIS runs and inverse temperatures (CLI --runs/--betas, page choices).

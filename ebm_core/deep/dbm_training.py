@@ -55,6 +55,11 @@ class DBMConfig:
     mf_tol: float = ranged(1e-3, 1e-12, 0.5)  # mean-field tolerance during training
     mf_max_iter: int = ranged(30, 1, 10_000)
     lr_decay: float = ranged(0.0, 0.0, 100.0)  # η_t = η / (1 + lr_decay · epoch)
+    # The last ``anneal_epochs`` joint epochs lower η linearly to 0, update by update: while η is large the
+    # persistent chains are carried between modes by the changing weights (they look balanced while the model's
+    # own distribution is not); as η falls they sample the model itself, so the model term corrects the modes
+    # that hold too much mass (issue 15: the shipped DBM's chains drifted into sixes once training stopped).
+    anneal_epochs: int = ranged(0, 0, 10_000)
     propagate: str = "probs"  # what the top RBM is pretrained on: h¹ probabilities or samples
     seed: int = ranged(0, SEED.lo, SEED.hi)
     binarization: str = "threshold"
@@ -201,6 +206,12 @@ class DBMTrainer(PhasedTrainer):
         c = self.config
         return {"recon_error": self._rbm.cd1(x, self.gen, c.pretrain_lr, self._momentum(), c.weight_decay)}
 
+    def _anneal_factor(self) -> float:
+        """1 before the anneal window, then falling linearly: (updates left in the window) / (its updates)."""
+        window = min(self.config.anneal_epochs, self.phase_epochs["joint"]) * self.n_batches
+        left = (self.phase_epochs["joint"] - self.epoch) * self.n_batches - self.batch
+        return 1.0 if left > window or window == 0 else left / window
+
     def _joint_step(self, v) -> dict:
         """One update of Algorithm 20.1."""
         d, c = self.dbm, self.config
@@ -221,7 +232,7 @@ class DBMTrainer(PhasedTrainer):
             mu1.mean(0) - th1.mean(0),
             mu2.mean(0) - th2.mean(0),
         )
-        lr = c.lr / (1.0 + c.lr_decay * self.epoch)
+        lr = c.lr / (1.0 + c.lr_decay * self.epoch) * self._anneal_factor()
         mom = self._momentum()
         for k, vel, g in zip(("W1", "W2", "b", "c1", "c2"), self._vel, grads):
             vel.mul_(mom).add_(g, alpha=lr)

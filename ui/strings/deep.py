@@ -30,6 +30,15 @@ S: dict[str, dict[str, str]] = {
     "deep_dbm_epochs": {"en": "Joint epochs (Algorithm 20.1)", "zh": "联合训练轮数（算法 20.1）"},
     "deep_dbm_lr": {"en": "Learning rate ε", "zh": "学习率 ε"},
     "deep_dbm_k": {"en": "Gibbs sweeps k per update", "zh": "每次更新的吉布斯扫描次数 k"},
+    "deep_dbm_anneal": {"en": "Last epochs with ε falling to 0", "zh": "学习率 ε 逐渐降到 0 的最后几轮"},
+    "deep_dbm_anneal_help": {
+        "en": "Not in Algorithm 20.1: over the last N joint epochs the learning rate falls linearly to 0. While ε is "
+              "large the changing weights carry the persistent chains from digit to digit, so they look varied even "
+              "when the model itself favours a few digits; as ε falls the chains sample the model, and the model "
+              "term removes the mass those digits have too much of. 0 turns it off.",
+        "zh": "算法 20.1 中没有这一步：在最后 N 轮联合训练中，学习率线性降到 0。ε 较大时，不断变化的权重会把持续链从一个数字"
+              "带到另一个数字，因此即使模型本身偏爱少数几个数字，链看起来也很多样；ε 变小后，链采样的是模型本身，"
+              "模型项就会去掉这些数字多出来的概率质量。设为 0 则关闭。"},
     "deep_seed": {"en": "Seed", "zh": "随机种子"},
     "deep_label": {"en": "Clamped label", "zh": "固定的标签"},
     "deep_label_each": {"en": "each digit 0–9 (one per column)", "zh": "每个数字 0–9（每列一个）"},

@@ -116,9 +116,9 @@ S: dict[str, dict[str, str]] = {
               "people mix up too.",
         "zh": "观察混淆矩阵（预训练 DBN）：它最常犯的错误是 7→9、9→4 和 3→5，人也会混淆这些数字对。"},
     "tries_dbm_1": {
-        "en": "Open “Mean field” on test digit 0 (shipped DBM): μ¹ settles in 13 iterations; the change per "
+        "en": "Open “Mean field” on test digit 0 (shipped DBM): μ¹ settles in 14 iterations; the change per "
               "iteration falls geometrically, by about half each time, below the tolerance 10⁻⁴.",
-        "zh": "在“平均场”中查看测试数字 0（预训练 DBM）：μ¹ 在 13 次迭代内稳定；每次迭代的变化按几何速度下降，"
+        "zh": "在“平均场”中查看测试数字 0（预训练 DBM）：μ¹ 在 14 次迭代内稳定；每次迭代的变化按几何速度下降，"
               "每次约减半，直到低于容差 10⁻⁴。"},
     "tries_dbm_2": {
         "en": "Train a small DBM (200-200, 1 pretraining epoch, 2 joint epochs) with a learning rate of 0.005 instead "
@@ -133,19 +133,21 @@ S: dict[str, dict[str, str]] = {
         "zh": "把预训练轮数设为 0（同样的小 DBM）：联合训练从很小的随机权重开始；2 轮后持续链仍是一团模糊（两条链之间的平均距离"
               "约 0.4，预训练 1 轮时约 3.2），重构误差也更高（约 0.086，预训练时约 0.068）。"},
     "tries_dbm_4": {
-        "en": "Estimate the bound (shipped DBM, K = 200 inverse temperatures) with 10 and then 100 AIS runs: with 10 "
-              "runs log Z ≈ 798 is far too small and the bound ≈ −129 too optimistic; 100 runs raise log Z to ≈ 826 "
-              "and lower the bound to ≈ −158. At K = 200 a single run dominates both estimates (≈ 1 "
-              "effective run of 10, and of 100: the page warns), and AIS then errs towards a too-high bound.",
-        "zh": "先用 10 次、再用 100 次 AIS 运行估计下界（预训练 DBM，K = 200 个逆温度）：10 次时 log Z 约 798，明显偏小，"
-              "下界约 −129，过于乐观；100 次把 log Z 提高到约 826，下界降到约 −158。K = 200 时两次估计都由单次运行主导"
-              "（10 次中约 1 次有效，100 次中也约 1 次：页面会给出警告），此时 AIS 偏向过高的下界。"},
+        "en": "Estimate the bound (shipped DBM, K = 200 inverse temperatures) with 10 and then 100 AIS runs: log Z ≈ 778 "
+              "and ≈ 780, the test bound ≈ −108 and ≈ −109: ten times the runs move them by about one nat. The page "
+              "says why that is no reassurance: log Z still moved by 3–6 nats when β doubled from 100 to 200. Here too "
+              "few temperatures, not too few runs, keep log Z low (and the bound too high): `evaluate`'s 2,000 and "
+              "4,000 β give 786.3 and 786.8 (they agree within 1 nat) and a test bound ≈ −112.5.",
+        "zh": "先用 10 次、再用 100 次 AIS 运行估计下界（预训练 DBM，K = 200 个逆温度）：log Z 约 778 和约 780，测试下界"
+              "约 −108 和约 −109：运行次数增加十倍，它们只变化约 1 奈特。页面说明了这为什么不能让人放心：β 从 100 加倍到 200 "
+              "时，log Z 仍然变化了 3–6 奈特。这里让 log Z 偏低（下界偏高）的是逆温度太少，而不是运行次数太少："
+              "`evaluate` 用 2,000 和 4,000 个 β 得到 786.3 和 786.8（两者相差不到 1 奈特），测试下界约 −112.5。"},
     "tries_dbm_5": {
         "en": "Generate 200 and then 2,000 sweeps from the persistent chains (shipped DBM): they stay digits of many "
-              "kinds and do not drift into one mode: the mean distance between two samples stays ≈ 10 (10.4 after 200 sweeps, "
-              "9.7 after 2,000; two test digits: 11.4).",
+              "kinds and do not drift into one mode: the mean distance between two samples stays ≈ 10 (10.1 after 200 sweeps, "
+              "10.2 after 2,000; two test digits: 11.4).",
         "zh": "从持续链出发先生成 200 次、再生成 2,000 次扫描（预训练 DBM）：它们仍是各种各样的数字，没有漂移到同一个模式："
-              "两个样本之间的平均距离保持在约 10（200 次扫描后 10.4，2,000 次后 9.7；两个测试数字之间 11.4）。"},
+              "两个样本之间的平均距离保持在约 10（200 次扫描后 10.1，2,000 次后 10.2；两个测试数字之间 11.4）。"},
     "deep_try_20": {"en": "20 steps", "zh": "20 步"},
     "deep_try_500": {"en": "500 steps", "zh": "500 步"},
     "deep_try_topk1": {"en": "CD-1", "zh": "CD-1"},
