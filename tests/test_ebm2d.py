@@ -237,6 +237,22 @@ def test_checkpoint_round_trip_with_weights_only(tmp_path):
         ebm2d.model_from_checkpoint(raw)
 
 
+def test_restore_takes_over_weights_curves_and_negatives(tmp_path):
+    t = ebm2d.Trainer(**(SMALL | {"eval_every": 2}), seed=2)
+    t.step(4)
+    path = tmp_path / "m.pt"
+    checkpoint.save(str(path), *t.checkpoint())
+    ck = checkpoint.load(str(path), "ebm2d")
+    u = ebm2d.Trainer(**(SMALL | {"eval_every": 1_000_000}), seed=2)  # (a page's trainer: no evaluation in between)
+    u.restore(ck)
+    x = torch.randn(10, 2)
+    torch.testing.assert_close(u.model(x), t.model(x))
+    assert u.updates == 4 and u.history == t.history and u.ll_history == t.ll_history
+    torch.testing.assert_close(u.negatives, t.negatives)
+    with pytest.raises(ValueError, match="seed"):
+        ebm2d.Trainer(**SMALL, seed=3).restore(ck)  # other data: refused, not mixed
+
+
 # --- Langevin → diffusion ---------------------------------------------------------------
 
 def test_smoothed_score_is_exact_for_a_gaussian():

@@ -53,8 +53,26 @@ def test_switch_to_learning_train_pause_reset():
     at = _open()  # the page opens in the explorer mode
     at.radio(key="mode__en").set_value("learn").run()
     _ok(at)
-    assert _updates(at) == 0 and _ll_points(at) == 1
+    # It opens with the shipped model (issue 13 §2): 2,000 updates at the default settings, its
+    # held-out log-likelihood as the checkpoint recorded it, the note saying so.
+    from ebm_core.io import checkpoint
+    from ui.landscape import ebm2d as page
+
+    ck = checkpoint.load(str(page.SHIPPED), "ebm2d")
+    assert _updates(at) == ck["meta"]["steps"] == 2000 and at.session_state[JOB]["source"] == "shipped"
+    assert abs(float(_metric(at, "Held-out")) - ck["meta"]["heldout_ll"]) < 5e-4
+    assert _ll_points(at) == len(ck["meta"]["ll_history"]["update"]) > 10
+    assert any("shipped model" in c.value for c in at.caption)
     assert at.button(key=f"{JOB}__start").label.endswith("Train")
+
+    # Train on the shipped model: learning starts again from the flat landscape.
+    at.button(key=f"{JOB}__start").click().run()
+    _ok(at)
+    assert at.session_state[JOB]["source"] == "scratch" and 0 < _updates(at) < 2000
+    at.button(key=f"{JOB}__reset").click().run()
+    _ok(at)
+    assert _updates(at) == 0 and _ll_points(at) == 1  # Reset: the flat start, not the shipped model again
+    assert not any("shipped model" in c.value for c in at.caption)
 
     # Another data set: a new model on it, and the picture shows its points.
     before = _figure(at, "after 0 updates")

@@ -383,8 +383,31 @@ class Trainer:
                          "box": list(self.box)},
                 "binarisation": None, "steps": self.updates, "seed": self.config.seed,
                 "heldout_ll": h["ll"][-1] if h["ll"] else None, "log_z": h["log_z"][-1] if h["log_z"] else None,
-                "ll_grid_n": self.config.grid_n}
+                "ll_grid_n": self.config.grid_n,
+                # what a page needs to show the model as it was left (``restore``)
+                "history": {k: list(v) for k, v in self.history.items()},
+                "ll_history": {k: list(v) for k, v in h.items()},
+                "negatives": self.negatives.tolist()}
         return "ebm2d", self.config.as_dict(), dict(self.model.state_dict()), meta
+
+    def restore(self, ck: dict) -> None:
+        """Take over a checkpoint of the same data and architecture: its weights, its update count,
+        its curves and its last negatives (the optimiser's moments and the persistent chains start
+        afresh, as in a new trainer). ValueError when the data or the architecture differ."""
+        cfg = Config.from_dict(dict(ck["config"]))
+        for k in ("dataset", "n_data", "width", "depth", "seed"):
+            if getattr(cfg, k) != getattr(self.config, k):
+                raise ValueError(f"the checkpoint's {k} is {getattr(cfg, k)!r}, not {getattr(self.config, k)!r}")
+        self.model.load_state_dict(ck["state"])
+        meta = ck.get("meta") or {}
+        self.updates = int(meta.get("steps", 0))
+        for name in ("history", "ll_history"):
+            saved = meta.get(name)
+            if isinstance(saved, dict) and set(saved) == set(getattr(self, name)):
+                setattr(self, name, {k: list(v) for k, v in saved.items()})
+        if meta.get("negatives"):
+            self.negatives = torch.tensor(meta["negatives"], dtype=torch.float32).reshape(-1, 2)
+        self.evaluate()  # (the held-out likelihood of these weights, at this trainer's grid)
 
 
 def sample_frames(energy: nn.Module, box, n: int, steps: int, step_size: float, seed: int = 0, frames: int = 41,

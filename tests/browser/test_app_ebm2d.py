@@ -51,7 +51,9 @@ def test_learn_mode_trains_live(streamlit_server, page, wait_for_app_idle, wait_
     wait_until(lambda: page.get_by_text("Learning an energy-based model by maximum likelihood").count() > 0,
                timeout=30, message="the learn mode")
     wait_for_app_idle(page)
-    wait_until(lambda: _updates(page) == 0, timeout=30, message="a fresh model")
+    # it opens with the shipped model on screen (issue 13 §2)
+    wait_until(lambda: _updates(page) == 2000, timeout=30, message="the shipped model")
+    assert page.get_by_text("On screen: the shipped model", exact=False).count() == 1
 
     # another data set through the sidebar select box
     box = page.locator("[data-testid='stSelectbox']").filter(has=page.get_by_text("Data set", exact=True))

@@ -17,6 +17,7 @@ server's own thread, so everything that touches the model holds it.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import numpy as np
 import streamlit as st
@@ -131,15 +132,47 @@ def _live_settings(c: dict) -> dict:
     return {k: c[k] for k in ebm2d.LIVE_SETTINGS}
 
 
+#: The shipped model (issue 13 §2: the page opens with a trained model on screen), made by
+#: ``python -m ebm_core train ebm2d --dataset 8gaussians --steps 2000 --seed 0 --threads 1 --out ...``:
+#: the page's default settings and one block of updates.
+SHIPPED = Path(__file__).resolve().parents[2] / "assets" / "models" / "ebm2d_8gaussians.pt"
+
+
+@st.cache_resource(show_spinner=False)
+def shipped() -> dict | None:
+    """The shipped checkpoint (read once for every session), or None when it is missing or unreadable."""
+    try:
+        return checkpoint.load(str(SHIPPED), "ebm2d")
+    except (OSError, checkpoint.CheckpointError):
+        return None
+
+
+def _fresh(c: dict, scratch: bool, **fields) -> dict:
+    """A new job for settings ``c``: the shipped model when it was trained with these settings and
+    nobody asked for a fresh start (``scratch``: Train, Reset, a thing to try), else the flat start."""
+    cfg = ebm2d.Config(dataset=c["dataset"], n_data=int(c["n_data"]), width=int(c["width"]),
+                       depth=int(c["depth"]), seed=int(c["seed"]), eval_every=1_000_000, **_live_settings(c))
+    tr, source = ebm2d.Trainer(cfg), "scratch"
+    ck = None if scratch else shipped()
+    if ck is not None:
+        try:
+            tr.restore(ck)
+            source = "shipped"
+        except (ValueError, KeyError, RuntimeError):
+            tr = ebm2d.Trainer(cfg)  # other settings: the flat start
+    j = jobs.replace(JOB, trainer=tr, sig=_signature(c), target=tr.updates + TRAIN_BLOCK, snaps=[],
+                     lock=threading.RLock(), source=source, scratch=scratch, **fields)
+    _snapshot(j)
+    return j
+
+
 def job(c: dict) -> dict:
     """The job's dict, with a trainer for these settings (a new one when the model changed)."""
     j = jobs.get(JOB)
     if j.get("sig") != _signature(c) or "trainer" not in j:
-        cfg = ebm2d.Config(dataset=c["dataset"], n_data=int(c["n_data"]), width=int(c["width"]),
-                           depth=int(c["depth"]), seed=int(c["seed"]), eval_every=1_000_000, **_live_settings(c))
-        j = jobs.replace(JOB, trainer=ebm2d.Trainer(cfg), sig=_signature(c), target=TRAIN_BLOCK, snaps=[],
-                         lock=threading.RLock())
-        _snapshot(j)
+        j = _fresh(c, scratch=bool(j.get("scratch")))
+    elif j.get("source") == "shipped" and j["status"] == jobs.RUNNING:
+        j = _fresh(c, scratch=True, status=jobs.RUNNING)  # Train on the shipped model: learning from the flat start
     with j["lock"]:
         j["trainer"].set_live(**_live_settings(c))
     if j["trainer"].updates >= j["target"]:
@@ -236,7 +269,7 @@ def _draw(j: dict, show: str) -> None:
         st.warning(t("ebm2d_edge_note", mass=h["edge_mass"][-1]), icon="⚠️")
     if j["status"] == jobs.DONE and not tr.diverged:
         st.success(t("ebm2d_block_done", u=f"{h['update'][-1]:,}"))
-    elif j["status"] == jobs.IDLE:
+    elif j["status"] == jobs.IDLE and j.get("source") != "shipped":
         st.info(t("ebm2d_idle_hint"))
 
 
@@ -378,6 +411,11 @@ def _pad(points: np.ndarray, n: int) -> np.ndarray:
     return np.concatenate([points, np.repeat(points[-1:], n - len(points), axis=0)])
 
 
+def _scratch() -> None:
+    """After Reset: the next model starts flat, not from the shipped one."""
+    jobs.get(JOB)["scratch"] = True
+
+
 def render() -> None:
     """The whole "learn an EBM" mode (called by app_pages/landscape.py)."""
     st.header(t("ebm2d_title"))
@@ -385,7 +423,9 @@ def render() -> None:
         st.caption(t("ebm2d_intro"))
     c = controls()
     j = job(c)
-    live.buttons(JOB)
+    live.buttons(JOB, on_reset=_scratch)
+    if j.get("source") == "shipped" and j["status"] == jobs.IDLE:
+        st.caption(t("ebm2d_shipped_note", u=f"{j['trainer'].updates:,}"))
 
     def tick() -> None:
         jj = jobs.get(JOB)
@@ -406,5 +446,5 @@ def render() -> None:
     _annealing(j, c)
     _downloads(j)
     with url_expander(t("ebm2d_try"), "ebm_try"):  # (open: in the link)
-        tries.draw([explore.MODE, *explore.SPECS.values(), *SPECS.values()], lambda: jobs.replace(JOB))
+        tries.draw([explore.MODE, *explore.SPECS.values(), *SPECS.values()], lambda: jobs.replace(JOB, scratch=True))
     share_box("landscape")
