@@ -97,27 +97,18 @@ def _streamlit_stats(rt) -> dict:
     return {k: round(v / 1024 / 1024, 1) for k, v in sorted(out.items()) if v >= 512 * 1024}
 
 
-def _owner(d: dict, depth: int = 1) -> str:
-    """A name for what holds dict ``d``: the chain of holders up to a module or ``depth`` levels
-    (the class whose ``__dict__`` a dict is, a cache's OrderedDict, a session's state...). Each
-    level scans every object: more than one or two levels takes minutes on a class's server."""
-    path, x = [], d
-    for _ in range(depth):
-        refs = [r for r in gc.get_referrers(x) if type(r).__name__ not in ("frame", "list_iterator")]
-        if not refs:
-            break
-        r = refs[0]
+def _owner(d: dict) -> str:
+    """What holds dict ``d``: the class whose ``__dict__`` it is, a module, or the holder's type.
+    (One level only: each look scans every object, and more takes minutes on a class's server.)"""
+    for r in gc.get_referrers(d):
+        if type(r).__name__ in ("frame", "list_iterator"):
+            continue
         if type(r).__name__ == "module":
-            path.append("module " + r.__name__)
-            break
-        name = type(r).__name__
-        if getattr(r, "__dict__", None) is x:  # x is r's attributes: name r's class
-            name = type(r).__module__.split(".")[-1] + "." + type(r).__name__
-        elif type(r).__name__ == "cell" or type(r).__name__ == "function":
-            name = f"{type(r).__name__}:{getattr(r, '__qualname__', '')}"
-        path.append(name)
-        x = r
-    return "/".join(path) or "?"
+            return "module " + r.__name__
+        if getattr(r, "__dict__", None) is d:
+            return type(r).__module__.split(".")[-1] + "." + type(r).__name__
+        return type(r).__name__
+    return "?"
 
 
 def _census(rec: dict) -> None:

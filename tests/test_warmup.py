@@ -37,7 +37,7 @@ def test_warm_fills_what_the_first_run_reads():
 
     key = startup.default_key()
     R.RUNS.clear()
-    M.exact_grid.clear()
+    M.GRIDS.clear()
     assert not R.is_cached(*key)
     took = warmup.warm()
     assert set(took) == {"imports_s", "mcmc_s"}

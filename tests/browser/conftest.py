@@ -8,6 +8,7 @@ Playwright) the browser tests are skipped, unless EBM_REQUIRE_BROWSER=1, which m
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -168,13 +169,23 @@ def browser():
     pw.stop()
 
 
+@contextlib.contextmanager
+def new_page(browser, width: int = 1280, height: int = 900, timeout_ms: float = 30_000):
+    """A page in a browser context of its own (its own cookies: a new Streamlit session), width ×
+    height CSS px at one device pixel per px; closed on the way out."""
+    ctx = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1)
+    try:
+        pg = ctx.new_page()
+        pg.set_default_timeout(timeout_ms)
+        yield pg
+    finally:
+        ctx.close()
+
+
 @pytest.fixture
 def page(browser):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
-    pg = ctx.new_page()
-    pg.set_default_timeout(30_000)
-    yield pg
-    ctx.close()
+    with new_page(browser) as pg:
+        yield pg
 
 
 def app_idle(page, timeout_ms: float = 30_000) -> None:

@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from PIL import Image
 
+from conftest import new_page
 from pagecheck import COMPOSITE_JS, NEXT_FRAMES_JS, assert_no_errors, screenshot_whole_page
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
@@ -230,13 +231,8 @@ def _open_shared(page, url, wait_for_app_idle, wait_until) -> tuple[str, list[st
 def test_share_link_restores_the_same_picture(streamlit_server, browser, page, wait_for_app_idle, wait_until):
     url = streamlit_server(APP)
     first = _open_shared(page, url, wait_for_app_idle, wait_until)
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
-    try:
-        other = ctx.new_page()
-        other.set_default_timeout(30_000)
+    with new_page(browser) as other:
         second = _open_shared(other, url, wait_for_app_idle, wait_until)
-    finally:
-        ctx.close()
     assert int(first[0].split(":")[1]) > 0, first  # something was drawn
     assert first == second, "the same link drew a different picture in a fresh browser context"
 
@@ -264,15 +260,11 @@ def test_a_step_size_move_draws_what_a_fresh_page_draws(streamlit_server, browse
     # (the whole run follows the first steps in a rerun, which may start after the idle check)
     wait_until(lambda: _attr(page, "data-n-steps") == "500", timeout=30, message="the whole run")
     moved = _start_digest(page, wait_until)
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
-    try:
-        fresh = ctx.new_page()
+    with new_page(browser) as fresh:
         fresh.goto(f"{url}/mcmc?{SHARE_QUERY}")
         _wait_canvas_drawn(fresh, wait_for_app_idle, wait_until)
         wait_until(lambda: _int_attr(fresh, "data-rendered") >= 1, message="fresh render")
         assert moved == _start_digest(fresh, wait_until)
-    finally:
-        ctx.close()
     assert_no_errors(page)
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import StreamlitServer
+from conftest import StreamlitServer, new_page
 from pagecheck import NEXT_FRAMES_JS
 from present_check import TEXT_SIZES_JS
 from ui.lesson import schema
@@ -136,31 +136,28 @@ def test_the_lesson_walked_with_the_clicker_and_opened_from_fresh_links(streamli
                                                                        wait_for_app_idle):
     url = streamlit_server(APP)
     fresh = StreamlitServer(APP)  # (started now; it warms up while the walk runs)
-    ctx = browser.new_context(viewport={"width": W, "height": H}, device_scale_factor=1)
-    page = ctx.new_page()
-    page.set_default_timeout(60_000)
     walked: dict[tuple[str, int], dict] = {}
     problems: list = []
     try:
-        for lang in ("en", "zh"):
-            page.goto(f"{url}/?lesson=lecture5&step=1&present=true&lang={lang}")
+        with new_page(browser, W, H, timeout_ms=60_000) as page:
+            for lang in ("en", "zh"):
+                page.goto(f"{url}/?lesson=lecture5&step=1&present=true&lang={lang}")
+                for k in range(1, N + 1):
+                    seen = _settled(page, k, wait_until, wait_for_app_idle)
+                    problems += _problems(page, k, seen, lang)
+                    print(f"{lang} {k:2d} bar {seen['bar']} picture {seen['picture']}")
+                    walked[(lang, k)] = seen["fingerprint"]
+                    if k < N:
+                        wait_until(lambda: _keys_ready(page), timeout=30, message="the key listener")
+                        page.keyboard.press("PageDown")
+            assert not problems, "\n".join(map(str, problems))
+            fresh.wait_healthy()
+            differ = []
             for k in range(1, N + 1):
+                page.goto(f"{fresh.url}/?lesson=lecture5&step={k}&present=true&lang=en")
                 seen = _settled(page, k, wait_until, wait_for_app_idle)
-                problems += _problems(page, k, seen, lang)
-                print(f"{lang} {k:2d} bar {seen['bar']} picture {seen['picture']}")
-                walked[(lang, k)] = seen["fingerprint"]
-                if k < N:
-                    wait_until(lambda: _keys_ready(page), timeout=30, message="the key listener")
-                    page.keyboard.press("PageDown")
-        assert not problems, "\n".join(map(str, problems))
-        fresh.wait_healthy()
-        differ = []
-        for k in range(1, N + 1):
-            page.goto(f"{fresh.url}/?lesson=lecture5&step={k}&present=true&lang=en")
-            seen = _settled(page, k, wait_until, wait_for_app_idle)
-            if seen["fingerprint"] != walked[("en", k)]:
-                differ.append((k, seen["fingerprint"], walked[("en", k)]))
-        assert not differ, "\n".join(map(str, differ))
+                if seen["fingerprint"] != walked[("en", k)]:
+                    differ.append((k, seen["fingerprint"], walked[("en", k)]))
+            assert not differ, "\n".join(map(str, differ))
     finally:
-        ctx.close()
         fresh.stop()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import new_page
 from pagecheck import NEXT_FRAMES_JS, assert_no_errors
 from present_check import BOX_JS, PLOTLY_SIZES_JS, TEXT_SIZES_JS
 
@@ -27,11 +28,8 @@ SCREENS = ((1280, 720), (1920, 1080))
 
 @pytest.fixture
 def screen(browser):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 720}, device_scale_factor=1)
-    pg = ctx.new_page()
-    pg.set_default_timeout(60_000)
-    yield pg
-    ctx.close()
+    with new_page(browser, *SCREENS[0], timeout_ms=60_000) as pg:
+        yield pg
 
 
 def _shot(page, name: str) -> None:

@@ -176,8 +176,6 @@ def exact_grid(target: str, formula: str, T: float, n: int, picture: bool = Fals
     return GRIDS.get_or_compute((target, formula, float(T), int(n), bool(picture), float(half)), compute)
 
 
-exact_grid.clear = GRIDS.clear  # (as st.cache_data's functions have: the tests start cold)
-
 
 def starting_points(target: str, formula: str, mode: str, chains: int, seed: int, points: tuple,
                     half: float = CUSTOM_HALF) -> torch.Tensor:
