@@ -1,6 +1,6 @@
 // EBM Lab chain canvas: plays a whole MCMC clip client-side (no server work while playing).
 // Entry: Streamlit calls the default export on every mount and data change.  The files
-// decode.js, draw.js, player.js and sliders.js come before this one in the same ES module
+// decode.js, draw.js, player.js, sliders.js and send.js come before this one in the same ES module
 // (ui/mcmc/canvas/__init__.py joins them), so they share one scope and this is its only export.
 
 // ------------------------------------------------------------------------------ entry
@@ -56,7 +56,9 @@ export default function (component) {
     st = createState(parentElement);
     STATES.set(parentElement, st);
   }
-  st.setTrigger = setTriggerValue;
+  st.sendNow = setTriggerValue;
+  // (send.js; an exported clip has no server: no trigger)
+  st.setTrigger = setTriggerValue ? st.held || (st.held = heldSender(st)) : null;
   addExportButton(st);  // (export.js)
   st.askDrawn = !!(data && data.ask_drawn);
   // A new payload that still asks means the server did not get our word (Streamlit can drop a

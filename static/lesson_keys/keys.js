@@ -57,6 +57,7 @@ function fire(h) {
   const m = h.current();
   if (!m || !h.pending) return;
   if (m.step !== h.pending.from) { h.pending = null; return; }  // the page moved: done
+  h.sentAt = performance.now();  // (the chain canvas holds its events a moment: chain_canvas/send.js)
   m.send("nav", h.pending);
 }
 

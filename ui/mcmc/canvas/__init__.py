@@ -40,7 +40,7 @@ __all__ = ["DEFAULT_LABELS", "EMPTY", "MAX_GRID_SIDE", "PALETTE", "pack_clip", "
 FRONTEND_DIR = Path(__file__).resolve().parents[3] / "static" / "chain_canvas"
 #: Joined in this order.  Only top-level constants evaluated at load could depend on it (none
 #: reads another file's today: functions are hoisted); the entry comes last, as in one file.
-JS_FILES = ("decode.js", "draw.js", "records.js", "player.js", "sliders.js", "export.js", "main.js")
+JS_FILES = ("decode.js", "draw.js", "records.js", "player.js", "sliders.js", "export.js", "send.js", "main.js")
 CSS_FILE = "canvas.css"
 LOADER_FILE = "loader.js"
 

@@ -1,0 +1,28 @@
+"""static/chain_canvas/send.js run by node: the chain canvas holds its events while a page run
+is under way (a late fragment run after a lesson's page switch blanked the new page: the
+clicker test's failure in CI), sends the newest of each kind once idle, and drops them if
+the canvas left the page meanwhile."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+NODE = shutil.which("node")
+SCRIPT = Path(__file__).resolve().parent / "js" / "canvas_send_hold.mjs"
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_canvas_events_wait_for_an_idle_app_and_die_with_the_page():
+    out = json.loads(subprocess.run([NODE, str(SCRIPT)], capture_output=True, text=True, check=True,
+                                    timeout=30).stdout)
+    assert out["idle"] == [["near", 1]]  # nothing running: at once
+    assert out["whileRunning"] == []  # a run under way (it may switch page): held
+    assert out["onceIdle"] == [["tune", 3], ["near", 4]]  # the newest of each kind, once idle
+    assert out["afterSwitch"] == []  # the run took the canvas off the page: dropped
+    assert out["justAfterKey"] == []  # a lesson key's run may not have started yet: held a moment
+    assert out["secondAfterKey"] == [["drawn", True]]
