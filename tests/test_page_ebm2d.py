@@ -62,7 +62,16 @@ def test_switch_to_learning_train_pause_reset():
     assert _updates(at) == ck["meta"]["steps"] == 2000 and at.session_state[JOB]["source"] == "shipped"
     assert abs(float(_metric(at, "Held-out")) - ck["meta"]["heldout_ll"]) < 5e-4
     assert _ll_points(at) == len(ck["meta"]["ll_history"]["update"]) > 10
-    assert any("shipped model" in c.value for c in at.caption)
+    assert any("shipped model" in c.value and "default settings" in c.value for c in at.caption)
+    # ... and "the page's default settings" is true: every setting but how often it evaluated
+    import dataclasses
+
+    from ebm_core.ebm import ebm2d
+
+    shipped_cfg = dataclasses.asdict(ebm2d.Config.from_dict(dict(ck["config"])))
+    page_cfg = dataclasses.asdict(at.session_state[JOB]["trainer"].config)
+    assert {k: v for k, v in shipped_cfg.items() if k != "eval_every"} == {
+        k: v for k, v in page_cfg.items() if k != "eval_every"}
     assert at.button(key=f"{JOB}__start").label.endswith("Train")
 
     # Train on the shipped model: learning starts again from the flat landscape.

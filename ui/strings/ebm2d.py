@@ -81,10 +81,10 @@ S: dict[str, dict[str, str]] = {
         "zh": "训练发散了（能量或朗之万链爆炸）：请减小 ε 或 η，然后点击重置。"},
     "ebm2d_block_done": {"en": "{u} updates done. “Train more” continues from here.",
                          "zh": "已完成 {u} 次更新。点击“继续训练”从这里接着训练。"},
-    "ebm2d_shipped_note": {"en": "On screen: the shipped model, {u} updates at these settings (`assets/models/ebm2d_8gaussians.pt`). "
-                                 "Train starts from the flat landscape and learns it again live.",
-                           "zh": "当前显示：随附的已训练模型，在这些设置下更新 {u} 次（`assets/models/ebm2d_8gaussians.pt`）。"
-                                 "点击开始训练会从平坦的能量地形重新学习，实时显示。"},
+    "ebm2d_shipped_note": {"en": "On screen: the shipped model, {u} updates at the page's default settings (`assets/models/ebm2d_8gaussians.pt`). "
+                                 "Train starts from the flat landscape and learns it again live, with the settings on screen.",
+                           "zh": "当前显示：随附的已训练模型，按本页默认设置更新 {u} 次（`assets/models/ebm2d_8gaussians.pt`）。"
+                                 "点击开始训练会用当前设置从平坦的能量地形重新学习，实时显示。"},
     "ebm2d_idle_hint": {"en": "Press Train: the landscape starts flat (every point equally likely).",
                         "zh": "点击开始训练：能量地形起初是平的（每个点的可能性相同）。"},
     # --- formulas ----------------------------------------------------------------------------
