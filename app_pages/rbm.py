@@ -53,10 +53,12 @@ with c_train:
     if diff or not presenting():  # (the help line is the presenter's, not the room's)
         st.caption(t("rbm_settings_differ", names=", ".join(diff)) if diff else t("rbm_train_help"))
 
-jobs.ticking(training.JOB, training.PACE, tick=training.train_tick,
-             draw=lambda running: views.live_views(running, s, f"rbm_tabs_{lang()}"))
+with st.container(key=views.SECTION):
+    jobs.ticking(training.JOB, training.PACE, tick=training.train_tick,
+                 draw=lambda running: views.live_views(running, s, f"rbm_tabs_{lang()}"))
 
 # --- using the model, and the theory -------------------------------------------------------
-st.divider()
+if not presenting():  # (a projector's first screen has no room for the rule's margins)
+    st.divider()
 tools.draw_tools(s)
 share_box("rbm")

@@ -123,6 +123,17 @@ def test_messages_name_the_step_and_the_field(extra, where, why):
     assert why in msg, msg
 
 
+def test_a_step_may_hide_a_named_part_of_its_page():
+    # the RBM page's model line and tabs, so that a tool further down comes up onto the first screen
+    rbm = STEP.replace('page = "mcmc"', 'page = "rbm"')
+    step = pages.check(parse(rbm.format(extra='hide = ["rbm_views"]'), "t")).steps[0]
+    assert step.hide == ("rbm_views",) and "rbm_views" in pages.page("rbm").sections
+    with pytest.raises(LessonError, match=r"field hide: the rbm page has no control or part \(rbm_views\) “rbm_nothing”"):
+        pages.check(parse(rbm.format(extra='hide = ["rbm_nothing"]'), "t"))
+    with pytest.raises(LessonError, match="the mcmc page has no control “rbm_views”"):  # another page's part
+        _lesson('hide = ["rbm_views"]')
+
+
 def test_file_level_messages():
     with pytest.raises(LessonError, match=r"t\.toml: not valid TOML"):
         parse("[lesson\n", "t")

@@ -94,6 +94,15 @@ def test_hidden_controls_and_an_open_expander():
     assert any(r"p(x_1 \mid x_2) = \mathcal N" in lt.value for lt in at.latex)  # the explain panel drew
 
 
+def test_a_tool_step_hides_the_rbm_views_above_it():
+    at = _open(_k("Theorem 1: CD's bias shrinks as k grows"))
+    assert ".st-key-rbm_views" in _html(at) and "display: none" in _html(at)
+    at = _click(at, "lesson_prev")  # "Clamp half a digit": hidden too
+    assert ".st-key-rbm_views" in _html(at)
+    at = _click(at, "lesson_prev")  # "Block Gibbs sampling": the chains are the picture, nothing hidden
+    assert ".st-key-rbm_views" not in _html(at)
+
+
 def test_a_bad_name_or_step_is_explained():
     at = _open(1, lesson="../secrets")
     assert "letters, digits" in at.error[0].value

@@ -19,6 +19,7 @@ media file by a hash of its bytes) and the text of every number (``st.metric``) 
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,19 @@ PICTURE_JS = r"""() => {
 }"""
 
 
+#: How far the lesson bar's formula runs into what follows it (CSS px; > 0: they overlap): its lowest
+#: glyph against the top of the next element (a fraction's denominator once ran into the sentence).
+FORMULA_OVERLAP_JS = r"""() => {
+  const kd = document.querySelector('[data-testid=stMain] .st-key-lesson_bar .katex-display');
+  const box = kd && kd.closest('[data-testid=stElementContainer]');
+  const next = box && box.nextElementSibling;
+  if (!next) return null;
+  let lowest = 0;
+  for (const e of kd.querySelectorAll('*')) { const r = e.getBoundingClientRect(); if (r.height) lowest = Math.max(lowest, r.bottom); }
+  return lowest - next.getBoundingClientRect().top;
+}"""
+
+
 def _query(page) -> dict:
     q = page.evaluate("() => location.search").lstrip("?")
     return dict(p.split("=", 1) for p in q.split("&") if "=" in p)
@@ -125,6 +139,9 @@ def _problems(page, k: int, seen: dict, lang: str) -> list:
         out.append((where, "no picture"))
     elif not pic[1] < H - FIRST_SCREEN_MARGIN:
         out.append((where, f"the picture starts at {pic[1]:.0f} px, below the first screen", seen["bar"]))
+    overlap = page.evaluate(FORMULA_OVERLAP_JS)
+    if overlap is not None and overlap > 0.5:
+        out.append((where, f"the formula runs {overlap:.0f} px into the sentence below it"))
     small = sorted({(t["text"], t["px"]) for t in page.evaluate(TEXT_SIZES_JS) if t["px"] < MIN_PX - 0.01})
     if small:
         out.append((where, "text under 18 px", small[:5]))
@@ -143,9 +160,10 @@ def test_the_lesson_walked_with_the_clicker_and_opened_from_fresh_links(streamli
             for lang in ("en", "zh"):
                 page.goto(f"{url}/?lesson=lecture5&step=1&present=true&lang={lang}")
                 for k in range(1, N + 1):
+                    t0 = time.monotonic()
                     seen = _settled(page, k, wait_until, wait_for_app_idle)
                     problems += _problems(page, k, seen, lang)
-                    print(f"{lang} {k:2d} bar {seen['bar']} picture {seen['picture']}")
+                    print(f"{lang} {k:2d} {time.monotonic() - t0:5.1f} s bar {seen['bar']} picture {seen['picture']}")
                     walked[(lang, k)] = seen["fingerprint"]
                     if k < N:
                         wait_until(lambda: _keys_ready(page), timeout=30, message="the key listener")
@@ -154,8 +172,10 @@ def test_the_lesson_walked_with_the_clicker_and_opened_from_fresh_links(streamli
             fresh.wait_healthy()
             differ = []
             for k in range(1, N + 1):
+                t0 = time.monotonic()
                 page.goto(f"{fresh.url}/?lesson=lecture5&step={k}&present=true&lang=en")
                 seen = _settled(page, k, wait_until, wait_for_app_idle)
+                print(f"link {k:2d} {time.monotonic() - t0:5.1f} s")
                 if seen["fingerprint"] != walked[("en", k)]:
                     differ.append((k, seen["fingerprint"], walked[("en", k)]))
             assert not differ, "\n".join(map(str, differ))

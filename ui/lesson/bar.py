@@ -158,11 +158,14 @@ def style(step: Step, revealed: bool) -> None:
 #: Presentation mode's bar: tight spacing, so the step's picture starts on the first screen
 #: (the full bar was ~480 px tall at 1280×720).  Every text stays at the page's 18+ px.  The bar
 #: names the step, so the page's own title and the caption under it (its introduction) give way.
+#: (The formula's container loses Streamlit's negative bottom margin: with the tighter KaTeX margin
+#: it let a fraction's denominator run into the sentence below.)
 COMPACT_CSS = """<style>
   .st-key-lesson_bar { gap: 0.3rem !important; padding: 0.3rem 0.75rem !important; }
   .st-key-lesson_bar .katex-display { margin: 0.1rem 0 0.3rem !important; }
+  .st-key-lesson_bar [data-testid="stMarkdownContainer"]:has(.katex-display) { margin-bottom: 0 !important; }
   [data-testid="stMain"] .stElementContainer:has(h1),
-  [data-testid="stMain"] .stElementContainer:has(h1) + .stElementContainer:has([data-testid="stCaption"]) {
+  [data-testid="stMain"] .stElementContainer:has(h1) + .stElementContainer:has([data-testid="stCaptionContainer"]) {
     display: none !important; }
   .st-key-lesson_bar button { min-height: 2rem; padding-top: 0.1rem; padding-bottom: 0.1rem; }
 </style>"""

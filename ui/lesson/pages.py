@@ -35,6 +35,9 @@ class Page:
     specs: tuple  # of ui.kit.params.Spec
     tab_groups: tuple[TabGroup, ...] = ()
     expanders: tuple[str, ...] = ()
+    #: keyed parts of the page a step may hide as a whole (``hide``), so that what the step is
+    #: about comes up onto the projector's first screen
+    sections: tuple[str, ...] = ()
 
     def spec(self, key: str):
         return next((s for s in self.specs if s.key == key), None)
@@ -66,7 +69,7 @@ def page(name: str) -> Page:
 
         return Page("rbm", tuple(specs.ALL_SPECS),
                     (TabGroup("rbm_tabs_{lang}", views.TABS, "rbm_view"),
-                     TabGroup("rbm_tools_{lang}", tools.TOOL_TABS, "rbm_tool")))
+                     TabGroup("rbm_tools_{lang}", tools.TOOL_TABS, "rbm_tool")), sections=(views.SECTION,))
     if name == "deep":
         from ui.deep import specs, tools
 
@@ -126,8 +129,9 @@ def check_step(step: Step, source: str) -> None:
             raise LessonError(f"{where}, {fld}: {raw} is not one of the slider's stops "
                               f"({', '.join(map(str, spec.options))}); the page would use {value}")
     for key in step.hide:
-        if p.spec(key) is None:
-            raise LessonError(f"{where}, field hide: the {step.page} page has no control “{key}”")
+        if p.spec(key) is None and key not in p.sections:
+            parts = f" or part ({', '.join(p.sections)})" if p.sections else ""
+            raise LessonError(f"{where}, field hide: the {step.page} page has no control{parts} “{key}”")
         if key in IN_PICTURE.get(step.page, ()):
             raise LessonError(f"{where}, field hide: “{key}” is drawn inside the picture and cannot be hidden")
     for label in step.tabs:

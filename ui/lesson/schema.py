@@ -17,7 +17,7 @@ table and one ``[[step]]`` table per step, in the order they are taught:
     question.en = "…"; question.zh = "…"   # optional: predict before the numbers show
     answer.en = "…";  answer.zh = "…"      # optional (needs a question): shown on reveal
     reveal = ["metrics"]              # optional: what stays hidden until the click
-    hide = ["sampler"]                # optional: URL keys of controls to hide
+    hide = ["sampler"]                # optional: URL keys of controls (or a page's named parts) to hide
     tabs = ["tab_hist"]               # optional: tabs to open (their label keys)
     expanders = ["mcmc_explain"]      # optional: expanders to open
     model = "shipped"                 # optional (rbm, deep): load the shipped model

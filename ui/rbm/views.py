@@ -19,6 +19,9 @@ from ui.rbm import data as D
 from ui.rbm.sampling import PNG_SCALE, next_round, sample_seed, samples
 from ui.rbm.training import job, memo, model_binarization, test_data
 
+#: the model line and its tabs (app_pages/rbm.py keys their container so a lesson step about a tool
+#: below can hide them: ui.lesson.pages)
+SECTION = "rbm_views"
 TABS = ("rbm_tab_samples", "rbm_tab_filters", "rbm_tab_recon", "rbm_tab_fe", "rbm_tab_curves", "rbm_tab_phase")
 
 
