@@ -66,7 +66,12 @@ PICTURE_JS = r"""() => {
   const plots = [...main.querySelectorAll('.js-plotly-plot')].map(p =>
     hash(JSON.stringify((p.data || []).map(t => [t.type, arr(t.x), arr(t.y),
                                                   t.z == null ? null : Array.from(t.z, r => arr(r))]))));
+  // (charts and images the page has but the browser has not drawn yet: a loaded machine lags)
+  const shown = (e) => e.getClientRects().length > 0;  // (not in a part the step hides)
+  const pending = [...main.querySelectorAll('[data-testid=stPlotlyChart]')].filter(c => shown(c) && !c.querySelector('.main-svg')).length
+    + [...main.querySelectorAll('[data-testid=stImage] img')].filter(i => shown(i) && !(i.complete && i.naturalWidth > 0)).length;
   return {
+    pending,
     picture: boxes.length ? boxes[0] : null,
     bar: bar ? [bar.getBoundingClientRect().top, barBottom] : null,
     fingerprint: {
@@ -100,7 +105,8 @@ def _query(page) -> dict:
 
 
 def _settled(page, k: int, wait_until, wait_for_app_idle) -> dict:
-    """Step k on screen, the script idle, its picture drawn, and the page unchanged between two reads."""
+    """Step k on screen, the script idle, its picture and every chart and image drawn, and the page
+    unchanged between two reads."""
     wait_until(lambda: _query(page).get("step") == str(k), timeout=90, message=f"step {k} in the URL")
     last = {}
 
@@ -109,7 +115,7 @@ def _settled(page, k: int, wait_until, wait_for_app_idle) -> dict:
         page.evaluate(NEXT_FRAMES_JS)
         now = page.evaluate(PICTURE_JS)
         f = now["fingerprint"]
-        ok = (now["picture"] is not None and f["canvas"] == f["canvasSig"] and now == last.get("v")
+        ok = (now["picture"] is not None and f["canvas"] == f["canvasSig"] and not now["pending"] and now == last.get("v")
               and page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").count() == 1)
         last["v"] = now
         if page.locator("[data-testid='stException']").count():

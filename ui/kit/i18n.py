@@ -19,7 +19,7 @@ S: dict[str, dict[str, str]] = {
     "live_more": {"en": "▶ Train more", "zh": "▶ 继续训练"},
     "live_pause": {"en": "⏸ Pause", "zh": "⏸ 暂停"},
     "live_resume": {"en": "▶ Resume", "zh": "▶ 继续"},
-    "live_stop": {"en": "⏹ Stop", "zh": "⏹ 停止"},
+    "live_stop": {"en": "■ Stop", "zh": "■ 停止"},
     "live_reset": {"en": "↺ Reset", "zh": "↺ 重置"},
     # --- home ------------------------------------------------------------------------------
     "home_title": {"en": "EBM Lab — energy-based models you can see", "zh": "EBM 实验室 —— 看得见的能量模型"},

@@ -27,6 +27,9 @@ NOTE = "_lesson_note"  # a note about the link's step= value, shown once  # {(na
 KEYS = "lesson_keys"
 BOUND = ("present",)  # URL keys bound to a widget (app.py's toggle): Streamlit keeps them itself
 JUMP = "lesson_jump"
+#: The bar's marks, as Streamlit's own icon font (an emoji needs the viewer's system font: a
+#: projector's Linux box without one showed empty boxes)
+LOOK, ASK, ANSWER = ":material/visibility:", ":material/help:", ":material/check_circle:"
 
 #: What a question hides until it is answered (``reveal`` in the lesson file).
 HIDDEN = {
@@ -196,11 +199,11 @@ def draw_compact(lesson: Lesson, k: int, revealed: bool) -> None:
         with c_jump.popover("☰", help=t("lesson_jump"), width="stretch"):
             _jump_list(lesson, k, st)
         st.latex(step.formula)
-        look = f"👀 {step.text('look', lg)}"
+        look = f"{LOOK} {step.text('look', lg)}"
         if step.question:
-            q = f"❓ **{step.text('question', lg)}**"
+            q = f"{ASK} **{step.text('question', lg)}**"
             if revealed:
-                st.markdown(look + "  \n" + q + (f" ✅ {step.text('answer', lg)}" if step.answer else ""))
+                st.markdown(look + "  \n" + q + (f" {ANSWER} {step.text('answer', lg)}" if step.answer else ""))
             else:
                 st.markdown(look)
                 c_q, c_b = st.columns([3, 1], vertical_alignment="center", gap="small")
@@ -235,12 +238,12 @@ def draw(lesson: Lesson, k: int) -> None:
                       type="primary", help=t("lesson_next"))
         _jump_list(lesson, k, c_jump)
         st.latex(step.formula)
-        st.markdown(f"👀 **{t('lesson_look')}:** {step.text('look', lg)}")
+        st.markdown(f"{LOOK} **{t('lesson_look')}:** {step.text('look', lg)}")
         if step.question:
-            q = f"❓ **{t('lesson_predict')}:** {step.text('question', lg)}"
+            q = f"{ASK} **{t('lesson_predict')}:** {step.text('question', lg)}"
             if revealed:
                 if step.answer:
-                    q += f"  \n✅ **{t('lesson_answer')}:** {step.text('answer', lg)}"
+                    q += f"  \n{ANSWER} **{t('lesson_answer')}:** {step.text('answer', lg)}"
                 st.info(q)
             else:
                 c_q, c_b = st.columns([4, 1], vertical_alignment="center")
