@@ -9,14 +9,17 @@ For each case below and each torch thread count, two things run in the same proc
   preallocated outputs — no bias, no sigmoid, no random numbers: the floor an implementation
   can reach.
 
-``ratio`` = chain / bare (best of ``--repeats`` each). Where layers share an input (the DBM's
+For the RBM page's cases a third call is timed, ``page``: the page's own ``ui.rbm.sampling.chains``
+(the same chain, then its GIF clip and PNG grid), i.e. what a student waits for when the chains are not
+cached. ``ratio`` = chain / bare (best of ``--repeats`` each). Where layers share an input (the DBM's
 h¹ ↔ [v, h²], the DBN's [x, y] ↔ h) the products can also be taken joined, one product per side
 (``bare_fused``); the ratio is then against the faster of the two. Goal (issue 15): ratio ≤ 2.
 
 | case | engine call | products per step |
 |---|---|---|
 | ``rbm_generate`` | RBM 784-500, 300 chains × 1,000 block-Gibbs steps from noise (``generate --n 300``) | vW, hWᵀ |
-| ``rbm_page`` | 30 chains × 200 steps, a frame every 5 (the RBM page's default) | vW, hWᵀ |
+| ``rbm_page`` | 30 chains × 200 steps, a frame every 5 (the RBM page's default until issue 15's follow-up) | vW, hWᵀ |
+| ``rbm_page_1000`` | 30 chains × 1,000 steps, a frame every 25 (the RBM page's default now) | vW, hWᵀ |
 | ``dbm_generate`` | DBM 784-500-500, 300 chains × 1,000 two-block sweeps from the stored chains | h¹W¹ᵀ, h¹W², vW¹, h²W²ᵀ |
 | ``dbm_page`` | 20 chains × 200 sweeps, a frame every 5 | the same, + h¹W¹ᵀ per frame |
 | ``dbn_generate`` | DBN 784-300-300-800, 300 chains × 200 top-RBM steps, labels free | xW, yU, hWᵀ, hUᵀ; down-pass at the end |
@@ -69,11 +72,13 @@ class Case:
     steps: int
     every: int | None = None
     label: str | None = None  # dbn: None (free) or "each"
+    page: bool = False  # also time the RBM page's call (chain + GIF + PNG)
 
 
 CASES = [
     Case("rbm_generate", "rbm", 300, 1000),
-    Case("rbm_page", "rbm", 30, 200, every=5),
+    Case("rbm_page", "rbm", 30, 200, every=5, page=True),
+    Case("rbm_page_1000", "rbm", 30, 1000, every=25, page=True),
     Case("dbm_generate", "dbm", 300, 1000),
     Case("dbm_page", "dbm", 20, 200, every=5),
     Case("dbn_generate", "dbn", 300, 200),
@@ -176,6 +181,13 @@ def chain(case: Case, model, extra, steps: int):
     return run
 
 
+def page(case: Case, model, steps: int):
+    """The RBM page's call for ``case`` (imported only when asked for: it brings Streamlit)."""
+    from ui.rbm import sampling
+
+    return lambda: sampling.chains(model, case.n, steps, 1.0, 0)
+
+
 def load_models() -> dict:
     out = {}
     for kind, cls in (("rbm", RBM), ("dbm", DBM), ("dbn", DBN)):
@@ -202,6 +214,8 @@ def measure(cases: list[Case], threads: list[int], repeats: int, scale: float) -
             fns = {"bare": bare(case, model, steps), "chain": chain(case, model, extra, steps)}
             if fused_products(case, model) is not None:
                 fns["bare_fused"] = bare(case, model, steps, fused=True)
+            if case.page:
+                fns["page"] = page(case, model, steps)
             for f in fns.values():  # warm-up
                 f()
             times = {k: [] for k in fns}

@@ -33,6 +33,7 @@ def test_bench_generate_smoke(tmp_path, capsys):
         r = case["threads_1"]
         assert r["chain_seconds"] > 0 and r["bare_seconds"] > 0 and r["ratio"] > 0
         assert r["steps"] == 4
+    assert res["cases"]["rbm_page"]["threads_1"]["page_seconds"] > 0  # the page's call: chain, GIF and PNG
     assert "bare_fused_seconds" in res["cases"]["dbm_page"]["threads_1"]  # the joined products, the DBM's floor
     assert "loadavg_before" in res["machine"] and "uptime_before" in res["machine"]
 

@@ -40,7 +40,7 @@ def test_warm_fills_what_the_first_run_reads():
     M.GRIDS.clear()
     assert not R.is_cached(*key)
     took = warmup.warm()
-    assert set(took) == {"imports_s", "mcmc_s"}
+    assert set(took) == {"imports_s", "mcmc_s", "rbm_s"}
     assert R.is_cached(*key)
     target, formula, _s, _e, T, *_r, half = key
     t0 = time.perf_counter()

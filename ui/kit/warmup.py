@@ -2,7 +2,8 @@
 
 A fresh ``streamlit run app.py`` imports torch, Plotly and the engine, and computes the
 default link's run and grids, inside its first visitor's first page run (~5 s of a core on
-the 2-core class server).  Here that happens before the server listens.
+the 2-core class server), and the RBM page's default chains in its first visitor's (~2 s more).
+Here that happens before the server listens.
 """
 
 from __future__ import annotations
@@ -44,6 +45,14 @@ def warm() -> dict[str, float]:
     except Exception:
         _LOG.exception("warm-up: the MCMC page's default run failed")
     took["mcmc_s"] = time.perf_counter() - t1
-    _LOG.warning("EBM Lab warmed up in %.1f s (imports %.1f s, default MCMC link %.1f s)",
-                 time.perf_counter() - t0, took["imports_s"], took["mcmc_s"])
+    t2 = time.perf_counter()
+    try:
+        from ui.rbm import startup as rbm_startup
+
+        rbm_startup.warm()  # every session opens /rbm on these chains (~2 s of a core, issue 15)
+    except Exception:
+        _LOG.exception("warm-up: the RBM page's default chains failed")
+    took["rbm_s"] = time.perf_counter() - t2
+    _LOG.warning("EBM Lab warmed up in %.1f s (imports %.1f s, default MCMC link %.1f s, RBM chains %.1f s)",
+                 time.perf_counter() - t0, took["imports_s"], took["mcmc_s"], took["rbm_s"])
     return took

@@ -66,11 +66,19 @@ def _pretrained(path: str, mtime: float) -> dict:
     return checkpoint.load(path, "rbm")
 
 
-def pretrained() -> dict | None:
-    """The shipped checkpoint (cached for every session; the page trains a copy, never this)."""
+def shipped_id() -> tuple[str, float] | None:
+    """The shipped checkpoint as it is on disk now (path, modification time), or None when missing:
+    part of the key of results every session showing it unchanged shares (``ui.rbm.sampling``)."""
     if not PRETRAINED.is_file():
         return None
-    return _pretrained(str(PRETRAINED), PRETRAINED.stat().st_mtime)
+    return str(PRETRAINED), PRETRAINED.stat().st_mtime
+
+
+def pretrained(ident: tuple[str, float] | None = None) -> dict | None:
+    """The shipped checkpoint (cached for every session; the page trains a copy, never this);
+    ``ident``: the file as :func:`shipped_id` saw it."""
+    ident = ident or shipped_id()
+    return None if ident is None else _pretrained(*ident)
 
 
 def train_meta(n: int, binarization: str, seed: int, k: int, persistent: bool) -> dict:

@@ -1,5 +1,7 @@
 """Sampling from the page's RBM: block-Gibbs chains from noise as a clip, and clamp-and-fill of a
-test digit. Results are memoised in the job under the model's version."""
+test digit. Results are memoised in the job under the model's version; those of the shipped model,
+unchanged, are also kept server-wide (``SHARED``): every student's first view of the page shows its
+chains (30 × 1,000 steps, ~2 s of a core), and a class should pay for them once."""
 
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ import torch
 
 from ebm_core.viz import digits
 
+from ui.kit.shared import SharedCache, budget_mb
 from ui.rbm import data as D
-from ui.rbm.training import job, memo
+from ui.rbm.training import job, memo, shipped
 
 FRAMES = 40  # frames per animated clip: smooth enough, and a GIF of a few hundred kB
 # Grids are sent small (one screen pixel per data pixel for GIFs: a 41-frame clip of 30 digits is then
@@ -21,6 +24,9 @@ FRAMES = 40  # frames per animated clip: smooth enough, and a GIF of a few hundr
 GIF_SCALE = 1
 PNG_SCALE = 2
 N_FILL = 8  # chains per digit: the spread of the fills shows p(hidden part | visible part)
+#: The shipped model's results, keyed by its file (``D.shipped_id``) and the settings: a session with
+#: a model of its own (trained, or another checkpoint) never reads them. A clip of 30 chains is ~0.7 MB.
+SHARED = SharedCache("rbm shipped samples", budget_mb(16))
 
 
 def every(steps: int) -> int:
@@ -37,24 +43,42 @@ def next_round() -> None:
     st.session_state["rbm_sample_round"] = int(st.session_state.get("rbm_sample_round", 0)) + 1
 
 
-def samples(n: int, steps: int, T: float, seed: int) -> dict:
-    """n block-Gibbs chains from uniform noise, ``steps`` steps at temperature T (memoised per model).
+def _memo_shared(what: tuple, compute):
+    """Per-session memo of ``compute()``; for the shipped model also shared by every session."""
+    ident = shipped()
+    if ident is None:
+        return memo(what, compute)
+    return memo(what, lambda: SHARED.get_or_compute((ident, *what), compute))
+
+
+def _what(n: int, steps: int, T: float, seed: int) -> tuple:
+    return "samples", int(n), int(steps), float(T), int(seed)
+
+
+def shared_key(ident: tuple[str, float], n: int, steps: int, T: float, seed: int) -> tuple:
+    """The ``SHARED`` key of :func:`samples` for the shipped checkpoint ``ident`` (the warm-up's too)."""
+    return ident, *_what(n, steps, T, seed)
+
+
+def chains(rbm, n: int, steps: int, T: float, seed: int) -> dict:
+    """n block-Gibbs chains of ``rbm`` from uniform noise, ``steps`` steps at temperature T.
 
     Returns the final p(v|h) (n, 784), the clip as a GIF, the final grid as a PNG, and timings.
     """
+    g = torch.Generator().manual_seed(int(seed))
+    t0 = time.perf_counter()
+    final, frames = rbm.sample(int(n), int(steps), g, T=float(T), every=every(steps))
+    seconds = time.perf_counter() - t0
+    return {"final": final, "start_ink": float(frames[0].mean()),
+            "gif": digits.chain_gif(frames, ncols=10, scale=GIF_SCALE, duration_ms=90),
+            "png": digits.grid_png(final, ncols=10, scale=PNG_SCALE), "seconds": seconds,
+            "frames": len(frames), "every": every(steps)}
+
+
+def samples(n: int, steps: int, T: float, seed: int) -> dict:
+    """:func:`chains` of the page's model (memoised per model; the shipped one's shared)."""
     rbm = job()["rbm"]
-
-    def compute():
-        g = torch.Generator().manual_seed(int(seed))
-        t0 = time.perf_counter()
-        final, frames = rbm.sample(int(n), int(steps), g, T=float(T), every=every(steps))
-        seconds = time.perf_counter() - t0
-        return {"final": final, "start_ink": float(frames[0].mean()),
-                "gif": digits.chain_gif(frames, ncols=10, scale=GIF_SCALE, duration_ms=90),
-                "png": digits.grid_png(final, ncols=10, scale=PNG_SCALE), "seconds": seconds,
-                "frames": len(frames), "every": every(steps)}
-
-    return memo(("samples", int(n), int(steps), float(T), int(seed)), compute)
+    return _memo_shared(_what(n, steps, T, seed), lambda: chains(rbm, n, steps, T, seed))
 
 
 def hide_mask(part: str) -> torch.Tensor:
@@ -99,4 +123,4 @@ def clamp_fill(index: int, part: str, steps: int, T: float, seed: int, method: s
                 "label": int(D.mnist_split("test").labels[int(index)]),
                 "error": float(((frames[-1] - v) ** 2)[:, ~mask].mean())}
 
-    return memo(("clamp", int(index), part, int(steps), float(T), int(seed), method, int(bin_seed)), compute)
+    return _memo_shared(("clamp", int(index), part, int(steps), float(T), int(seed), method, int(bin_seed)), compute)

@@ -31,12 +31,23 @@ def _new_job(**fields) -> dict:
 
 def load_pretrained() -> None:
     """Button callback: a private copy of the shipped model becomes this session's model."""
-    ck = D.pretrained()
+    ident = D.shipped_id()
+    ck = D.pretrained(ident)
     if ck is None:
         st.session_state["rbm_missing_pretrained"] = True
         return
     _new_job(rbm=RBM.from_state(ck["state"]), trainer=None, source="pretrained", config=dict(ck["config"]),
-             meta=dict(ck["meta"]))
+             meta=dict(ck["meta"]), shipped=ident)
+
+
+def shipped() -> tuple[str, float] | None:
+    """The shipped checkpoint's identity (``D.shipped_id``) while this session's model is that
+    checkpoint unchanged (loaded, never trained: no trainer, version 0); None for any other model.
+    Results keyed by it are shared by every session (``ui.rbm.sampling.SHARED``)."""
+    j = job()
+    if j.get("source") == "pretrained" and j.get("trainer") is None and j.get("version", 0) == 0:
+        return j.get("shipped")
+    return None
 
 
 def load_once() -> None:

@@ -41,21 +41,21 @@ S: dict[str, dict[str, str]] = {
     "tries_rbm_1": {
         "en": "Train with CD-1, then CD-10 (1,000 digits, 10 epochs, same seed) and compare the chains from noise in "
               "“Free energies”: CD-1's samples lie far above the test digits (mean F ≈ −57 against −104): its chains "
-              "have not reached the digits; CD-10's lie below them (≈ −115 against −97).",
+              "have not reached the digits; CD-10's lie below them (≈ −140 against −97).",
         "zh": "先用 CD-1、再用 CD-10 训练（1,000 个数字、10 轮、相同种子），在“自由能”中比较从噪声出发的链：CD-1 的样本远高于"
-              "测试数字（平均 F 约 −57，测试数字约 −104）：它的链还没有走到数字上；CD-10 的样本低于测试数字（约 −115，测试数字约 −97）。"},
+              "测试数字（平均 F 约 −57，测试数字约 −104）：它的链还没有走到数字上；CD-10 的样本低于测试数字（约 −140，测试数字约 −97）。"},
     "tries_rbm_2": {
         "en": "Switch to PCD (1,000 digits, 10 epochs): the persistent chains dig deep modes, and the chains from noise "
-              "end far below the test digits in free energy (“Free energies”: mean F ≈ −153 against −77; with CD-5, "
-              "the default, ≈ −97 against −107).",
+              "end far below the test digits in free energy (“Free energies”: mean F ≈ −154 against −77; with CD-5, "
+              "the default, ≈ −98 against −107).",
         "zh": "切换到 PCD（1,000 个数字、10 轮）：持续链挖出很深的模式，从噪声出发的链最终的自由能远低于测试数字"
-              "（“自由能”：平均 F 约 −153，测试数字约 −77；默认的 CD-5 约 −97，测试数字约 −107）。"},
+              "（“自由能”：平均 F 约 −154，测试数字约 −77；默认的 CD-5 约 −98，测试数字约 −107）。"},
     "tries_rbm_3": {
         "en": "Sample the shipped model at T = 0.5 and at T = 2 (“Free energies”): at T = 0.5 the chains freeze in deep, "
-              "clean modes, as low as the test digits (mean F ≈ −333 against −335; at T = 1 the samples stay above them, "
-              "≈ −297); at T = 2 the digits dissolve into noise (≈ −120, far above).",
-        "zh": "分别在 T = 0.5 和 T = 2 下对预训练模型采样（“自由能”）：T = 0.5 时链冻结在深而清晰的模式中，与测试数字一样低"
-              "（平均 F 约 −333，测试数字约 −335；T = 1 时样本停在其上方，约 −297）；T = 2 时数字溶解为噪声（约 −120，远高于测试数字）。"},
+              "clean modes, as low as the test digits or lower (mean F ≈ −343 against −335; at T = 1 the samples stay a "
+              "little above them, ≈ −326); at T = 2 the digits dissolve into noise (≈ −134, far above).",
+        "zh": "分别在 T = 0.5 和 T = 2 下对预训练模型采样（“自由能”）：T = 0.5 时链冻结在深而清晰的模式中，与测试数字一样低或更低"
+              "（平均 F 约 −343，测试数字约 −335；T = 1 时样本停在其稍上方，约 −326）；T = 2 时数字溶解为噪声（约 −134，远高于测试数字）。"},
     "tries_rbm_4": {
         "en": "Train on 500 digits for 20 epochs and watch the free-energy gap test − train grow (“Training curves”): "
               "from ≈ 2 after the first epoch to ≈ 13 after the last: overfitting, visible without any likelihood.",
@@ -69,11 +69,11 @@ S: dict[str, dict[str, str]] = {
               "变为正值（平均 F 约 +69；η = 0.05 时约 −107）。"},
     "tries_rbm_6": {
         "en": "Clamp the left half of a 3 or a 5 (shipped model): the eight chains give different completions (two "
-              "chains disagree on ≈ 7 % of the hidden pixels for the 3, ≈ 5 % for the 5), but none recovers the "
-              "original: each differs from it on ≈ 16 % (the 3) and ≈ 22 % (the 5) of the hidden pixels, about as much as "
+              "chains disagree on ≈ 9 % of the hidden pixels for the 3, ≈ 4 % for the 5), but none recovers the "
+              "original: each differs from it on ≈ 15 % (the 3) and ≈ 23 % (the 5) of the hidden pixels, about as much as "
               "or more than a blank half would (17 %, 13 %). Half a digit leaves more than one digit possible.",
-        "zh": "固定 3 或 5 的左半部分（预训练模型）：八条链给出不同的补全（对 3，任意两条链在约 7% 的被遮住像素上不同；对 5 约 5%），"
-              "但没有一条恢复出原图：对 3 约 16%、对 5 约 22% 的被遮住像素与原图不同，与空白的一半相当或更多（17%、13%）。"
+        "zh": "固定 3 或 5 的左半部分（预训练模型）：八条链给出不同的补全（对 3，任意两条链在约 9% 的被遮住像素上不同；对 5 约 4%），"
+              "但没有一条恢复出原图：对 3 约 15%、对 5 约 23% 的被遮住像素与原图不同，与空白的一半相当或更多（17%、13%）。"
               "半个数字不止对应一种可能的数字。"},
     "rbm_try_cd1": {"en": "CD-1", "zh": "CD-1"},
     "rbm_try_cd10": {"en": "CD-10", "zh": "CD-10"},
