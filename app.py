@@ -19,7 +19,7 @@ torch.set_num_threads(1)
 # the session's own value counts too, or the switch opened the sidebar over the picture.)
 _present_url = (str(st.query_params.get("present", "")).lower() == "true"
                 or st.session_state.get("present") is True)
-st.set_page_config(page_title="EBM Lab", page_icon="⚡", layout="wide",
+st.set_page_config(page_title="EBM Lab", page_icon=":material/bolt:", layout="wide",
                    initial_sidebar_state="collapsed" if _present_url else "auto")
 
 LANG = P.Spec("lang", "language", "en", options=tuple(LANGS), kind="choice")
@@ -41,14 +41,15 @@ with st.sidebar:
 apply_style(presenting)
 install_plotly()  # presentation mode: charts' fonts and lines too (ui/kit/present.py)
 
-# (file, title key, icon, url path) in the lecture's order.
+# (file, title key, icon, url path) in the lecture's order.  (Icons from Streamlit's own icon font:
+# an emoji needs the viewer's system font, and a bare Linux projector box draws empty boxes.)
 PAGES = [
-    ("app_pages/home.py", "page_home", "🏠", "home"),
-    ("app_pages/foundations.py", "page_foundations", "📐", "foundations"),
-    ("app_pages/mcmc.py", "page_mcmc", "🎲", "mcmc"),
-    ("app_pages/landscape.py", "landscape_page_title", "⛰️", "landscape"),
-    ("app_pages/rbm.py", "rbm_page_title", "🧠", "rbm"),
-    ("app_pages/deep.py", "deep_page_title", "🏗️", "deep"),
+    ("app_pages/home.py", "page_home", ":material/home:", "home"),
+    ("app_pages/foundations.py", "page_foundations", ":material/functions:", "foundations"),
+    ("app_pages/mcmc.py", "page_mcmc", ":material/casino:", "mcmc"),
+    ("app_pages/landscape.py", "landscape_page_title", ":material/landscape:", "landscape"),
+    ("app_pages/rbm.py", "rbm_page_title", ":material/grid_on:", "rbm"),
+    ("app_pages/deep.py", "deep_page_title", ":material/layers:", "deep"),
 ]
 pages = [st.Page(f, title=t(k), icon=i, url_path=u, default=(u == "home")) for f, k, i, u in PAGES]
 nav = st.navigation(pages)

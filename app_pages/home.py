@@ -8,7 +8,7 @@ st.title(t("home_title"))
 st.write(t("home_intro"))
 st.caption(t("offline_note"))
 # The slides the four topics take for granted (Monte Carlo, Markov chains, KL, ...), computed.
-st.page_link("app_pages/foundations.py", label=t("home_foundations"), icon="📐")
+st.page_link("app_pages/foundations.py", label=t("home_foundations"), icon=":material/functions:")
 
 cols = st.columns(2)
 for i, (title, body, page) in enumerate([
@@ -21,4 +21,4 @@ for i, (title, body, page) in enumerate([
         st.subheader(t(title))
         st.write(t(body))
         if page:
-            st.page_link(page, label=t("open_page"), icon="➡️")
+            st.page_link(page, label=t("open_page"), icon=":material/arrow_forward:")

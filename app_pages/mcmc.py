@@ -26,7 +26,7 @@ R.foreground()  # the background prefetch pauses while this run works for the st
 st.title(t("mcmc_title"))
 notes = MT.url_notes(P.sanitize_url(M.ALL_SPECS))  # (kept for the run that brings the charts)
 for n in notes:
-    st.warning(n, icon="⚠️")
+    st.warning(n, icon=":material/warning:")
 
 # --- controls (sidebar) --------------------------------------------------------------------
 with st.sidebar:
@@ -139,7 +139,7 @@ else:
     # --- compute the rest (cached: moving burn-in m never reruns the chains) --------------------
     truth = M.exact_grid(target, formula, T, M.EXACT_GRID, half=half)
     for w in truth.warnings():
-        grid_notes.warning(t(f"grid_{w}"), icon="⚠️")
+        grid_notes.warning(t(f"grid_{w}"), icon=":material/warning:")
 
     with right:
         s = N.summary(key, trace, m)  # (computed once per run and burn-in, for everyone)

@@ -14,7 +14,7 @@ st.title(t("rbm_title"))
 st.caption(t("rbm_intro"))
 views.style()
 for n in P.sanitize_url(specs.ALL_SPECS):
-    st.warning(n, icon="⚠️")
+    st.warning(n, icon=":material/warning:")
 
 # --- controls (sidebar) --------------------------------------------------------------------
 with st.sidebar:

@@ -186,4 +186,4 @@ def test_switching_to_chinese_while_training():
     _ok(at)
     assert int(_metric(at, "更新次数").replace(",", "")) > u  # still training, now in Chinese
     _figure(at, "留出集平均对数似然")
-    assert at.button(key=f"{JOB}__pause").label == "⏸ 暂停"
+    assert at.button(key=f"{JOB}__pause").label == ":material/pause: 暂停"

@@ -55,6 +55,7 @@ def english_words(text: str, typed: str | None = None) -> list[str]:
     about a typed formula): there a code span must quote part of what was typed, and anything else in
     it (the engine's own English words, say) counts."""
     text = _MATH.sub(" ", text)
+    text = re.sub(r":material/[a-z0-9_]+:", " ", text)  # an icon (Streamlit's icon font), not a word
 
     def code(m):
         body = m.group(2).strip().rstrip("…")

@@ -59,7 +59,7 @@ def test_dbn_and_dbm_in_the_browser(streamlit_server, page, wait_for_app_idle, w
     wait_until(lambda: "Top RBM" in phase() or "Train more" in _main_text(page), timeout=90,
                message="training to reach the top RBM")
     assert any(": epoch 1 / 1" in x for x in seen), seen[-3:]
-    page.get_by_role("button", name="⏸ Pause").click()
+    page.get_by_role("button", name="Pause").click()
     wait_until(lambda: page.get_by_role("button", name="▶ Resume").count(), timeout=30, message="paused")
     wait_for_app_idle(page)
     metrics = page.locator("[data-testid='stMetric']").all_inner_texts()

@@ -89,7 +89,7 @@ def test_learn_mode_trains_live(streamlit_server, page, wait_for_app_idle, wait_
     wait_until(lambda: _updates(page) > before, timeout=30, message="ticks after the slider")
 
     # Pause: the counter stands still
-    page.get_by_role("button", name="⏸ Pause").click()
+    page.get_by_role("button", name="Pause").click()
     wait_until(lambda: page.get_by_role("button", name="▶ Resume").count() == 1, timeout=30, message="paused")
     wait_for_app_idle(page)
     paused = _updates(page)

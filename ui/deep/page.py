@@ -26,7 +26,7 @@ def render() -> None:
     st.caption(t("deep_intro"))
     views.style()
     for n in P.sanitize_url(specs.ALL_SPECS):
-        st.warning(n, icon="⚠️")
+        st.warning(n, icon=":material/warning:")
 
     with st.sidebar:
         kind = specs.sidebar()

@@ -194,9 +194,9 @@ def draw_bound(s: dict) -> None:
         "- " + t("deep_bound_method"),
     ]))
     if a["low_ess"]:
-        st.warning(t("deep_bound_low_ess", ess=a["ess"], runs=a["runs"]), icon="⚠️")
+        st.warning(t("deep_bound_low_ess", ess=a["ess"], runs=a["runs"]), icon=":material/warning:")
     if not a["stable"]:
-        st.warning(t("deep_bound_unstable", d=a["log_z_change"], half=a["betas_half"], betas=a["betas"]), icon="⚠️")
+        st.warning(t("deep_bound_unstable", d=a["log_z_change"], half=a["betas_half"], betas=a["betas"]), icon=":material/warning:")
     dev_caption(t("deep_bound_time", seconds=a["seconds"]))  # (a timing: not on a projector)
 
 

@@ -37,7 +37,7 @@ def _softmax() -> dict:
 
 def render() -> None:
     for n in P.sanitize_url(list(SPECS.values())):
-        st.warning(n, icon="⚠️")
+        st.warning(n, icon=":material/warning:")
     C.frame((r"p_\theta(x) = \frac{1}{Z_\theta}\exp(f_\theta(x))\,q(x),\quad "
              r"P(y=1\mid x) = \frac{\exp(f_\theta(x)+b)}{\exp(f_\theta(x)+b)+1},\quad "
              r"b = \log\frac{\rho}{1-\rho} - \log Z(\theta)",

@@ -39,7 +39,7 @@ def frame(formula, look_key: str, departs_key: str) -> None:
 
 
 def _notes(look_key: str, departs_key: str) -> None:
-    st.info(f"**{t('fd_look')}:** {t(look_key)}", icon="👀")
+    st.info(f"**{t('fd_look')}:** {t(look_key)}", icon=":material/visibility:")
     st.caption(f"**{t('fd_departs')}:** {t(departs_key)}")
 
 

@@ -47,7 +47,7 @@ def _ellipses(fig: go.Figure, fit: K.Fit, color: str, name: str) -> None:
 
 def render() -> None:
     for n in P.sanitize_url(list(SPECS.values())):
-        st.warning(n, icon="⚠️")
+        st.warning(n, icon=":material/warning:")
     C.frame((r"D_{KL}(p\,\|\,q_\phi) = \mathbb{E}_{p}\left[\log\frac{p(x)}{q_\phi(x)}\right] = \text{constant} - L(\phi)",
              r"\mathbb{D}_{KL}(q_\phi\,\|\,p) = \mathbb{E}_{q_\phi}[\log q_\phi(x)] - \mathbb{E}_{q_\phi}[f(x)]"
              r" + \log Z"), "fd_kl_look", "fd_kl_departs")  # (one line each: side by side they overflow)

@@ -47,7 +47,7 @@ def _entry(s: P.Spec) -> float:
 
 def render() -> None:
     for n in P.sanitize_url([*ENTRIES.values(), *SPECS.values()]):
-        st.warning(n, icon="⚠️")
+        st.warning(n, icon=":material/warning:")
     C.frame(r"\pi_{t} = \pi_{0} P^{t} \to \pi,\qquad \pi P = \pi,\qquad "
             r"\text{detailed balance: } \pi_i P_{ij} = \pi_j P_{ji}\ \Leftrightarrow\ p(x)p(x,x') = p(x')p(x',x)",
             "fd_mk_look", "fd_mk_departs")
@@ -69,7 +69,7 @@ def render() -> None:
         t_max = int(P.slider(SPECS["t"]))
     Pm, notes = MK.normalise_rows(raw)
     for i, kind in notes:
-        st.info(t(f"fd_mk_{kind}", i=i + 1, s=float(np.sum(np.clip(np.nan_to_num(raw[i]), 0, None)))), icon="ℹ️")
+        st.info(t(f"fd_mk_{kind}", i=i + 1, s=float(np.sum(np.clip(np.nan_to_num(raw[i]), 0, None)))), icon=":material/info:")
     pi0 = np.eye(3)[start - 1]
     stat = MK.stationary(Pm, pi0)
     path = MK.evolve(pi0, Pm, t_max)
@@ -101,9 +101,9 @@ def render() -> None:
         fig.update_xaxes(title="t")
         st.plotly_chart(fig, key="fd_mk_tv")
     if stat.periodic:
-        st.warning(t("fd_mk_periodic"), icon="🔁")
+        st.warning(t("fd_mk_periodic"), icon=":material/repeat:")
     if not stat.unique:
-        st.warning(t("fd_mk_reducible"), icon="⚠️")
+        st.warning(t("fd_mk_reducible"), icon=":material/warning:")
     st.markdown(f"**{t('fd_mk_balance')}**")
     f = MK.flows(Pm, stat.pi)
     rows = [(f"{i + 1}, {j + 1}", f[i, j], f[j, i], f[i, j] - f[j, i]) for i in range(3) for j in range(i + 1, 3)]

@@ -32,7 +32,7 @@ def _running(v: np.ndarray) -> np.ndarray:
 
 def render() -> None:
     for n in P.sanitize_url(list(SPECS.values())):
-        st.warning(n, icon="⚠️")
+        st.warning(n, icon=":material/warning:")
     C.frame(r"\mathbb{E}_{p(x)}[f(x)] = \int f(x)p(x)\,dx \approx \frac{1}{N}\sum_{i=1}^{N} f(x_i),\ x_i \sim p(x)"
             r"\qquad f_{mn} = \frac{1}{n-m}\sum_{i=m+1}^{n} f(x_i)", "fd_mc_look", "fd_mc_departs")
     c = C.control_columns(3)

@@ -23,7 +23,7 @@ SPECS = {
 
 def render() -> None:
     for n in P.sanitize_url(list(SPECS.values())):
-        st.warning(n, icon="⚠️")
+        st.warning(n, icon=":material/warning:")
     C.frame(r"p_\theta(\mathbf{x}) = \frac{1}{\mathrm{Volume}(g_\theta)}\, g_\theta(\mathbf{x}) = "
             r"\frac{g_\theta(\mathbf{x})}{\int g_\theta(\mathbf{x})\,d\mathbf{x}},\qquad "
             r"g_{(\mu,\sigma)}(x) = e^{-\frac{(x-\mu)^2}{2\sigma^2}},\quad \int e^{-\frac{(x-\mu)^2}{2\sigma^2}}dx = "

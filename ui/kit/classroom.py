@@ -21,7 +21,7 @@ def waiting(turn: Turn, trained: bool) -> None:
 
 
 def full(n: int) -> None:
-    st.warning(t("class_full", n=n), icon="🚦")
+    st.warning(t("class_full", n=n), icon=":material/traffic:")
 
 
 def limits_note(limited: dict[str, int]) -> None:

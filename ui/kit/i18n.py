@@ -17,9 +17,9 @@ S: dict[str, dict[str, str]] = {
     # --- live work (ui/live.py) ---------------------------------------------------------------
     "live_start": {"en": "▶ Train", "zh": "▶ 开始训练"},
     "live_more": {"en": "▶ Train more", "zh": "▶ 继续训练"},
-    "live_pause": {"en": "⏸ Pause", "zh": "⏸ 暂停"},
+    "live_pause": {"en": ":material/pause: Pause", "zh": ":material/pause: 暂停"},
     "live_resume": {"en": "▶ Resume", "zh": "▶ 继续"},
-    "live_stop": {"en": "■ Stop", "zh": "■ 停止"},
+    "live_stop": {"en": ":material/stop: Stop", "zh": ":material/stop: 停止"},
     "live_reset": {"en": "↺ Reset", "zh": "↺ 重置"},
     # --- home ------------------------------------------------------------------------------
     "home_title": {"en": "EBM Lab — energy-based models you can see", "zh": "EBM 实验室 —— 看得见的能量模型"},

@@ -30,7 +30,7 @@ def url_tabs(url_key: str, labels, widget_key: str):
         if raw in ns:
             st.session_state[widget_key] = t(labels[ns.index(raw)])
         else:
-            st.warning(t("bad_value", name=t("url_tab"), value=P.plain(raw), used=t(labels[0])), icon="⚠️")
+            st.warning(t("bad_value", name=t("url_tab"), value=P.plain(raw), used=t(labels[0])), icon=":material/warning:")
             del st.query_params[url_key]
     tabs = st.tabs([t(k) for k in labels], key=widget_key, on_change="rerun")
     i = next((k for k, tab in enumerate(tabs) if tab.open), 0)
@@ -51,7 +51,7 @@ def url_expander(label: str, key: str):
         if raw in ("true", "false"):
             st.session_state[key] = raw == "true"
         else:
-            st.warning(t("bad_value", name=label, value=P.plain(raw), used=t("url_closed")), icon="⚠️")
+            st.warning(t("bad_value", name=label, value=P.plain(raw), used=t("url_closed")), icon=":material/warning:")
     exp = st.expander(label, key=key, on_change="rerun")
     if exp.open:
         if st.query_params.get(key) != "true":

@@ -40,7 +40,7 @@ def path_for(target: str, formula: str, T: float):
 def render(target: str, formula: str, T: float, seed: int) -> None:
     """The panel's body (call inside its expander)."""
     for n in P.sanitize_url(list(SPECS.values())):
-        st.warning(n, icon="⚠️")
+        st.warning(n, icon=":material/warning:")
     st.caption(t("ais_intro"))
     c = st.columns(2)
     with c[0]:

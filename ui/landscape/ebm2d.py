@@ -97,7 +97,7 @@ apply_limits(limits.CLASS)
 def controls() -> dict:
     """Draw the sidebar controls; return the chosen settings."""
     for note in P.sanitize_url(list(SPECS.values())):
-        st.warning(note, icon="⚠️")
+        st.warning(note, icon=":material/warning:")
     with st.sidebar:
         st.subheader(t("ebm2d_controls"))
         c = {
@@ -266,7 +266,7 @@ def _draw(j: dict, show: str) -> None:
     if tr.diverged:
         st.error(t("ebm2d_diverged"))
     elif h["edge_mass"][-1] > 0.02:
-        st.warning(t("ebm2d_edge_note", mass=h["edge_mass"][-1]), icon="⚠️")
+        st.warning(t("ebm2d_edge_note", mass=h["edge_mass"][-1]), icon=":material/warning:")
     if j["status"] == jobs.DONE and not tr.diverged:
         st.success(t("ebm2d_block_done", u=f"{h['update'][-1]:,}"))
     elif j["status"] == jobs.IDLE and j.get("source") != "shipped":

@@ -52,7 +52,7 @@ def _name(sampler: str, step: float) -> str:
 def render(target: str, formula: str, T: float, seed: int) -> None:
     """The panel's body (call inside its expander)."""
     for n in P.sanitize_url(list(SPECS.values())):
-        st.warning(n, icon="⚠️")
+        st.warning(n, icon=":material/warning:")
     st.caption(t("ens_intro"))
     c = st.columns(3)
     with c[0]:
@@ -78,7 +78,7 @@ def render(target: str, formula: str, T: float, seed: int) -> None:
     for col, (name, _, tv), r in zip(m, curves, runs):
         col.metric(t("ens_final", name=name), f"{tv[-1]:.4f}")
         if r.diverged:
-            st.warning(t("ens_diverged", name=name, k=r.diverged), icon="⚠️")
+            st.warning(t("ens_diverged", name=name, k=r.diverged), icon=":material/warning:")
     m[-1].metric(t("ens_floor_metric"), f"{r0.tv_floor:.4f} ± {2 * r0.tv_floor_sd:.4f}")
     st.plotly_chart(fig.tv_figure(curves, r0.tv_floor, r0.tv_floor_sd,
                                   {"title": t("ens_tv_title"), "floor": t("ens_floor")}, mark_t=t_show),

@@ -109,7 +109,7 @@ def radio_choice(s: P.Spec, format_func, **kw):
 def mode_switch() -> str:
     """Explore the landscape / Learn an EBM from data (URL key ``mode``)."""
     for n in P.sanitize_url([MODE]):
-        st.warning(n, icon="⚠️")
+        st.warning(n, icon=":material/warning:")
     return radio_choice(MODE, lambda k: t(f"landscape_mode_{k}"), label_visibility="collapsed")
 
 
@@ -216,7 +216,7 @@ def gibbs_latex(basins: L.Basins, g: L.Gibbs, T: float) -> list[tuple[str | None
 def render() -> tuple | None:
     """The explorer; returns (target, formula, T, seed) for the panels below it (None: nothing drawn)."""
     for n in P.sanitize_url(list(SPECS.values())):
-        st.warning(n, icon="⚠️")
+        st.warning(n, icon=":material/warning:")
     if not presenting():  # (presentation mode: under the pictures, which then fit the first screen)
         st.caption(t("landscape_intro"))
 
@@ -247,7 +247,7 @@ def render() -> tuple | None:
     sweep = sweep_for(target, formula)
     energy = M.energy_for(target, formula)
     if np.any(~np.isfinite(basins.energy)):
-        st.warning(t("grid_nonfinite"), icon="⚠️")
+        st.warning(t("grid_nonfinite"), icon=":material/warning:")
     kept = acc = sigma = None
     if walkers > 0:
         kept, acc, sigma = samples_for(target, formula, T, walkers, seed)

@@ -263,7 +263,7 @@ def lesson_bar(current: str) -> None:
     try:
         lesson = load_checked(name)
     except LessonError as e:
-        st.error(t("lesson_error", message=P.plain(e, limit=400)), icon="📚")
+        st.error(t("lesson_error", message=P.plain(e, limit=400)), icon=":material/menu_book:")
         st.caption(t("lesson_available", names=", ".join(available()) or "–"))
         return
     n = len(lesson.steps)
@@ -284,5 +284,5 @@ def lesson_bar(current: str) -> None:
         open_step(lesson, k, current)
     note = st.session_state.pop(NOTE, None)
     if note:
-        st.warning(note, icon="⚠️")
+        st.warning(note, icon=":material/warning:")
     draw(lesson, k)

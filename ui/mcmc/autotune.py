@@ -61,7 +61,7 @@ def render(c: dict, T: float) -> None:
         return
     spec = SPECS[sampler]
     for n in P.sanitize_url([spec]):
-        st.warning(n, icon="⚠️")
+        st.warning(n, icon=":material/warning:")
     st.caption(t("at_intro"))
     st.latex(r"\bar H_t = \big(1 - \tfrac{1}{t + t_0}\big)\bar H_{t-1} + \tfrac{\delta - \alpha_t}{t + t_0},\quad"
              r"\log\varepsilon_t = \mu - \tfrac{\sqrt t}{\gamma}\bar H_t,\quad"

@@ -104,7 +104,7 @@ def _body(key: tuple, trace, m: int, f_key: str, fv, truth, exact_f: float) -> N
                                on_select="rerun", selection_mode=[fig.BRUSH], width="content")
     a, b, note = window_of(event.get("selection") if hasattr(event, "get") else None, n, m)
     if note:
-        st.warning(note, icon="⚠️")
+        st.warning(note, icon=":material/warning:")
     nums = NUMBERS.get_or_compute(("window", *key, n, a, b, f_key),
                                   lambda: W.numbers(trace.positions, trace.accepted, fv, a, b))
     two = lambda v, f: " / ".join("–" if not math.isfinite(x) else format(x, f) for x in v)  # noqa: E731

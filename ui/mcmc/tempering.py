@@ -61,7 +61,7 @@ def render(c: dict, T: float) -> None:
     """The panel's body; ``c`` holds the page's settings (target, formula, half, chains, steps, m, seed,
     starts, points)."""
     for n in P.sanitize_url(list(SPECS.values())):
-        st.warning(n, icon="⚠️")
+        st.warning(n, icon=":material/warning:")
     st.caption(t("pt_intro"))
     st.latex(r"T_k = T\,(T_{\max}/T)^{k/(K-1)},\qquad \alpha_{\mathrm{swap}} = \min\Big\{1,\ "
              r"e^{(1/T_k - 1/T_{k+1})\,(E(x_k) - E(x_{k+1}))}\Big\}")

@@ -101,7 +101,7 @@ S: dict[str, dict[str, str]] = {
               "图下方的进度条表示链走到哪里）。"},
     "rbm_final_caption": {"en": "After {steps} steps", "zh": "第 {steps} 步之后"},
     "rbm_sample_time": {"en": "Sampling took {seconds:.2f} s on this server.", "zh": "本机采样用时 {seconds:.2f} 秒。"},
-    "rbm_new_chains": {"en": "🎲 New chains", "zh": "🎲 重新采样"},
+    "rbm_new_chains": {"en": ":material/casino: New chains", "zh": ":material/casino: 重新采样"},
     "rbm_filters_caption": {
         "en": "Columns W[:, j] of the first {shown} of {h} hidden units, each on its own scale (dark = large weight: "
               "“this unit likes ink here”).",
@@ -172,7 +172,7 @@ S: dict[str, dict[str, str]] = {
     "rbm_part_left": {"en": "the left half", "zh": "左半部分"},
     "rbm_part_right": {"en": "the right half", "zh": "右半部分"},
     "rbm_part_square": {"en": "a square in the middle", "zh": "中间的方块"},
-    "rbm_random_digit": {"en": "🎲 Random digit", "zh": "🎲 随机数字"},
+    "rbm_random_digit": {"en": ":material/casino: Random digit", "zh": ":material/casino: 随机数字"},
     "rbm_clamp_caption": {
         "en": "The original (a {label}), what the model sees (hidden part grey), and {n} chains filling it in "
               "({steps} Gibbs steps at T = {T}).",
