@@ -200,6 +200,17 @@ def test_random_text_either_compiles_or_raises_formula_error(text):
     assert out.shape == (len(POINTS),)
 
 
+def test_a_students_odd_text_leaves_no_warning_in_the_servers_log():
+    import warnings
+
+    for text in ("'\\9'", "1if x else 2", "x + '\\d'"):
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            with pytest.raises(FormulaError):
+                compile_formula(text)
+        assert not seen, (text, [str(w.message) for w in seen])
+
+
 # ----------------------------------------------------------------- specific values
 def test_lecture_formula_values():
     got = evaluate("(x**2 + y**2 - 4)**2 / 2 + 0.5*sin(3*x)")
