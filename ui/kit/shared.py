@@ -24,15 +24,19 @@ import numpy as np
 _MB = 1 << 20
 
 
+#: The sum of every server-wide cache's default budget (``tests/test_shared_budget.py`` adds them up).
+DEFAULT_TOTAL_MB = 480.0
+
+
 def budget_mb(default_mb: float) -> float:
-    """A cache's budget: ``default_mb`` times EBM_CACHE_MB / 400 when that is set (400 MB is the
-    sum of the defaults), so a teacher sizes all the shared caches with one number."""
+    """A cache's budget: ``default_mb`` times EBM_CACHE_MB / DEFAULT_TOTAL_MB when that is set, so a
+    teacher sizes all the shared caches together with one number."""
     raw = os.environ.get("EBM_CACHE_MB", "")
     try:
-        total = float(raw) if raw else 400.0
+        total = float(raw) if raw else DEFAULT_TOTAL_MB
     except ValueError:
-        total = 400.0
-    return default_mb * min(max(total, 16.0), 65536.0) / 400.0
+        total = DEFAULT_TOTAL_MB
+    return default_mb * min(max(total, 16.0), 65536.0) / DEFAULT_TOTAL_MB
 
 
 def nbytes(value: Any, _depth: int = 0) -> int:
