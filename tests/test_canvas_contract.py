@@ -11,9 +11,7 @@ JavaScript's syntax is checked with ``node --check`` where node is installed.
 from __future__ import annotations
 
 import ast
-import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -22,6 +20,7 @@ import pytest
 import torch
 
 import ui.mcmc.canvas as canvas
+from nodejs import NODE, needs_node, run_json
 from ui.mcmc.canvas import pack_clip
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -184,10 +183,7 @@ def test_the_module_is_the_files_joined_in_order():
     assert "export default" in _code(canvas._LOADER) and "assets.files" in canvas._LOADER
 
 
-NODE = shutil.which("node")
-
-
-@pytest.mark.skipif(NODE is None, reason="node is not installed")
+@needs_node
 @pytest.mark.parametrize("name", [*canvas.JS_FILES, canvas.LOADER_FILE, "(joined)"])
 def test_the_javascript_parses(name, tmp_path):
     """``node --check`` on each file and on the module Streamlit gets (as an ES module: the
@@ -201,17 +197,14 @@ def test_the_javascript_parses(name, tmp_path):
 
 def _decode_in_node(clip: dict, remember=()) -> dict:
     """decode.js run by node on ``clip`` (``remember``: clips decoded before it)."""
-    out = subprocess.run([NODE, str(ROOT / "tests" / "js" / "decode_clip.mjs"), str(FRONT / "decode.js")],
-                         input=json.dumps({"clip": clip, "remember": list(remember)}), capture_output=True,
-                         text=True, timeout=60, check=True)
-    return json.loads(out.stdout)
+    return run_json("decode_clip.mjs", str(FRONT / "decode.js"), stdin={"clip": clip, "remember": list(remember)})
 
 
 def _as_float(values) -> np.ndarray:
     return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
 
 
-@pytest.mark.skipif(NODE is None, reason="node is not installed")
+@needs_node
 @pytest.mark.parametrize("sampler", ["mh", "gibbs", "hmc"])
 def test_the_browser_decodes_the_packed_run(sampler):
     """Every draw and proposal comes back within one 16-bit step of the range (and no worse

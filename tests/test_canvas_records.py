@@ -9,10 +9,7 @@ Python does; the exact draws are as many as the chains' post-burn-in draws and c
 from __future__ import annotations
 
 import base64
-import json
 import math
-import shutil
-import subprocess
 
 import numpy as np
 import pytest
@@ -21,7 +18,8 @@ import torch
 from ebm_core.landscapes import grid
 from ebm_core.landscapes.energies import REGISTRY
 from ebm_core.mcmc.samplers import make_sampler, run_chains, spread_starts
-from ui.mcmc.canvas import FRONTEND_DIR, pack_clip
+from nodejs import needs_node, run_json
+from ui.mcmc.canvas import pack_clip
 from ui.mcmc.canvas.clip import decode_points
 from ui.mcmc.canvas.records import (EXACT_POINTS, REC_POINTS, exact_count, exact_draws, rec_points,
                                     record_steps)
@@ -106,24 +104,12 @@ def test_exact_draws_are_as_many_as_the_chains_draws_and_follow_p_t():
     assert np.all(np.abs(got - x) <= _tol(d))
 
 
-NODE = shutil.which("node")
-
-
-@pytest.mark.skipif(NODE is None, reason="node is not installed")
-def test_records_js_decodes_what_python_decodes(tmp_path):
+@needs_node
+def test_records_js_decodes_what_python_decodes():
     tr, rec, d = _clip("hmc", 0.2, chains=2, steps=30, L=4)
     d.update(pack_clip(tr.positions, tr.proposals, tr.accepted, PIC.density, PIC.box, 20, rec=rec,
                        exact=np.array([[0.5, -1.0], [2.0, 0.25]]), exact_of=5))
-    src = ((FRONTEND_DIR / "decode.js").read_text() + "\n" + (FRONTEND_DIR / "records.js").read_text()
-           + "\nexport { decodeRecords };")
-    (tmp_path / "m.mjs").write_text(src)
-    (tmp_path / "run.mjs").write_text(
-        'import { readFileSync } from "node:fs";\nconst { decodeRecords } = await import("./m.mjs");\n'
-        'const r = decodeRecords(JSON.parse(readFileSync(0, "utf8")));\n'
-        'console.log(JSON.stringify({k: r.rec.k, per: r.rec.per, kind: r.rec.kind, scale: r.rec.scale, '
-        'pts: Array.from(r.rec.pts), n: r.exact.n, of: r.exact.of, ex: Array.from(r.exact.pts)}));\n')
-    out = json.loads(subprocess.run([NODE, str(tmp_path / "run.mjs")], input=json.dumps(d), capture_output=True,
-                                    text=True, timeout=60, check=True).stdout)
+    out = run_json("records_decode.mjs", stdin=d)
     assert (out["k"], out["per"], out["kind"], out["n"], out["of"]) == (d["rec"]["k"], 4, "hmc", 2, 5)
     want = decode_points(_codes(d["rec"]["pts"]).reshape(-1, 2), d["q"]).ravel()
     np.testing.assert_allclose(out["pts"], want, rtol=1e-6, atol=1e-6)  # (float32 in the browser)

@@ -5,21 +5,12 @@ the canvas left the page meanwhile."""
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-from pathlib import Path
-
-import pytest
-
-NODE = shutil.which("node")
-SCRIPT = Path(__file__).resolve().parent / "js" / "canvas_send_hold.mjs"
+from nodejs import needs_node, run_json
 
 
-@pytest.mark.skipif(NODE is None, reason="node is not installed")
+@needs_node
 def test_canvas_events_wait_for_an_idle_app_and_die_with_the_page():
-    out = json.loads(subprocess.run([NODE, str(SCRIPT)], capture_output=True, text=True, check=True,
-                                    timeout=30).stdout)
+    out = run_json("canvas_send_hold.mjs")
     assert out["idle"] == [["near", 1]]  # nothing running: at once
     assert out["whileRunning"] == [["tune", 9]]  # a run under way (it may switch page): held, but a move goes
     assert out["justAfterTheRun"] == []  # (a switch is two runs with an idle moment between)

@@ -6,21 +6,12 @@ step opens at the top of the page (Streamlit's tabs scroll their open tab into v
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-from pathlib import Path
-
-import pytest
-
-NODE = shutil.which("node")
-SCRIPT = Path(__file__).resolve().parent / "js" / "lesson_keys_race.mjs"
+from nodejs import needs_node, run_json
 
 
-@pytest.mark.skipif(NODE is None, reason="node is not installed")
+@needs_node
 def test_a_late_mount_and_its_cleanup_leave_the_newest_step_listening():
-    out = json.loads(subprocess.run([NODE, str(SCRIPT)], capture_output=True, text=True, check=True,
-                                    timeout=30).stdout)
+    out = run_json("lesson_keys_race.mjs")
     assert out["readyAfterLateCleanup"] is True
     # the key moves from the step on screen (8), through the newest mount's trigger
     assert out["afterLate"] == [{"tag": "m8", "name": "nav", "from": 8, "dir": "next"}]

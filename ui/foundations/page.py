@@ -25,11 +25,10 @@ def render() -> None:
     from ui.foundations import classifier, kl, markov, monte_carlo, volume
 
     from ui.foundations import common as C
-    from ui.kit.present import presenting
+    from ui.kit.present import intro
 
     st.title(t("fd_title"))
-    if not presenting():  # (on a projector the picture comes first)
-        st.write(t("fd_intro"))
+    intro(t("fd_intro"))
     tabs = url_tabs(TAB_URL, TABS, TAB_KEY.format(lang=lang()))
     for i, (tab, panel) in enumerate(zip(tabs, (monte_carlo, markov, kl, classifier, volume))):
         if tab.open or (tab.open is None and i == 0):

@@ -33,6 +33,13 @@ def label_scale() -> float:
     return LABEL_SCALE if presenting() else 1.0
 
 
+def intro(text: str) -> None:
+    """A page's or a panel's introduction (Markdown): not on a projector, where the picture comes
+    first and a lesson's bar says what is on screen."""
+    if not presenting():
+        st.markdown(text)
+
+
 def dev_caption(text: str) -> None:
     """A caption for the developer (how long something took): not shown on a projector."""
     if not presenting():

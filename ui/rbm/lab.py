@@ -11,7 +11,7 @@ from ebm_core.viz import rbm as V
 
 from ui.kit import params as P
 from ui.kit.i18n import t
-from ui.kit.present import presenting
+from ui.kit.present import intro
 from ui.rbm.specs import SPECS
 
 LAB_KS = (1, 2, 3, 5, 10, 25, 50)
@@ -30,8 +30,7 @@ def lab_curve(n_hidden: int, train_steps: int, seed: int, runs: int) -> dict:
 
 
 def draw_lab(s: dict) -> None:
-    if not presenting():  # (on a projector the picture comes first; the lesson bar says what it is)
-        st.markdown(t("rbm_lab_intro"))
+    intro(t("rbm_lab_intro"))
     c1, c2, c3 = st.columns(3)
     with c1:
         h = P.slider(SPECS["lab_hidden"])

@@ -15,11 +15,15 @@ from ui.rbm import sampling
 from ui.rbm.specs import SPECS
 
 
+def _defaults() -> tuple:
+    """(chains, steps, T, seed) of ``/rbm`` opened without parameters (``ui.rbm.views.draw_samples``:
+    the sidebar's defaults; the seed moved on by no "New chains")."""
+    return SPECS["chains"].default, SPECS["gibbs"].default, SPECS["T"].default, SPECS["seed"].default
+
+
 def default_key(ident: tuple[str, float]) -> tuple:
-    """The ``SHARED`` key of ``/rbm`` opened without parameters on the shipped checkpoint ``ident``
-    (``ui.rbm.views.draw_samples``: the sidebar's defaults; the seed moved on by no "New chains")."""
-    return sampling.shared_key(ident, SPECS["chains"].default, SPECS["gibbs"].default, SPECS["T"].default,
-                               SPECS["seed"].default)
+    """The ``SHARED`` key of that first view on the shipped checkpoint ``ident``."""
+    return sampling.shared_key(ident, *_defaults())
 
 
 def warm() -> bool:
@@ -28,6 +32,5 @@ def warm() -> bool:
     if ident is None:
         return False
     rbm = RBM.from_state(D.pretrained(ident)["state"])
-    _, _, n, steps, T, seed = default_key(ident)
-    sampling.SHARED.get_or_compute(default_key(ident), lambda: sampling.chains(rbm, n, steps, T, seed))
+    sampling.SHARED.get_or_compute(default_key(ident), lambda: sampling.chains(rbm, *_defaults()))
     return True

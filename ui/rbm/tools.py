@@ -13,7 +13,7 @@ from ebm_core.rbm import ais
 
 from ui.kit import params as P
 from ui.kit.i18n import lang, t
-from ui.kit.present import presenting
+from ui.kit.present import intro
 from ui.kit.tabs import url_tabs
 from ui.rbm import data as D
 from ui.rbm import lab, tries
@@ -29,8 +29,7 @@ def _random_digit() -> None:
 
 
 def draw_clamp(s: dict) -> None:
-    if not presenting():  # (on a projector the picture comes first; the lesson bar says what it is)
-        st.markdown(t("rbm_clamp_intro"))
+    intro(t("rbm_clamp_intro"))
     if need_model():
         return
     c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
