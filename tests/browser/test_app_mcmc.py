@@ -122,7 +122,9 @@ def test_navigate_play_temperature_language(streamlit_server, page, wait_for_app
     acceptance = page.locator("[data-testid='stMetric']").first.inner_text()
     _press_tune(page, "T", "ArrowRight", "T=1.5", wait_until, wait_for_app_idle)
     assert _tune_value(page, "T") == "1.5"
-    assert page.locator("[data-testid='stMetric']").first.inner_text() != acceptance  # the numbers follow
+    # the numbers follow (in the page run the picture's fragment run asks for: idle may be seen between)
+    wait_until(lambda: page.locator("[data-testid='stMetric']").first.inner_text() != acceptance, timeout=30,
+               message="the numbers of T = 1.5")
     assert page.locator(ROOT_SEL).count() == 1
     assert_no_errors(page)
     # "Explain one step" is built only when opened: α(x, x') with the numbers appears
@@ -224,7 +226,12 @@ def _open_shared(page, url, wait_for_app_idle, wait_until) -> tuple[str, list[st
     page.evaluate(NEXT_FRAMES_JS)
     assert _int_attr(page, "data-step") == 500
     digest = page.locator(ROOT_SEL).evaluate(PLOT_DIGEST_JS)
-    return digest, page.locator("[data-testid='stMetric']").all_inner_texts()
+    # The numbers come in the run that follows the canvas's "drawn", which waits until the app is
+    # quiet (static/chain_canvas/send.js): on a loaded machine that may be after the clip's end.
+    metrics = page.locator("[data-testid='stMetric']")
+    wait_until(lambda: metrics.count() == 5, timeout=30, message="the numbers")
+    wait_for_app_idle(page)
+    return digest, metrics.all_inner_texts()
 
 
 @pytest.mark.slow
