@@ -38,12 +38,24 @@ CHROMIUM_ARGS = [
 HEALTH_TIMEOUT_S = 60.0
 
 
-def pytest_collection_modifyitems(items):
+#: A browser test that fails runs once more (pytest-rerunfailures); both runs must fail for the
+#: suite to fail.  Why: a real browser and server on two loaded cores have timing races of their
+#: own (three CI runs in a row each failed on a different one; each was a test reading too early
+#: or an app race, since fixed).  Every rerun is printed (``R`` in the progress line, ``RERUN`` in
+#: the summary): a rerun is a race to find, not a pass to keep.  Playwright's own runner does the
+#: same on CI (``retries``).
+BROWSER_RERUNS = 1
+
+
+def pytest_collection_modifyitems(config, items):
     """Everything under tests/browser/ is a browser test (``-m "not browser"`` leaves them out)."""
     here = Path(__file__).resolve().parent
+    reruns = config.pluginmanager.hasplugin("rerunfailures")
     for item in items:
         if here in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.browser)
+            if reruns:
+                item.add_marker(pytest.mark.flaky(reruns=BROWSER_RERUNS))
 
 
 def _require_browser() -> bool:
