@@ -32,9 +32,17 @@ def computed(monkeypatch):
     sampling.SHARED.clear()
 
 
-def _png(at) -> bytes:
+def _clip(at) -> dict:
     j = at.session_state["rbm_job"]  # (the session's memo: keyed by its model's version)
-    return j["memo"][(j["version"], "samples", 10, 50, 1.0, 0)]["png"]
+    return j["memo"][(j["version"], "samples", 10, 50, 1.0, 0)]
+
+
+def _png(at) -> bytes:
+    return _clip(at)["png"]
+
+
+def _captions(at) -> list[str]:
+    return [c.value for c in at.caption]
 
 
 def test_a_second_session_reads_the_first_sessions_chains(computed):
@@ -45,6 +53,9 @@ def test_a_second_session_reads_the_first_sessions_chains(computed):
     assert computed == [(500, 10, 50, 1.0, 0)]  # not again
     assert _png(second) is _png(first)  # the very same picture, held once
     assert sampling.SHARED.hits >= 1
+    # the timing caption says it was computed once for everyone (its seconds are the first session's)
+    secs = _clip(second)["seconds"]
+    assert any(f"Sampling took {secs:.2f} s on this server, once: every student" in c for c in _captions(second))
 
 
 def test_a_trained_models_chains_are_never_shared(computed):
@@ -61,6 +72,7 @@ def test_a_trained_models_chains_are_never_shared(computed):
     assert j["status"] == "done" and j["trainer"] is not None
     # its own chains, at the same settings as the shipped model's: computed, kept in the session only
     assert computed[-1] == (25, 10, 50, 1.0, 0) and len(sampling.SHARED) == shared
+    assert f"Sampling took {_clip(at)['seconds']:.2f} s on this server." in _captions(at)  # (its own: no "once")
     assert _png(at) is not sampling.SHARED.peek((D.shipped_id(), "samples", 10, 50, 1.0, 0))["png"]
     # another session still sees the shipped model's chains, not these
     other = open_page("rbm", FAST)

@@ -17,7 +17,7 @@ from ui.kit.present import dev_caption
 from ui.kit.tabs import url_tabs
 from ui.rbm import data as D
 from ui.rbm.sampling import PNG_SCALE, next_round, sample_seed, samples
-from ui.rbm.training import job, memo, model_binarization, test_data
+from ui.rbm.training import job, memo, model_binarization, shipped, test_data
 
 #: the model line and its tabs (app_pages/rbm.py keys their container so a lesson step about a tool
 #: below can hide them: ui.lesson.pages)
@@ -81,7 +81,8 @@ def draw_samples(running: bool, s: dict) -> None:
                                       every=clip["every"]))
     with right:
         st.image(clip["png"], width="stretch", caption=t("rbm_final_caption", steps=s["gibbs"]))
-        dev_caption(t("rbm_sample_time", seconds=clip["seconds"]))  # (a timing: not on a projector)
+        # (a timing: not on a projector; the shipped model's chains are computed once for the class)
+        dev_caption(t("rbm_sample_time_shared" if shipped() is not None else "rbm_sample_time", seconds=clip["seconds"]))
         st.button(t("rbm_new_chains"), key="rbm_new_chains", on_click=next_round, width="stretch")
 
 

@@ -101,6 +101,9 @@ S: dict[str, dict[str, str]] = {
               "图下方的进度条表示链走到哪里）。"},
     "rbm_final_caption": {"en": "After {steps} steps", "zh": "第 {steps} 步之后"},
     "rbm_sample_time": {"en": "Sampling took {seconds:.2f} s on this server.", "zh": "本机采样用时 {seconds:.2f} 秒。"},
+    "rbm_sample_time_shared": {"en": "Sampling took {seconds:.2f} s on this server, once: every student with these "
+                                     "settings sees the same chains.",
+                               "zh": "本机采样用时 {seconds:.2f} 秒，只算一次：设置相同的每位学生看到的是同一组链。"},
     "rbm_new_chains": {"en": ":material/casino: New chains", "zh": ":material/casino: 重新采样"},
     "rbm_filters_caption": {
         "en": "Columns W[:, j] of the first {shown} of {h} hidden units, each on its own scale (dark = large weight: "
