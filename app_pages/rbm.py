@@ -39,7 +39,7 @@ s = specs.settings()
 training.load_once()  # a fresh session opens with the shipped model and its picture
 
 # --- two ways in: the shipped model, or train one live -------------------------------------
-c_load, c_train = st.columns([1, 2], gap="medium")
+c_load, c_train = st.container(key=views.MODEL_SECTION).columns([1, 2], gap="medium")
 with c_load:
     st.button(t("rbm_load_pretrained"), on_click=training.load_pretrained, key="rbm_load", width="stretch",
               type="primary" if training.job().get("rbm") is None else "secondary")

@@ -147,7 +147,9 @@ def style(step: Step, revealed: bool) -> None:
     rules = []
     hidden = []
     for key in step.hide:
-        hidden += [f".st-key-{key}"] + [f".st-key-{key}__{lg}" for lg in LANGS]
+        keyed = [f".st-key-{key}"] + [f".st-key-{key}__{lg}" for lg in LANGS]
+        # (a keyed container sits in a layout wrapper that would keep the column's gap: hide it too)
+        hidden += keyed + [f"[data-testid=stLayoutWrapper]:has(> {k})" for k in keyed]
     if hidden:
         rules.append(", ".join(hidden) + " { display: none !important; }")
     if step.question and not revealed:

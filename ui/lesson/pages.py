@@ -69,7 +69,7 @@ def page(name: str) -> Page:
 
         return Page("rbm", tuple(specs.ALL_SPECS),
                     (TabGroup("rbm_tabs_{lang}", views.TABS, "rbm_view"),
-                     TabGroup("rbm_tools_{lang}", tools.TOOL_TABS, "rbm_tool")), sections=(views.SECTION,))
+                     TabGroup("rbm_tools_{lang}", tools.TOOL_TABS, "rbm_tool")), sections=(views.SECTION, views.MODEL_SECTION))
     if name == "deep":
         from ui.deep import specs, tools
 

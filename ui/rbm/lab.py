@@ -40,6 +40,12 @@ def draw_lab(s: dict) -> None:
         runs = P.slider(SPECS["lab_runs"])
     with st.spinner(t("rbm_lab_running")):
         r = lab_curve(int(h), int(steps), int(s["seed"]), int(runs))
+    # The chart first: it is the theorem (a projector's first screen shows it); its data and numbers below.
+    st.plotly_chart(V.lab_figure(r, {
+        "bias_title": t("rbm_lab_bias_title"), "cos_title": t("rbm_lab_cos_title"), "exact": t("rbm_lab_exact"),
+        "mc": t("rbm_lab_mc", runs=r["runs"]), "noise": t("rbm_lab_noise"), "rate": t("rbm_lab_rate", lam=r["mixing"]),
+        "single": t("rbm_lab_single")}), key="rbm_lab_chart")
+    st.caption(t("rbm_lab_caption", z=max(r["max_abs_z"])))
     left, right = st.columns([1, 3], vertical_alignment="center")
     left.image(r["patterns_png"], width="stretch", caption=t("rbm_lab_patterns", n=r["n_patterns"]))
     with right:
@@ -47,11 +53,6 @@ def draw_lab(s: dict) -> None:
         m1.metric(t("rbm_lab_mixing"), f"{r['mixing']:.3f}", help=t("rbm_lab_mixing_help"))
         m2.metric(t("rbm_lab_ll"), f"{r['log_likelihood']:.3f}", help=t("rbm_lab_ll_help"))
         m3.metric(t("rbm_lab_mass"), f"{r['mass_on_patterns']:.1%}", help=t("rbm_lab_mass_help"))
-    st.plotly_chart(V.lab_figure(r, {
-        "bias_title": t("rbm_lab_bias_title"), "cos_title": t("rbm_lab_cos_title"), "exact": t("rbm_lab_exact"),
-        "mc": t("rbm_lab_mc", runs=r["runs"]), "noise": t("rbm_lab_noise"), "rate": t("rbm_lab_rate", lam=r["mixing"]),
-        "single": t("rbm_lab_single")}), key="rbm_lab_chart")
-    st.caption(t("rbm_lab_caption", z=max(r["max_abs_z"])))
     st.latex(r"\begin{aligned}\frac{\partial \ln p(v^{(0)})}{\partial \theta} = &-\sum_h p(h \mid v^{(0)}) "
              r"\frac{\partial E(v^{(0)}, h)}{\partial \theta} + \mathbb{E}_{p(v^{(k)} \mid v^{(0)})}\Big[\sum_h "
              r"p(h \mid v^{(k)}) \frac{\partial E(v^{(k)}, h)}{\partial \theta}\Big] \\ &+ "

@@ -22,6 +22,8 @@ from ui.rbm.training import job, memo, model_binarization, shipped, test_data
 #: the model line and its tabs (app_pages/rbm.py keys their container so a lesson step about a tool
 #: below can hide them: ui.lesson.pages)
 SECTION = "rbm_views"
+#: the Load / Train buttons above them (hidden the same way: a tool's step needs no training)
+MODEL_SECTION = "rbm_model"
 TABS = ("rbm_tab_samples", "rbm_tab_filters", "rbm_tab_recon", "rbm_tab_fe", "rbm_tab_curves", "rbm_tab_phase")
 
 
