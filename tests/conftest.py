@@ -18,6 +18,23 @@ if "EBM_PREFETCH" not in os.environ:
     os.environ["EBM_PREFETCH_OFF_FOR_PAGE_TESTS"] = "1"
 
 
+_RERUN_REPORTS: list = []
+
+
+# (here, not in tests/browser/conftest.py: with pytest-xdist only this conftest is loaded in the
+# process that prints the summary)
+def pytest_runtest_logreport(report):
+    """Keep the failure behind each rerun (tests/browser/conftest.py): the plugin prints only its name."""
+    if report.outcome == "rerun":
+        _RERUN_REPORTS.append((report.nodeid, report.longreprtext))
+
+
+def pytest_terminal_summary(terminalreporter):
+    for nodeid, text in _RERUN_REPORTS:
+        terminalreporter.write_sep("-", f"rerun after this failure: {nodeid}")
+        terminalreporter.write_line("\n".join(text.splitlines()[-60:]))  # (the end: the assertion, its values)
+
+
 @pytest.fixture
 def class_limits():
     """Apply class limits to the three training pages' controls; the server's own come back after."""

@@ -47,22 +47,6 @@ HEALTH_TIMEOUT_S = 60.0
 BROWSER_RERUNS = 1
 
 
-_RERUN_REPORTS: list = []
-
-
-def pytest_runtest_logreport(report):
-    """Keep the failure behind each rerun: pytest-rerunfailures prints only the test's name."""
-    if report.outcome == "rerun":
-        _RERUN_REPORTS.append((report.nodeid, report.longreprtext))
-
-
-def pytest_terminal_summary(terminalreporter):
-    for nodeid, text in _RERUN_REPORTS:
-        terminalreporter.write_sep("-", f"rerun after this failure: {nodeid}")
-        lines = text.splitlines()
-        terminalreporter.write_line("\n".join(lines[-60:]))  # (the end: the assertion and its values)
-
-
 def pytest_collection_modifyitems(config, items):
     """Everything under tests/browser/ is a browser test (``-m "not browser"`` leaves them out)."""
     here = Path(__file__).resolve().parent
