@@ -128,7 +128,7 @@ def test_a_step_may_hide_a_named_part_of_its_page():
     rbm = STEP.replace('page = "mcmc"', 'page = "rbm"')
     step = pages.check(parse(rbm.format(extra='hide = ["rbm_views"]'), "t")).steps[0]
     assert step.hide == ("rbm_views",) and "rbm_views" in pages.page("rbm").sections
-    with pytest.raises(LessonError, match=r"field hide: the rbm page has no control or part \(rbm_views, rbm_model\) “rbm_nothing”"):
+    with pytest.raises(LessonError, match=r"field hide: the rbm page has no control or part \(rbm_views, rbm_model, rbm_lab_controls\) “rbm_nothing”"):
         pages.check(parse(rbm.format(extra='hide = ["rbm_nothing"]'), "t"))
     with pytest.raises(LessonError, match="the mcmc page has no control “rbm_views”"):  # another page's part
         _lesson('hide = ["rbm_views"]')

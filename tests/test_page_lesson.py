@@ -97,7 +97,7 @@ def test_hidden_controls_and_an_open_expander():
 def test_a_tool_step_hides_the_rbm_views_above_it():
     at = _open(_k("Theorem 1: CD's bias shrinks as k grows"))
     assert ".st-key-rbm_views" in _html(at) and "display: none" in _html(at)
-    assert ".st-key-rbm_model" in _html(at) and ".st-key-rbm_lab_runs" in _html(at)  # buttons, the lab's sliders
+    assert ".st-key-rbm_model" in _html(at) and ".st-key-rbm_lab_controls" in _html(at)  # buttons, the lab's sliders
     at = _click(at, "lesson_prev")  # "Clamp half a digit": hidden too
     assert ".st-key-rbm_views" in _html(at) and ".st-key-rbm_model" in _html(at)
     at = _click(at, "lesson_prev")  # "Block Gibbs sampling": the chains are the picture, nothing hidden

@@ -65,11 +65,11 @@ def page(name: str) -> Page:
                     (TabGroup("ls_tabs_{lang}", ("landscape_tab_now", "landscape_tab_sweep"), "ls_tab"),),
                     ("ls_ensemble", "ls_ais", "ls_try", "ebm_try"))
     if name == "rbm":
-        from ui.rbm import specs, tools, views
+        from ui.rbm import lab, specs, tools, views
 
         return Page("rbm", tuple(specs.ALL_SPECS),
                     (TabGroup("rbm_tabs_{lang}", views.TABS, "rbm_view"),
-                     TabGroup("rbm_tools_{lang}", tools.TOOL_TABS, "rbm_tool")), sections=(views.SECTION, views.MODEL_SECTION))
+                     TabGroup("rbm_tools_{lang}", tools.TOOL_TABS, "rbm_tool")), sections=(views.SECTION, views.MODEL_SECTION, lab.CONTROLS))
     if name == "deep":
         from ui.deep import specs, tools
 

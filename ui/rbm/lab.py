@@ -29,9 +29,13 @@ def lab_curve(n_hidden: int, train_steps: int, seed: int, runs: int) -> dict:
     return out
 
 
+#: the tool's three sliders (keyed, so that a lesson step can hide the row whole: ui.lesson.pages)
+CONTROLS = "rbm_lab_controls"
+
+
 def draw_lab(s: dict) -> None:
     intro(t("rbm_lab_intro"))
-    c1, c2, c3 = st.columns(3)
+    c1, c2, c3 = st.container(key=CONTROLS).columns(3)
     with c1:
         h = P.slider(SPECS["lab_hidden"])
     with c2:
